@@ -1,0 +1,41 @@
+package io.aloft.process;
+
+import io.aloft.spi.backend.KeyGroupRange;
+
+/**
+ * One running instance of a {@link KeyedProcessFunction}: it owns a key-group range and a state backend
+ * for it. Built by the engine's {@code Aloft} entry point.
+ *
+ * <p>Threading: a processor is driven by one thread, its task thread — the first thread that calls it.
+ * Calls from another thread fail with {@link IllegalStateException}. Failures of the user function or of
+ * state access are thrown from the call that was running (wrapped in {@link ProcessingException}).
+ *
+ * @param <K> key type
+ * @param <IN> input record type
+ * @param <OUT> output record type
+ */
+public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
+
+  /** Processes a record with no event-time timestamp. */
+  void processElement(IN record);
+
+  /** Processes a record with event-time {@code timestamp}. */
+  void processElement(IN record, long timestamp);
+
+  /**
+   * Advances event time: fires every timer at or before {@code watermark} (in timestamp order, each
+   * under its key), then emits the watermark to the output. A watermark not above the current one
+   * changes nothing.
+   */
+  void processWatermark(long watermark);
+
+  /** The last watermark received, {@link Long#MIN_VALUE} before the first. */
+  long currentWatermark();
+
+  /** The key groups this instance owns; records of other key groups are rejected. */
+  KeyGroupRange keyGroupRange();
+
+  /** Closes the function and releases the state backend. */
+  @Override
+  void close();
+}

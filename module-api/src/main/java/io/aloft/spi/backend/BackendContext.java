@@ -1,0 +1,26 @@
+package io.aloft.spi.backend;
+
+import io.aloft.config.Config;
+import java.util.Objects;
+
+/**
+ * What a backend is created with.
+ *
+ * @param config the whole configuration; the backend reads its own keys
+ * @param maxParallelism the number of key groups
+ * @param keyGroupRange the key groups the new backend owns
+ * @param instanceName a name unique among the processor's instances, e.g. {@code counts-0of4}, for
+ *     directory names and messages
+ */
+public record BackendContext(
+    Config config, int maxParallelism, KeyGroupRange keyGroupRange, String instanceName) {
+  public BackendContext {
+    Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(keyGroupRange, "keyGroupRange");
+    Objects.requireNonNull(instanceName, "instanceName");
+    if (keyGroupRange.endKeyGroup() >= maxParallelism) {
+      throw new IllegalArgumentException(
+          "key-group range " + keyGroupRange + " exceeds max parallelism " + maxParallelism);
+    }
+  }
+}

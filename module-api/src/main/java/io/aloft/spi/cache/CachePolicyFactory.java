@@ -1,0 +1,20 @@
+package io.aloft.spi.cache;
+
+import io.aloft.config.Config;
+
+/**
+ * Creates {@link CachePolicy}s of one kind. Found with {@link java.util.ServiceLoader} and chosen by
+ * {@code state.backend.forst.cache.policy}.
+ */
+public interface CachePolicyFactory {
+
+  /** The value of {@code state.backend.forst.cache.policy} that selects this policy, e.g. {@code lru}. */
+  String name();
+
+  /**
+   * Creates a policy, reading its own keys from {@code config}.
+   *
+   * @throws io.aloft.config.ConfigException if a key is wrong
+   */
+  CachePolicy create(Config config);
+}

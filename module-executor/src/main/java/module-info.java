@@ -1,0 +1,7 @@
+/**
+ * Aloft executor strategies. Its classes arrive with the issue that builds
+ * this module; until then it holds only its descriptor, so applications can already name it.
+ */
+module io.aloft.executor {
+  requires io.aloft.api;
+}

@@ -1,0 +1,7 @@
+/**
+ * Aloft Azure Blob storage provider. Its classes arrive with the issue that builds
+ * this module; until then it holds only its descriptor, so applications can already name it.
+ */
+module io.aloft.fs.azure {
+  requires io.aloft.api;
+}

@@ -1,0 +1,7 @@
+/**
+ * Aloft S3 storage provider. Its classes arrive with the issue that builds
+ * this module; until then it holds only its descriptor, so applications can already name it.
+ */
+module io.aloft.fs.s3 {
+  requires io.aloft.api;
+}
