@@ -31,15 +31,21 @@ final class Durations {
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("'" + text + "' is too large for a duration", e);
     }
-    return switch (m.group(2).toLowerCase(Locale.ROOT)) {
-      case "", "ms", "milli", "millis", "millisecond", "milliseconds" -> Duration.ofMillis(n);
-      case "s", "sec", "secs", "second", "seconds" -> Duration.ofSeconds(n);
-      case "min", "mins", "minute", "minutes", "m" -> Duration.ofMinutes(n);
-      case "h", "hour", "hours" -> Duration.ofHours(n);
-      case "d", "day", "days" -> Duration.ofDays(n);
-      default -> throw new IllegalArgumentException(
-          "'" + text + "' has unknown unit '" + m.group(2) + "'; expected " + EXPECTED_FORM);
-    };
+    try {
+      return switch (m.group(2).toLowerCase(Locale.ROOT)) {
+        case "", "ms", "milli", "millis", "millisecond", "milliseconds" -> Duration.ofMillis(n);
+        case "s", "sec", "secs", "second", "seconds" -> Duration.ofSeconds(n);
+        case "min", "mins", "minute", "minutes", "m" -> Duration.ofMinutes(n);
+        case "h", "hour", "hours" -> Duration.ofHours(n);
+        case "d", "day", "days" -> Duration.ofDays(n);
+        default -> throw new IllegalArgumentException(
+            "'" + text + "' has unknown unit '" + m.group(2) + "'; expected " + EXPECTED_FORM);
+      };
+    } catch (ArithmeticException e) {
+      // Duration.ofDays/ofHours/ofMinutes overflow; must become an IllegalArgumentException so
+      // ConfigOption.parse reports it with the key.
+      throw new IllegalArgumentException("'" + text + "' is too large for a duration", e);
+    }
   }
 
   /** The shortest exact form: {@code 1000 ms} stays {@code 1 s}. */

@@ -6,7 +6,7 @@ import io.aloft.spi.backend.KeyGroupRange;
  * One running instance of a {@link KeyedProcessFunction}: it owns a key-group range and a state backend
  * for it. Built by the engine's {@code Aloft} entry point.
  *
- * <p>Threading: a processor is driven by one thread, its task thread — the first thread that calls it.
+ * <p>Threading: a processor is driven by one thread, its task thread — the thread that built it.
  * Calls from another thread fail with {@link IllegalStateException}. Failures of the user function or of
  * state access are thrown from the call that was running (wrapped in {@link ProcessingException}).
  *
@@ -28,6 +28,12 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
    * changes nothing.
    */
   void processWatermark(long watermark);
+
+  /**
+   * Returns once every record and watermark given so far is fully processed, including every state
+   * callback they started. Checkpoints drain first; tests drain before they look at results.
+   */
+  void drain();
 
   /** The last watermark received, {@link Long#MIN_VALUE} before the first. */
   long currentWatermark();

@@ -208,8 +208,10 @@ public final class Serializers {
       int b = in.readUnsignedByte();
       result |= (b & 0x7F) << shift;
       if ((b & 0x80) == 0) {
-        if (result < 0) {
-          throw new SerializationException("varint out of range: " + Integer.toUnsignedString(result));
+        // The fifth byte carries bits 28..34; only 28..30 fit a non-negative int. Higher bits would
+        // otherwise be shifted out silently and decode garbage.
+        if (shift == 28 && b > 0x07) {
+          throw new SerializationException("varint out of range: does not fit in 31 bits");
         }
         return result;
       }

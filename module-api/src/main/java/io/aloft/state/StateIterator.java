@@ -9,6 +9,9 @@ import java.util.Collection;
  *
  * <p>An iterator is consumed once: call one of the {@code onNext} methods at most once.
  *
+ * <p>As in Flink, a lambda whose body is a method call fits both {@code onNext} overloads; declare its
+ * parameter type ({@code (String e) -> state.asyncGet(e)}) to pick the one returning results.
+ *
  * @param <T> element type
  */
 public interface StateIterator<T> {

@@ -1,0 +1,212 @@
+package io.aloft.engine;
+
+import io.aloft.config.AloftOptions;
+import io.aloft.config.Config;
+import io.aloft.engine.plugins.Plugins;
+import io.aloft.engine.runtime.KeyedProcessorImpl;
+import io.aloft.process.KeySelector;
+import io.aloft.process.KeyedProcessFunction;
+import io.aloft.process.KeyedProcessor;
+import io.aloft.process.Output;
+import io.aloft.serde.Serializer;
+import io.aloft.spi.backend.BackendContext;
+import io.aloft.spi.backend.KeyGroupRange;
+import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.StateBackendFactory;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import io.aloft.state.StateAccessException;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.Objects;
+
+/**
+ * The entry point: a configuration and the plugins found on the module path, from which keyed
+ * processors are built.
+ *
+ * <pre>{@code
+ * try (Aloft aloft = Aloft.fromYaml(Path.of("config.yaml"));
+ *      KeyedProcessor<String, Click, String> counts =
+ *          aloft.keyedProcessor(new CountClicks())
+ *              .keySelector(Click::user)
+ *              .keySerializer(Serializers.STRING)
+ *              .output(System.out::println)
+ *              .build()) {
+ *   counts.processElement(click, click.time());
+ *   counts.processWatermark(watermark);
+ * }
+ * }</pre>
+ *
+ * <p>Creating an {@code Aloft} validates the configuration at once: unknown {@code state.backend.forst.*}
+ * keys, malformed values and a {@code state.backend.type} whose module is absent all fail here, with the
+ * key named.
+ */
+public final class Aloft implements AutoCloseable {
+  private final Config config;
+  private final Plugins plugins;
+  private final StateBackendFactory backendFactory;
+
+  private Aloft(Config config) {
+    this.config = Objects.requireNonNull(config, "config");
+    Plugins.validate(config);
+    this.plugins = Plugins.discover();
+    this.backendFactory = plugins.backend(config);
+  }
+
+  /**
+   * An Aloft configured by {@code config}.
+   *
+   * @throws io.aloft.config.ConfigException naming the key of a wrong or unknown setting
+   * @throws io.aloft.config.MissingPluginException naming the module to add for an absent backend
+   */
+  public static Aloft create(Config config) {
+    return new Aloft(config);
+  }
+
+  /** An Aloft configured by a {@code config.yaml} file (flat or nested keys). */
+  public static Aloft fromYaml(Path configYaml) {
+    return new Aloft(Config.fromYaml(configYaml));
+  }
+
+  public Config config() {
+    return config;
+  }
+
+  /** The backend type in use ({@code state.backend.type}). */
+  public String backendType() {
+    return backendFactory.type();
+  }
+
+  /**
+   * The storage serving {@code location}, created from this configuration on first use.
+   *
+   * @throws io.aloft.config.MissingPluginException naming the module to add for an absent scheme
+   */
+  public StateFileSystem fileSystem(Location location) throws IOException {
+    return plugins.fileSystem(location, config);
+  }
+
+  /** Starts building a processor that runs {@code function}. */
+  public <K, IN, OUT> ProcessorBuilder<K, IN, OUT> keyedProcessor(
+      KeyedProcessFunction<K, IN, OUT> function) {
+    return new ProcessorBuilder<>(Objects.requireNonNull(function, "function"));
+  }
+
+  /** Closes the storage clients this instance created. */
+  @Override
+  public void close() {
+    try {
+      plugins.closeFileSystems();
+    } catch (IOException e) {
+      throw new UncheckedIOException("closing storage clients failed", e);
+    }
+  }
+
+  /**
+   * Builds a {@link KeyedProcessor}. Key selector and key serializer are required.
+   *
+   * @param <K> key type
+   * @param <IN> input type
+   * @param <OUT> output type
+   */
+  public final class ProcessorBuilder<K, IN, OUT> {
+    private final KeyedProcessFunction<K, IN, OUT> function;
+    private String name = "keyed-processor";
+    private KeySelector<IN, K> keySelector;
+    private Serializer<K> keySerializer;
+    private Output<OUT> output = record -> {};
+    private int subtaskIndex = 0;
+    private int parallelism = 1;
+    private InstantSource clock = InstantSource.system();
+
+    private ProcessorBuilder(KeyedProcessFunction<K, IN, OUT> function) {
+      this.function = function;
+    }
+
+    /** A name for messages and directories; default {@code keyed-processor}. */
+    public ProcessorBuilder<K, IN, OUT> name(String name) {
+      Objects.requireNonNull(name, "name");
+      if (name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
+        throw new IllegalArgumentException(
+            "name must be non-empty and use only letters, digits, '.', '_' and '-': '" + name + "'");
+      }
+      this.name = name;
+      return this;
+    }
+
+    /** Extracts each record's key. Required. */
+    public ProcessorBuilder<K, IN, OUT> keySelector(KeySelector<IN, K> keySelector) {
+      this.keySelector = Objects.requireNonNull(keySelector, "keySelector");
+      return this;
+    }
+
+    /** Serializes keys: for key groups and row keys, so it must be deterministic. Required. */
+    public ProcessorBuilder<K, IN, OUT> keySerializer(Serializer<K> keySerializer) {
+      this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
+      return this;
+    }
+
+    /** Receives emitted records and watermarks; default: discard. */
+    public ProcessorBuilder<K, IN, OUT> output(Output<OUT> output) {
+      this.output = Objects.requireNonNull(output, "output");
+      return this;
+    }
+
+    /**
+     * Makes this processor instance {@code index} of {@code parallelism}; it then owns the key groups
+     * {@link KeyGroupRange#forInstance} assigns it. Default: the only instance.
+     */
+    public ProcessorBuilder<K, IN, OUT> instance(int index, int parallelism) {
+      int maxParallelism = config.get(AloftOptions.MAX_PARALLELISM);
+      KeyGroupRange.forInstance(maxParallelism, parallelism, index); // validates
+      this.subtaskIndex = index;
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /** The processing-time clock (TTL, {@code currentProcessingTime}); default the system clock. */
+    public ProcessorBuilder<K, IN, OUT> clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /**
+     * Creates the backend and opens the function. The calling thread becomes the processor's task
+     * thread.
+     */
+    public KeyedProcessor<K, IN, OUT> build() {
+      if (keySelector == null) {
+        throw new IllegalStateException("keySelector(...) is required");
+      }
+      if (keySerializer == null) {
+        throw new IllegalStateException("keySerializer(...) is required");
+      }
+      int maxParallelism = config.get(AloftOptions.MAX_PARALLELISM);
+      KeyGroupRange range = KeyGroupRange.forInstance(maxParallelism, parallelism, subtaskIndex);
+      String instanceName = name + "-" + subtaskIndex + "of" + parallelism;
+      KeyedStateBackend backend;
+      try {
+        backend =
+            backendFactory.create(new BackendContext(config, maxParallelism, range, instanceName));
+      } catch (IOException e) {
+        throw new StateAccessException(
+            "cannot create the '" + backendFactory.type() + "' backend of " + instanceName + ": " + e,
+            e);
+      }
+      return new KeyedProcessorImpl<>(
+          new KeyedProcessorImpl.Setup<>(
+              instanceName,
+              function,
+              keySelector,
+              keySerializer,
+              output,
+              backend,
+              maxParallelism,
+              subtaskIndex,
+              parallelism,
+              clock));
+    }
+  }
+}

@@ -1,0 +1,122 @@
+package io.aloft.engine.state;
+
+import io.aloft.state.ListState;
+import io.aloft.state.ListStateDescriptor;
+import io.aloft.state.StateFuture;
+import io.aloft.state.StateIterator;
+import java.util.List;
+
+/** A list is one row; adding appends encoded elements to it. */
+final class ListStateImpl<T> extends KeyedState implements ListState<T> {
+  private final StoredValues<T> values;
+
+  ListStateImpl(StateBinding binding, ListStateDescriptor<T> descriptor) {
+    super(binding);
+    this.values =
+        new StoredValues<>(
+            descriptor.getSerializer(), descriptor.getTtlConfig().orElse(null), binding.clock());
+  }
+
+  private StateFuture<List<T>> read(RequestHandler via) {
+    byte[] row = keys.prefix();
+    return via.submit(
+        stateId,
+        () -> {
+          byte[] stored = table.get(row);
+          if (stored == null) {
+            return List.of();
+          }
+          StoredValues.DecodedList<T> decoded = values.decodeElements(stored);
+          if (decoded.survivors() != null) {
+            // Some elements expired and must never be returned: drop them from storage too.
+            if (decoded.survivors().length == 0) {
+              table.delete(row);
+            } else {
+              table.put(row, decoded.survivors());
+            }
+          }
+          return decoded.elements();
+        });
+  }
+
+  private StateFuture<Void> append(RequestHandler via, List<T> elements, String method) {
+    checkElements(elements, method);
+    if (elements.isEmpty()) {
+      return via.submit(stateId, () -> null);
+    }
+    byte[] row = keys.prefix();
+    byte[] encoded = values.encodeElements(elements);
+    return via.submit(
+        stateId,
+        () -> {
+          table.append(row, encoded);
+          return null;
+        });
+  }
+
+  private StateFuture<Void> replace(RequestHandler via, List<T> elements) {
+    checkElements(elements, "update");
+    byte[] row = keys.prefix();
+    byte[] encoded = elements.isEmpty() ? null : values.encodeElements(elements);
+    return via.submit(
+        stateId,
+        () -> {
+          if (encoded == null) {
+            table.delete(row);
+          } else {
+            table.put(row, encoded);
+          }
+          return null;
+        });
+  }
+
+  private void checkElements(List<T> elements, String method) {
+    requireNonNullArgument(elements, method, stateId);
+    for (T element : elements) {
+      if (element == null) {
+        throw new NullPointerException(
+            method + " of list state '" + stateId + "' does not accept null elements");
+      }
+    }
+  }
+
+  @Override
+  public StateFuture<StateIterator<T>> asyncGet() {
+    return read(async()).thenApply(list -> new PagedStateIterator<>(Page.last(list)));
+  }
+
+  @Override
+  public StateFuture<Void> asyncAdd(T value) {
+    return append(async(), List.of(requireNonNullArgument(value, "add", stateId)), "add");
+  }
+
+  @Override
+  public StateFuture<Void> asyncUpdate(List<T> values) {
+    return replace(async(), values);
+  }
+
+  @Override
+  public StateFuture<Void> asyncAddAll(List<T> values) {
+    return append(async(), values, "addAll");
+  }
+
+  @Override
+  public Iterable<T> get() {
+    return await(read(direct()));
+  }
+
+  @Override
+  public void add(T value) {
+    await(append(direct(), List.of(requireNonNullArgument(value, "add", stateId)), "add"));
+  }
+
+  @Override
+  public void update(List<T> values) {
+    await(replace(direct(), values));
+  }
+
+  @Override
+  public void addAll(List<T> values) {
+    await(append(direct(), values, "addAll"));
+  }
+}

@@ -1,0 +1,53 @@
+package io.aloft.engine.state;
+
+import io.aloft.state.StateDescriptor;
+import io.aloft.state.StateFuture;
+
+/**
+ * A state stored as one row per key: value, reducing and aggregating states. The stored value of
+ * reducing and aggregating states is the reduced value and the accumulator.
+ */
+abstract class SingleValueState<V> extends KeyedState {
+  final StoredValues<V> values;
+
+  SingleValueState(StateBinding binding, StateDescriptor<V> descriptor) {
+    super(binding);
+    this.values =
+        new StoredValues<>(
+            descriptor.getSerializer(), descriptor.getTtlConfig().orElse(null), binding.clock());
+  }
+
+  /** The current key's stored value, or null; an expired hidden value is deleted on the way. */
+  final StateFuture<V> read(RequestHandler via) {
+    byte[] row = keys.prefix();
+    return via.submit(
+        stateId,
+        () -> {
+          byte[] stored = table.get(row);
+          if (stored == null) {
+            return null;
+          }
+          if (values.hidden(stored)) {
+            table.delete(row);
+            return null;
+          }
+          return values.decode(stored);
+        });
+  }
+
+  /** Stores {@code value} for the current key; null deletes. */
+  final StateFuture<Void> write(RequestHandler via, V value) {
+    byte[] row = keys.prefix();
+    byte[] stored = value == null ? null : values.encode(value);
+    return via.submit(
+        stateId,
+        () -> {
+          if (stored == null) {
+            table.delete(row);
+          } else {
+            table.put(row, stored);
+          }
+          return null;
+        });
+  }
+}

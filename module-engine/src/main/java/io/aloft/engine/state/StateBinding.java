@@ -1,0 +1,22 @@
+package io.aloft.engine.state;
+
+import io.aloft.spi.backend.StateTable;
+import java.time.InstantSource;
+import java.util.function.Supplier;
+
+/**
+ * What a state implementation is bound to.
+ *
+ * @param stateId the state's id
+ * @param table the backend table holding its rows
+ * @param keys the current key
+ * @param asyncHandler the handler of {@code async…} requests (looked up per request, so the runtime may
+ *     switch execution modes)
+ * @param clock processing time, for TTL
+ */
+public record StateBinding(
+    String stateId,
+    StateTable table,
+    KeyContext keys,
+    Supplier<RequestHandler> asyncHandler,
+    InstantSource clock) {}

@@ -1,0 +1,127 @@
+package io.aloft.engine.state;
+
+import io.aloft.serde.Serializer;
+import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.TableSpec;
+import io.aloft.state.AggregatingState;
+import io.aloft.state.AggregatingStateDescriptor;
+import io.aloft.state.ListState;
+import io.aloft.state.ListStateDescriptor;
+import io.aloft.state.MapState;
+import io.aloft.state.MapStateDescriptor;
+import io.aloft.state.ReducingState;
+import io.aloft.state.ReducingStateDescriptor;
+import io.aloft.state.StateAccessException;
+import io.aloft.state.StateCompatibilityException;
+import io.aloft.state.StateDescriptor;
+import io.aloft.state.StateTtlConfig;
+import io.aloft.state.ValueState;
+import io.aloft.state.ValueStateDescriptor;
+import java.io.IOException;
+import java.time.Duration;
+import java.time.InstantSource;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.Supplier;
+
+/**
+ * The states of one processor instance, by id. Registering an id again returns the same state when
+ * the descriptor describes the same format, and fails naming both formats otherwise. Owned by the task
+ * thread.
+ */
+public final class StateRegistry {
+  private final KeyedStateBackend backend;
+  private final KeyContext keys;
+  private final Supplier<RequestHandler> asyncHandler;
+  private final InstantSource clock;
+  private final Map<String, Registered> states = new HashMap<>();
+
+  private record Registered(String format, Object state) {}
+
+  public StateRegistry(
+      KeyedStateBackend backend,
+      KeyContext keys,
+      Supplier<RequestHandler> asyncHandler,
+      InstantSource clock) {
+    this.backend = backend;
+    this.keys = keys;
+    this.asyncHandler = asyncHandler;
+    this.clock = clock;
+  }
+
+  public <T> ValueState<T> value(ValueStateDescriptor<T> d) {
+    return register(d, b -> new ValueStateImpl<>(b, d));
+  }
+
+  public <T> ListState<T> list(ListStateDescriptor<T> d) {
+    return register(d, b -> new ListStateImpl<>(b, d));
+  }
+
+  public <UK, UV> MapState<UK, UV> map(MapStateDescriptor<UK, UV> d) {
+    return register(d, b -> new MapStateImpl<>(b, d));
+  }
+
+  public <T> ReducingState<T> reducing(ReducingStateDescriptor<T> d) {
+    return register(d, b -> new ReducingStateImpl<>(b, d));
+  }
+
+  public <IN, ACC, OUT> AggregatingState<IN, OUT> aggregating(
+      AggregatingStateDescriptor<IN, ACC, OUT> d) {
+    return register(d, b -> new AggregatingStateImpl<>(b, d));
+  }
+
+  /**
+   * The format of a state as compared on re-registration (and, later, on restore): kind, serializer
+   * identifiers and versions, and TTL.
+   */
+  public static String format(StateDescriptor<?> descriptor) {
+    StringBuilder s = new StringBuilder(descriptor.getKind().name()).append(" with serializers [");
+    List<Serializer<?>> serializers = descriptor.serializers();
+    for (int i = 0; i < serializers.size(); i++) {
+      if (i > 0) {
+        s.append(", ");
+      }
+      s.append(serializers.get(i).identifier()).append(" v").append(serializers.get(i).version());
+    }
+    s.append(']');
+    descriptor.getTtlConfig().ifPresent(t -> s.append(" and TTL ").append(t.ttl()));
+    return s.toString();
+  }
+
+  @SuppressWarnings("unchecked")
+  private <S> S register(StateDescriptor<?> descriptor, Function<StateBinding, S> create) {
+    if (descriptor == null) {
+      throw new NullPointerException("state descriptor must not be null");
+    }
+    String id = descriptor.getStateId();
+    String format = format(descriptor);
+    Registered existing = states.get(id);
+    if (existing != null) {
+      if (!existing.format().equals(format)) {
+        throw new StateCompatibilityException(
+            "State '" + id + "' is already registered as " + existing.format()
+                + "; it cannot be registered again as " + format);
+      }
+      return (S) existing.state();
+    }
+    Optional<Duration> ttl = descriptor.getTtlConfig().map(StateTtlConfig::ttl);
+    StateBinding binding;
+    try {
+      binding =
+          new StateBinding(
+              id,
+              backend.table(new TableSpec(id, descriptor.getKind(), ttl)),
+              keys,
+              asyncHandler,
+              clock);
+    } catch (IOException e) {
+      throw new StateAccessException("cannot create the table of state '" + id + "': " + e, e);
+    }
+    S state = create.apply(binding);
+    states.put(id, new Registered(format, state));
+    return state;
+  }
+}

@@ -1,0 +1,109 @@
+package io.aloft.engine.state;
+
+import io.aloft.serde.Serializer;
+import io.aloft.state.StateTtlConfig;
+import java.io.ByteArrayOutputStream;
+import java.time.InstantSource;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * How one state's values are stored (documented in {@code docs/state-layout.md}):
+ *
+ * <pre>
+ *   value / map entry : [8-byte write time, TTL only] serialized value
+ *   list              : elements, each [8-byte write time, TTL only] varint length, serialized element
+ * </pre>
+ *
+ * The write time (epoch milliseconds, big-endian) lets reads hide and compaction drop expired entries
+ * without knowing the serializer.
+ */
+final class StoredValues<T> {
+  private final Serializer<T> serializer;
+  private final long ttlMillis; // 0 = no TTL
+  private final boolean hideExpired;
+  private final InstantSource clock;
+
+  StoredValues(Serializer<T> serializer, StateTtlConfig ttl, InstantSource clock) {
+    this.serializer = serializer;
+    this.ttlMillis = ttl == null ? 0 : ttl.ttl().toMillis();
+    this.hideExpired =
+        ttl != null && ttl.stateVisibility() == StateTtlConfig.StateVisibility.NeverReturnExpired;
+    this.clock = clock;
+  }
+
+  byte[] encode(T value) {
+    byte[] bytes = Bytes.serialize(serializer, value);
+    if (ttlMillis == 0) {
+      return bytes;
+    }
+    ByteArrayOutputStream out = new ByteArrayOutputStream(bytes.length + 8);
+    Bytes.putLong(out, clock.millis());
+    out.writeBytes(bytes);
+    return out.toByteArray();
+  }
+
+  /** Whether a stored value must not be returned: TTL with NeverReturnExpired, and expired. */
+  boolean hidden(byte[] stored) {
+    return hideExpired && expired(Bytes.getLong(stored, 0));
+  }
+
+  private boolean expired(long writeTime) {
+    return writeTime + ttlMillis <= clock.millis();
+  }
+
+  T decode(byte[] stored) {
+    int header = ttlMillis == 0 ? 0 : 8;
+    return Bytes.deserialize(serializer, stored, header, stored.length - header);
+  }
+
+  /** The stored form of list elements, appended in order. */
+  byte[] encodeElements(List<T> elements) {
+    ByteArrayOutputStream out = new ByteArrayOutputStream();
+    long now = ttlMillis == 0 ? 0 : clock.millis();
+    for (T element : elements) {
+      byte[] bytes = Bytes.serialize(serializer, element);
+      if (ttlMillis != 0) {
+        Bytes.putLong(out, now);
+      }
+      Bytes.putVarInt(out, bytes.length);
+      out.writeBytes(bytes);
+    }
+    return out.toByteArray();
+  }
+
+  /**
+   * A stored list's visible elements; {@code survivors} is the stored form of just those elements
+   * (timestamps kept) when some were hidden because they expired, else {@code null}.
+   */
+  record DecodedList<T>(List<T> elements, byte[] survivors) {}
+
+  DecodedList<T> decodeElements(byte[] stored) {
+    List<T> elements = new ArrayList<>();
+    ByteArrayOutputStream survivors = null;
+    int[] pos = {0};
+    while (pos[0] < stored.length) {
+      int start = pos[0];
+      boolean hide = false;
+      if (ttlMillis != 0) {
+        hide = hideExpired && expired(Bytes.getLong(stored, pos[0]));
+        pos[0] += 8;
+      }
+      int length = Bytes.getVarInt(stored, pos);
+      int end = pos[0] + length;
+      if (hide) {
+        if (survivors == null) {
+          survivors = new ByteArrayOutputStream(stored.length);
+          survivors.write(stored, 0, start);
+        }
+      } else {
+        elements.add(Bytes.deserialize(serializer, stored, pos[0], length));
+        if (survivors != null) {
+          survivors.write(stored, start, end - start);
+        }
+      }
+      pos[0] = end;
+    }
+    return new DecodedList<>(elements, survivors == null ? null : survivors.toByteArray());
+  }
+}

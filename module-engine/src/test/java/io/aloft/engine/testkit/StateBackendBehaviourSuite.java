@@ -1,0 +1,861 @@
+package io.aloft.engine.testkit;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aloft.config.Config;
+import io.aloft.process.ProcessingException;
+import io.aloft.process.StateContext;
+import io.aloft.serde.Serializers;
+import io.aloft.state.AggregateFunction;
+import io.aloft.state.AggregatingState;
+import io.aloft.state.AggregatingStateDescriptor;
+import io.aloft.state.ListState;
+import io.aloft.state.ListStateDescriptor;
+import io.aloft.state.MapState;
+import io.aloft.state.MapStateDescriptor;
+import io.aloft.state.ReducingState;
+import io.aloft.state.ReducingStateDescriptor;
+import io.aloft.state.StateCompatibilityException;
+import io.aloft.state.StateFuture;
+import io.aloft.state.StateFutures;
+import io.aloft.state.StateIterator;
+import io.aloft.state.StateTtlConfig;
+import io.aloft.state.ValueState;
+import io.aloft.state.ValueStateDescriptor;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Nested;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The behaviour every state backend must show, through the public API only: every method of every
+ * state type, SPEC §2's null / empty semantics, TTL, timers, per-key order, and state registration.
+ * A backend module runs it by extending this class and saying how to configure the backend.
+ */
+public abstract class StateBackendBehaviourSuite {
+
+  /** The configuration selecting the backend under test; {@code dir} is an empty directory for it. */
+  protected abstract Config backendConfig(Path dir);
+
+  @TempDir Path dir;
+
+  /** The states most tests use. */
+  public record States(
+      ValueState<Integer> value,
+      ListState<String> list,
+      MapState<String, Long> map,
+      ReducingState<Long> sum,
+      AggregatingState<Integer, Double> average) {}
+
+  /** Averages integers; the accumulator is [sum, count]. */
+  static final class Average implements AggregateFunction<Integer, List<Long>, Double> {
+    @Override
+    public List<Long> createAccumulator() {
+      return List.of(0L, 0L);
+    }
+
+    @Override
+    public List<Long> add(Integer value, List<Long> acc) {
+      return List.of(acc.get(0) + value, acc.get(1) + 1);
+    }
+
+    @Override
+    public Double getResult(List<Long> acc) {
+      return (double) acc.get(0) / acc.get(1);
+    }
+
+    @Override
+    public List<Long> merge(List<Long> a, List<Long> b) {
+      return List.of(a.get(0) + b.get(0), a.get(1) + b.get(1));
+    }
+  }
+
+  static States open(StateContext c, StateTtlConfig ttl) {
+    var value = new ValueStateDescriptor<>("value", Serializers.INT);
+    var list = new ListStateDescriptor<>("list", Serializers.STRING);
+    var map = new MapStateDescriptor<>("map", Serializers.STRING, Serializers.LONG);
+    var sum = new ReducingStateDescriptor<>("sum", Long::sum, Serializers.LONG);
+    var average =
+        new AggregatingStateDescriptor<>("average", new Average(), Serializers.list(Serializers.LONG));
+    if (ttl != null) {
+      value.enableTimeToLive(ttl);
+      list.enableTimeToLive(ttl);
+      map.enableTimeToLive(ttl);
+      sum.enableTimeToLive(ttl);
+      average.enableTimeToLive(ttl);
+    }
+    return new States(
+        c.getState(value),
+        c.getListState(list),
+        c.getMapState(map),
+        c.getReducingState(sum),
+        c.getAggregatingState(average));
+  }
+
+  StateHarness<States> h;
+
+  @BeforeEach
+  void start() {
+    h = new StateHarness<>(backendConfig(dir.resolve("backend")), c -> open(c, null));
+  }
+
+  @AfterEach
+  void stop() {
+    if (h != null) {
+      h.close();
+    }
+  }
+
+  static <T> List<T> collect(Iterable<T> iterable) {
+    List<T> list = new ArrayList<>();
+    iterable.forEach(list::add);
+    return list;
+  }
+
+  /** Collects an async iterator into a list delivered to {@code sink}. */
+  static <T> void collect(StateFuture<StateIterator<T>> future, java.util.function.Consumer<List<T>> sink) {
+    StateFutures.toIterable(future).thenAccept(it -> sink.accept(collect(it)));
+  }
+
+  // ------------------------------------------------------------------------------------ value
+
+  @Nested
+  class Value {
+    @Test
+    void isNullWhenUnset() {
+      assertThat(h.<Integer>read("k", (s, r) -> s.value().asyncValue().thenAccept(r::accept))).isNull();
+      assertThat(h.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isNull();
+    }
+
+    @Test
+    void asyncUpdateIsSeenByAsyncAndSyncReads() {
+      h.on("k", (s, c, o) -> s.value().asyncUpdate(42));
+      assertThat(h.<Integer>read("k", (s, r) -> s.value().asyncValue().thenAccept(r::accept))).isEqualTo(42);
+      assertThat(h.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isEqualTo(42);
+    }
+
+    @Test
+    void syncUpdateIsSeenByAsyncRead() {
+      h.on("k", (s, c, o) -> s.value().update(7));
+      assertThat(h.<Integer>read("k", (s, r) -> s.value().asyncValue().thenAccept(r::accept))).isEqualTo(7);
+    }
+
+    @Test
+    void updateWithNullRemovesTheValue() {
+      h.on("k", (s, c, o) -> s.value().update(1));
+      h.on("k", (s, c, o) -> s.value().asyncUpdate(null));
+      assertThat(h.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isNull();
+    }
+
+    @Test
+    void clearRemovesTheValue() {
+      h.on("k", (s, c, o) -> s.value().update(1));
+      h.on("k", (s, c, o) -> s.value().asyncClear());
+      assertThat(h.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isNull();
+      h.on("k", (s, c, o) -> s.value().update(2));
+      h.on("k", (s, c, o) -> s.value().clear());
+      assertThat(h.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isNull();
+    }
+
+    @Test
+    void eachKeyHasItsOwnValue() {
+      h.on("a", (s, c, o) -> s.value().update(1));
+      h.on("b", (s, c, o) -> s.value().update(2));
+      h.on("a", (s, c, o) -> s.value().clear());
+      assertThat(h.<Integer>read("a", (s, r) -> r.accept(s.value().value()))).isNull();
+      assertThat(h.<Integer>read("b", (s, r) -> r.accept(s.value().value()))).isEqualTo(2);
+    }
+
+    @Test
+    void readModifyWriteChainSeesItsOwnWrite() {
+      for (int i = 0; i < 5; i++) {
+        h.on(
+            "k",
+            (s, c, o) ->
+                s.value()
+                    .asyncValue()
+                    .thenCompose(v -> s.value().asyncUpdate(v == null ? 1 : v + 1)));
+      }
+      assertThat(h.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isEqualTo(5);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ list
+
+  @Nested
+  class List_ {
+    @Test
+    void emptyListGivesAnEmptyIteratorAndIterable() {
+      assertThat(h.<Boolean>read("k", (s, r) -> s.list().asyncGet().thenAccept(it -> r.accept(it.isEmpty()))))
+          .isTrue();
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).isEmpty();
+    }
+
+    @Test
+    void addKeepsInsertionOrder() {
+      h.on("k", (s, c, o) -> s.list().asyncAdd("a"));
+      h.on("k", (s, c, o) -> s.list().add("b"));
+      h.on("k", (s, c, o) -> s.list().asyncAdd("c"));
+      assertThat(h.<List<String>>read("k", (s, r) -> collect(s.list().asyncGet(), r)))
+          .containsExactly("a", "b", "c");
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get()))))
+          .containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void addAllAppendsAndEmptyAddAllChangesNothing() {
+      h.on("k", (s, c, o) -> s.list().asyncAddAll(List.of("a", "b")));
+      h.on("k", (s, c, o) -> s.list().addAll(List.of()));
+      h.on("k", (s, c, o) -> s.list().asyncAddAll(List.of()));
+      h.on("k", (s, c, o) -> s.list().addAll(List.of("c")));
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get()))))
+          .containsExactly("a", "b", "c");
+    }
+
+    @Test
+    void updateReplacesTheList() {
+      h.on("k", (s, c, o) -> s.list().addAll(List.of("a", "b")));
+      h.on("k", (s, c, o) -> s.list().asyncUpdate(List.of("x")));
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).containsExactly("x");
+      h.on("k", (s, c, o) -> s.list().update(List.of("y", "z")));
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get()))))
+          .containsExactly("y", "z");
+    }
+
+    @Test
+    void updateWithAnEmptyListClears() {
+      h.on("k", (s, c, o) -> s.list().addAll(List.of("a", "b")));
+      h.on("k", (s, c, o) -> s.list().update(List.of()));
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).isEmpty();
+    }
+
+    @Test
+    void clearEmptiesTheList() {
+      h.on("k", (s, c, o) -> s.list().add("a"));
+      h.on("k", (s, c, o) -> s.list().asyncClear());
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).isEmpty();
+    }
+
+    @Test
+    void addOfNullIsRejected() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().asyncAdd(null)))
+          .isInstanceOf(ProcessingException.class)
+          .hasRootCauseInstanceOf(NullPointerException.class)
+          .rootCause()
+          .hasMessageContaining("'list'");
+    }
+
+    @Test
+    void nullElementsAreRejectedByAddAllAndUpdate() {
+      List<String> withNull = new ArrayList<>(List.of("a"));
+      withNull.add(null);
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().addAll(withNull)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void updateWithANullElementIsRejected() {
+      List<String> withNull = new ArrayList<>();
+      withNull.add(null);
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().asyncUpdate(withNull)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void updateWithNullIsRejected() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().update(null)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void iteratorOnNextWithFuturesCollectsResultsInOrder() {
+      h.on("k", (s, c, o) -> s.list().addAll(List.of("a", "b", "c")));
+      Collection<String> upper =
+          h.read(
+              "k",
+              (s, r) ->
+                  s.list()
+                      .asyncGet()
+                      .thenCompose(it -> it.onNext((String e) -> StateFutures.completedFuture(e.toUpperCase())))
+                      .thenAccept(r::accept));
+      assertThat(upper).containsExactly("A", "B", "C");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ map
+
+  @Nested
+  class Map_ {
+    @Test
+    void getOfAnAbsentKeyIsNull() {
+      assertThat(h.<Long>read("k", (s, r) -> s.map().asyncGet("x").thenAccept(r::accept))).isNull();
+      assertThat(h.<Long>read("k", (s, r) -> r.accept(s.map().get("x")))).isNull();
+    }
+
+    @Test
+    void putThenGet() {
+      h.on("k", (s, c, o) -> s.map().asyncPut("a", 1L));
+      h.on("k", (s, c, o) -> s.map().put("b", 2L));
+      assertThat(h.<Long>read("k", (s, r) -> s.map().asyncGet("a").thenAccept(r::accept))).isEqualTo(1L);
+      assertThat(h.<Long>read("k", (s, r) -> r.accept(s.map().get("b")))).isEqualTo(2L);
+    }
+
+    @Test
+    void putOfNullValueRemovesTheEntry() {
+      h.on("k", (s, c, o) -> s.map().put("a", 1L));
+      h.on("k", (s, c, o) -> s.map().asyncPut("a", null));
+      assertThat(h.<Boolean>read("k", (s, r) -> r.accept(s.map().contains("a")))).isFalse();
+    }
+
+    @Test
+    void putAllPutsEveryEntryAndNullValuesRemove() {
+      h.on("k", (s, c, o) -> s.map().put("gone", 9L));
+      Map<String, Long> update = new HashMap<>();
+      update.put("a", 1L);
+      update.put("b", 2L);
+      update.put("gone", null);
+      h.on("k", (s, c, o) -> s.map().asyncPutAll(update));
+      assertThat(h.<List<Map.Entry<String, Long>>>read("k", (s, r) -> r.accept(collect(s.map().entries()))))
+          .containsExactly(Map.entry("a", 1L), Map.entry("b", 2L));
+      h.on("k", (s, c, o) -> s.map().putAll(Map.of("c", 3L)));
+      assertThat(h.<Long>read("k", (s, r) -> r.accept(s.map().get("c")))).isEqualTo(3L);
+    }
+
+    @Test
+    void removeAndContains() {
+      h.on("k", (s, c, o) -> s.map().putAll(Map.of("a", 1L, "b", 2L)));
+      h.on("k", (s, c, o) -> s.map().asyncRemove("a"));
+      h.on("k", (s, c, o) -> s.map().remove("missing"));
+      assertThat(h.<Boolean>read("k", (s, r) -> s.map().asyncContains("a").thenAccept(r::accept))).isFalse();
+      assertThat(h.<Boolean>read("k", (s, r) -> s.map().asyncContains("b").thenAccept(r::accept))).isTrue();
+      h.on("k", (s, c, o) -> s.map().remove("b"));
+      assertThat(h.<Boolean>read("k", (s, r) -> r.accept(s.map().contains("b")))).isFalse();
+    }
+
+    @Test
+    void entriesKeysAndValuesComeInSerializedKeyOrder() {
+      h.on("k", (s, c, o) -> s.map().putAll(Map.of("c", 3L, "a", 1L, "b", 2L)));
+      assertThat(h.<List<Map.Entry<String, Long>>>read("k", (s, r) -> collect(s.map().asyncEntries(), r)))
+          .containsExactly(Map.entry("a", 1L), Map.entry("b", 2L), Map.entry("c", 3L));
+      assertThat(h.<List<String>>read("k", (s, r) -> collect(s.map().asyncKeys(), r)))
+          .containsExactly("a", "b", "c");
+      assertThat(h.<List<Long>>read("k", (s, r) -> collect(s.map().asyncValues(), r)))
+          .containsExactly(1L, 2L, 3L);
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.map().keys()))))
+          .containsExactly("a", "b", "c");
+      assertThat(h.<List<Long>>read("k", (s, r) -> r.accept(collect(s.map().values()))))
+          .containsExactly(1L, 2L, 3L);
+    }
+
+    @Test
+    void iterationCrossesPageBoundaries() {
+      Map<String, Long> many = new LinkedHashMap<>();
+      for (int i = 0; i < 300; i++) {
+        many.put(String.format("key-%04d", i), (long) i);
+      }
+      h.on("k", (s, c, o) -> s.map().putAll(many));
+      h.on("other", (s, c, o) -> s.map().put("key-0000", -1L));
+      List<String> expected = new ArrayList<>(many.keySet());
+      assertThat(h.<List<String>>read("k", (s, r) -> collect(s.map().asyncKeys(), r)))
+          .containsExactlyElementsOf(expected);
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.map().keys()))))
+          .containsExactlyElementsOf(expected);
+      assertThat(
+              h.<Collection<Long>>read(
+                  "k",
+                  (s, r) ->
+                      s.map()
+                          .asyncValues()
+                          .thenCompose(it -> it.onNext((Long v) -> StateFutures.completedFuture(v * 2)))
+                          .thenAccept(r::accept)))
+          .hasSize(300)
+          .startsWith(0L, 2L, 4L);
+    }
+
+    @Test
+    void isEmpty() {
+      assertThat(h.<Boolean>read("k", (s, r) -> s.map().asyncIsEmpty().thenAccept(r::accept))).isTrue();
+      h.on("k", (s, c, o) -> s.map().put("a", 1L));
+      assertThat(h.<Boolean>read("k", (s, r) -> r.accept(s.map().isEmpty()))).isFalse();
+      assertThat(h.<Boolean>read("other", (s, r) -> r.accept(s.map().isEmpty()))).isTrue();
+    }
+
+    @Test
+    void emptyMapIteratorIsEmpty() {
+      assertThat(
+              h.<Boolean>read(
+                  "k", (s, r) -> s.map().asyncEntries().thenAccept(it -> r.accept(it.isEmpty()))))
+          .isTrue();
+    }
+
+    @Test
+    void clearRemovesEveryEntryOfTheKeyOnly() {
+      h.on("k", (s, c, o) -> s.map().putAll(Map.of("a", 1L, "b", 2L)));
+      h.on("j", (s, c, o) -> s.map().put("a", 5L));
+      h.on("k", (s, c, o) -> s.map().asyncClear());
+      assertThat(h.<Boolean>read("k", (s, r) -> r.accept(s.map().isEmpty()))).isTrue();
+      assertThat(h.<Long>read("j", (s, r) -> r.accept(s.map().get("a")))).isEqualTo(5L);
+    }
+
+    @Test
+    void iteratorRemoveDeletesTheLastReturnedEntry() {
+      h.on("k", (s, c, o) -> s.map().putAll(Map.of("a", 1L, "b", 2L, "c", 3L)));
+      h.on(
+          "k",
+          (s, c, o) -> {
+            Iterator<Map.Entry<String, Long>> it = s.map().iterator();
+            while (it.hasNext()) {
+              if (it.next().getKey().equals("b")) {
+                it.remove();
+              }
+            }
+          });
+      assertThat(h.<List<String>>read("k", (s, r) -> r.accept(collect(s.map().keys()))))
+          .containsExactly("a", "c");
+    }
+
+    @Test
+    void nullUserKeyIsRejected() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.map().asyncPut(null, 1L)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void nullMapIsRejectedByPutAll() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.map().putAll(null)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+  }
+
+  // ------------------------------------------------------------------------ reducing, aggregating
+
+  @Nested
+  class Reducing {
+    @Test
+    void isNullWhenNothingWasAdded() {
+      assertThat(h.<Long>read("k", (s, r) -> s.sum().asyncGet().thenAccept(r::accept))).isNull();
+    }
+
+    @Test
+    void addReducesWithTheFunction() {
+      h.on("k", (s, c, o) -> s.sum().asyncAdd(3L));
+      h.on("k", (s, c, o) -> s.sum().add(4L));
+      h.on("j", (s, c, o) -> s.sum().add(100L));
+      assertThat(h.<Long>read("k", (s, r) -> r.accept(s.sum().get()))).isEqualTo(7L);
+    }
+
+    @Test
+    void addOfNullIsRejected() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.sum().add(null)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void clear() {
+      h.on("k", (s, c, o) -> s.sum().add(3L));
+      h.on("k", (s, c, o) -> s.sum().clear());
+      assertThat(h.<Long>read("k", (s, r) -> r.accept(s.sum().get()))).isNull();
+    }
+  }
+
+  @Nested
+  class Aggregating {
+    @Test
+    void isNullWhenNothingWasAdded() {
+      assertThat(h.<Double>read("k", (s, r) -> s.average().asyncGet().thenAccept(r::accept))).isNull();
+    }
+
+    @Test
+    void addAccumulatesAndGetReturnsTheResult() {
+      h.on("k", (s, c, o) -> s.average().asyncAdd(1));
+      h.on("k", (s, c, o) -> s.average().add(2));
+      h.on("k", (s, c, o) -> s.average().asyncAdd(6));
+      assertThat(h.<Double>read("k", (s, r) -> r.accept(s.average().get()))).isEqualTo(3.0);
+    }
+
+    @Test
+    void addOfNullIsRejected() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.average().asyncAdd(null)))
+          .hasRootCauseInstanceOf(NullPointerException.class);
+    }
+
+    @Test
+    void clear() {
+      h.on("k", (s, c, o) -> s.average().add(3));
+      h.on("k", (s, c, o) -> s.average().asyncClear());
+      assertThat(h.<Double>read("k", (s, r) -> r.accept(s.average().get()))).isNull();
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ TTL
+
+  @Nested
+  class TimeToLive {
+    static final Duration TTL = Duration.ofSeconds(10);
+
+    StateHarness<States> ttl(StateTtlConfig.StateVisibility visibility) {
+      h.close();
+      h = null;
+      StateTtlConfig config = StateTtlConfig.newBuilder(TTL).setStateVisibility(visibility).build();
+      h = new StateHarness<>(backendConfig(dir.resolve("ttl")), c -> open(c, config));
+      return h;
+    }
+
+    void writeEverything(StateHarness<States> t) {
+      t.on(
+          "k",
+          (s, c, o) -> {
+            s.value().update(1);
+            s.list().add("a");
+            s.map().put("m", 1L);
+            s.sum().add(1L);
+            s.average().add(1);
+          });
+    }
+
+    @Test
+    void entriesAreVisibleBeforeTheyExpire() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
+      writeEverything(t);
+      t.clock().advance(TTL.minusMillis(1));
+      assertThat(t.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isEqualTo(1);
+      assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).containsExactly("a");
+      assertThat(t.<Long>read("k", (s, r) -> r.accept(s.map().get("m")))).isEqualTo(1L);
+      assertThat(t.<Long>read("k", (s, r) -> r.accept(s.sum().get()))).isEqualTo(1L);
+      assertThat(t.<Double>read("k", (s, r) -> r.accept(s.average().get()))).isEqualTo(1.0);
+    }
+
+    @Test
+    void expiredEntriesAreNeverReturnedByAnyStateType() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
+      writeEverything(t);
+      t.clock().advance(TTL);
+      assertThat(t.<Integer>read("k", (s, r) -> s.value().asyncValue().thenAccept(r::accept))).isNull();
+      assertThat(t.<List<String>>read("k", (s, r) -> collect(s.list().asyncGet(), r))).isEmpty();
+      assertThat(t.<Long>read("k", (s, r) -> r.accept(s.map().get("m")))).isNull();
+      assertThat(t.<Boolean>read("k", (s, r) -> r.accept(s.map().isEmpty()))).isTrue();
+      assertThat(t.<List<String>>read("k", (s, r) -> collect(s.map().asyncKeys(), r))).isEmpty();
+      assertThat(t.<Long>read("k", (s, r) -> r.accept(s.sum().get()))).isNull();
+      assertThat(t.<Double>read("k", (s, r) -> r.accept(s.average().get()))).isNull();
+    }
+
+    @Test
+    void listElementsExpireIndividually() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
+      t.on("k", (s, c, o) -> s.list().add("old"));
+      t.clock().advance(Duration.ofSeconds(6));
+      t.on("k", (s, c, o) -> s.list().add("new"));
+      t.clock().advance(Duration.ofSeconds(6));
+      assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).containsExactly("new");
+      t.on("k", (s, c, o) -> s.list().add("newer"));
+      assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get()))))
+          .containsExactly("new", "newer");
+    }
+
+    @Test
+    void mapEntriesExpireIndividually() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
+      t.on("k", (s, c, o) -> s.map().put("old", 1L));
+      t.clock().advance(Duration.ofSeconds(6));
+      t.on("k", (s, c, o) -> s.map().put("new", 2L));
+      t.clock().advance(Duration.ofSeconds(6));
+      assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.map().keys())))).containsExactly("new");
+      assertThat(t.<Boolean>read("k", (s, r) -> r.accept(s.map().contains("old")))).isFalse();
+    }
+
+    @Test
+    void writingRefreshesTheTimeToLive() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
+      t.on("k", (s, c, o) -> s.value().update(1));
+      t.clock().advance(Duration.ofSeconds(6));
+      t.on("k", (s, c, o) -> s.value().update(2));
+      t.clock().advance(Duration.ofSeconds(6));
+      assertThat(t.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isEqualTo(2);
+    }
+
+    @Test
+    void reducingAfterExpiryStartsFresh() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
+      t.on("k", (s, c, o) -> s.sum().add(5L));
+      t.clock().advance(TTL);
+      t.on("k", (s, c, o) -> s.sum().add(1L));
+      assertThat(t.<Long>read("k", (s, r) -> r.accept(s.sum().get()))).isEqualTo(1L);
+    }
+
+    @Test
+    void returnExpiredIfNotCleanedUpReturnsTheValueOrNothing() {
+      StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp);
+      t.on("k", (s, c, o) -> s.value().update(1));
+      t.clock().advance(TTL.multipliedBy(2));
+      // Either the stale value (not cleaned up yet) or nothing (cleaned up); never anything else.
+      assertThat(t.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isIn(1, null);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ timers
+
+  @Nested
+  class Timers {
+    @Test
+    void timersFireInTimestampOrderUnderTheirKeyBeforeTheWatermarkIsEmitted() {
+      h.onTimer(
+          (s, c, o) ->
+              s.value().asyncValue().thenAccept(v -> o.collect(c.currentKey() + "@" + c.timestamp() + "=" + v)));
+      h.on("b", (s, c, o) -> {
+        s.value().update(2);
+        c.timerService().registerEventTimeTimer(20);
+      });
+      h.on("a", (s, c, o) -> {
+        s.value().update(1);
+        c.timerService().registerEventTimeTimer(10);
+        c.timerService().registerEventTimeTimer(30);
+      });
+      h.watermark(25);
+      assertThat(h.output()).containsExactly("a@10=1", "b@20=2", "watermark 25");
+      h.watermark(30);
+      assertThat(h.output()).containsExactly("a@10=1", "b@20=2", "watermark 25", "a@30=1", "watermark 30");
+    }
+
+    @Test
+    void registeringTheSameTimerTwiceFiresItOnce() {
+      h.onTimer((s, c, o) -> o.collect("fired " + c.currentKey()));
+      h.on("a", (s, c, o) -> c.timerService().registerEventTimeTimer(5));
+      h.on("a", (s, c, o) -> c.timerService().registerEventTimeTimer(5));
+      h.on("b", (s, c, o) -> c.timerService().registerEventTimeTimer(5));
+      h.watermark(5);
+      assertThat(h.output()).containsExactly("fired a", "fired b", "watermark 5");
+    }
+
+    @Test
+    void deletedTimersDoNotFire() {
+      h.onTimer((s, c, o) -> o.collect("fired " + c.currentKey()));
+      h.on("a", (s, c, o) -> c.timerService().registerEventTimeTimer(5));
+      h.on("a", (s, c, o) -> c.timerService().deleteEventTimeTimer(5));
+      h.watermark(10);
+      assertThat(h.output()).containsExactly("watermark 10");
+    }
+
+    @Test
+    void aTimerRegisteredByATimerAtOrBeforeTheWatermarkFiresInTheSameAdvance() {
+      h.onTimer(
+          (s, c, o) -> {
+            o.collect("fired " + c.timestamp());
+            if (c.timestamp() == 5) {
+              c.timerService().registerEventTimeTimer(7);
+            }
+          });
+      h.on("a", (s, c, o) -> c.timerService().registerEventTimeTimer(5));
+      h.watermark(8);
+      assertThat(h.output()).containsExactly("fired 5", "fired 7", "watermark 8");
+    }
+
+    @Test
+    void aWatermarkThatDoesNotAdvanceIsIgnored() {
+      h.watermark(10).watermark(10).watermark(3);
+      assertThat(h.output()).containsExactly("watermark 10");
+      assertThat(h.processor().currentWatermark()).isEqualTo(10);
+    }
+
+    @Test
+    void contextSeesRecordTimestampAndWatermark() {
+      h.watermark(1);
+      h.on("a", 42, (s, c, o) -> o.collect(c.timestamp() + "/" + c.timerService().currentWatermark()));
+      h.on("a", (s, c, o) -> o.collect(String.valueOf(c.timestamp())));
+      assertThat(h.output()).containsExactly("watermark 1", "42/1", "null");
+    }
+
+    @Test
+    void processingTimeComesFromTheProcessorClock() {
+      long now = h.clock().millis();
+      h.on("a", (s, c, o) -> o.collect(String.valueOf(c.timerService().currentProcessingTime())));
+      assertThat(h.output()).containsExactly(String.valueOf(now));
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ order
+
+  @Nested
+  class Order {
+    @Test
+    void recordsOfOneKeySeeEveryEffectOfEarlierRecordsInArrivalOrder() {
+      long seed = Long.getLong("aloft.test.seed", System.nanoTime());
+      Random random = new Random(seed);
+      Map<String, List<String>> model = new HashMap<>();
+      for (int i = 0; i < 2000; i++) {
+        String key = "k" + random.nextInt(20);
+        String element = "e" + i;
+        model.computeIfAbsent(key, k -> new ArrayList<>()).add(element);
+        // Each record checks the size written by the previous record of its key, then appends.
+        int expectedBefore = model.get(key).size() - 1;
+        h.on(
+            key,
+            (s, c, o) ->
+                s.value()
+                    .asyncValue()
+                    .thenCompose(
+                        n -> {
+                          int seen = n == null ? 0 : n;
+                          if (seen != expectedBefore) {
+                            o.collect("seed " + seed + ": " + key + " saw " + seen + " expected " + expectedBefore);
+                          }
+                          return s.value().asyncUpdate(seen + 1);
+                        })
+                    .thenCompose(v -> s.list().asyncAdd(element)));
+      }
+      h.drain();
+      assertThat(h.output()).as("seed %d", seed).isEmpty();
+      for (Map.Entry<String, List<String>> e : model.entrySet()) {
+        assertThat(h.<List<String>>read(e.getKey(), (s, r) -> r.accept(collect(s.list().get()))))
+            .as("seed %d key %s", seed, e.getKey())
+            .containsExactlyElementsOf(e.getValue());
+      }
+    }
+
+    @Test
+    void callbacksOfOneChainRunInChainOrderOnTheTaskThread() {
+      Thread task = Thread.currentThread();
+      List<String> steps = new ArrayList<>();
+      h.on(
+          "k",
+          (s, c, o) ->
+              s.value()
+                  .asyncUpdate(1)
+                  .thenCompose(v -> { steps.add("update " + (Thread.currentThread() == task)); return s.value().asyncValue(); })
+                  .thenApply(v -> { steps.add("read " + v + " " + (Thread.currentThread() == task)); return v; })
+                  .thenAccept(v -> steps.add("done " + (Thread.currentThread() == task))));
+      h.drain();
+      assertThat(steps).containsExactly("update true", "read 1 true", "done true");
+    }
+  }
+
+  // ------------------------------------------------------------------------------ registration
+
+  @Nested
+  class Registration {
+    @Test
+    void registeringTheSameDescriptorTwiceReturnsTheSameState() {
+      List<Object> seen = new ArrayList<>();
+      h.close();
+      h =
+          new StateHarness<>(
+              backendConfig(dir.resolve("again")),
+              c -> {
+                seen.add(c.getState(new ValueStateDescriptor<>("x", Serializers.INT)));
+                seen.add(c.getState(new ValueStateDescriptor<>("x", Serializers.INT)));
+                return open(c, null);
+              });
+      assertThat(seen.get(0)).isSameAs(seen.get(1));
+    }
+
+    @Test
+    void registeringAnIdAgainWithAnotherKindFails() {
+      h.close();
+      h = null;
+      assertThatThrownBy(
+              () ->
+                  new StateHarness<>(
+                      backendConfig(dir.resolve("kind")),
+                      c -> {
+                        c.getState(new ValueStateDescriptor<>("x", Serializers.INT));
+                        return c.getListState(new ListStateDescriptor<>("x", Serializers.INT));
+                      }))
+          .hasRootCauseInstanceOf(StateCompatibilityException.class)
+          .rootCause()
+          .hasMessageContaining("'x'")
+          .hasMessageContaining("VALUE")
+          .hasMessageContaining("LIST");
+    }
+
+    @Test
+    void registeringAnIdAgainWithAnotherSerializerFails() {
+      h.close();
+      h = null;
+      assertThatThrownBy(
+              () ->
+                  new StateHarness<>(
+                      backendConfig(dir.resolve("serde")),
+                      c -> {
+                        c.getState(new ValueStateDescriptor<>("x", Serializers.INT));
+                        return c.getState(new ValueStateDescriptor<>("x", Serializers.LONG));
+                      }))
+          .hasRootCauseInstanceOf(StateCompatibilityException.class)
+          .rootCause()
+          .hasMessageContaining("int")
+          .hasMessageContaining("long");
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ runtime
+
+  @Nested
+  class Runtime {
+    @Test
+    void aFailingFunctionFailsTheCallAndTheProcessorStaysFailed() {
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> { throw new IllegalStateException("boom"); }))
+          .isInstanceOf(ProcessingException.class)
+          .hasMessageContaining("'k'")
+          .hasRootCauseMessage("boom");
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> {})).isInstanceOf(IllegalStateException.class);
+    }
+
+    @Test
+    void aThrowingCallbackFailsTheCall() {
+      assertThatThrownBy(
+              () ->
+                  h.on("k", (s, c, o) -> s.value().asyncValue().thenAccept(v -> { throw new java.io.IOException("cb"); }))
+                      .drain())
+          .hasRootCauseMessage("cb");
+    }
+
+    @Test
+    void theProcessorRejectsCallsFromAnotherThread() throws Exception {
+      ExecutorService other = Executors.newSingleThreadExecutor();
+      try {
+        Future<?> call = other.submit(() -> h.on("k", (s, c, o) -> {}));
+        assertThatThrownBy(() -> call.get(10, TimeUnit.SECONDS))
+            .hasCauseInstanceOf(IllegalStateException.class)
+            .hasMessageContaining("task thread");
+      } finally {
+        other.shutdownNow();
+      }
+    }
+
+    @Test
+    void anInstanceRejectsKeysOutsideItsKeyGroups() {
+      h.close();
+      h = new StateHarness<>(backendConfig(dir.resolve("half")), c -> open(c, null), 0, 2);
+      List<String> keys = IntStream.range(0, 50).mapToObj(i -> "key" + i).collect(Collectors.toList());
+      int accepted = 0;
+      int rejected = 0;
+      for (String key : keys) {
+        try {
+          h.on(key, (s, c, o) -> s.value().update(1));
+          accepted++;
+        } catch (IllegalArgumentException e) {
+          assertThat(e).hasMessageContaining("key group");
+          rejected++;
+        }
+      }
+      assertThat(accepted).isPositive();
+      assertThat(rejected).isPositive();
+    }
+  }
+}
