@@ -5,7 +5,7 @@ import java.util.List;
 
 /**
  * Every core configuration key of Aloft, with its default and meaning: one place, from which the table
- * in {@code docs/configuration.md} is generated (a test keeps the two equal). Storage providers declare
+ * in the README is generated (ConfigurationTableTest keeps the two equal). Storage providers declare
  * their own keys ({@code s3.*}, {@code gs.*}, …) beside their code.
  *
  * <p>Keys under {@code state.backend.forst.} are checked strictly: an unknown one is an error, because

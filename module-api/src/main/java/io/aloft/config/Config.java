@@ -204,7 +204,7 @@ public final class Config {
             key,
             "Unknown configuration key '" + key + "'"
                 + (closest == null ? "" : "; did you mean '" + closest + "'?")
-                + " (every key is listed in docs/configuration.md)");
+                + " (every key is listed in the configuration table of the README)");
       }
     }
     for (ConfigOption<?> option : known) {

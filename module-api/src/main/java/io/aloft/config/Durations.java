@@ -48,13 +48,12 @@ final class Durations {
     }
   }
 
-  /** The shortest exact form: {@code 1000 ms} stays {@code 1 s}. */
+  /** Whole days, hours or minutes when exact, else milliseconds (Flink's habit: {@code 1000 ms}). */
   static String format(Duration d) {
     long ms = d.toMillis();
     if (ms != 0 && ms % 86_400_000 == 0) return ms / 86_400_000 + " d";
     if (ms != 0 && ms % 3_600_000 == 0) return ms / 3_600_000 + " h";
     if (ms != 0 && ms % 60_000 == 0) return ms / 60_000 + " min";
-    if (ms != 0 && ms % 1000 == 0) return ms / 1000 + " s";
     return ms + " ms";
   }
 }

@@ -15,6 +15,8 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Set;
+import java.util.HashSet;
 import java.util.StringJoiner;
 
 /**
@@ -144,11 +146,12 @@ public final class Serializers {
    * @throws IllegalArgumentException if a component has a type with no built-in serializer
    */
   public static <R extends Record> Serializer<R> record(Class<R> type, MethodHandles.Lookup lookup) {
-    return new RecordSerializer<>(type, lookup);
+    return new RecordSerializer<>(type, lookup, new HashSet<>());
   }
 
-  /** The built-in serializer for {@code type}, as used for record components. */
-  static Serializer<?> forType(Type type, MethodHandles.Lookup lookup, String where) {
+  /** The built-in serializer for a record component of {@code type}. */
+  private static Serializer<?> forType(
+      Type type, MethodHandles.Lookup lookup, String where, Set<Class<?>> enclosing) {
     if (type instanceof Class<?> c) {
       if (c == boolean.class || c == Boolean.class) return BOOLEAN;
       if (c == byte.class || c == Byte.class) return BYTE;
@@ -161,15 +164,16 @@ public final class Serializers {
       if (c == String.class) return STRING;
       if (c == byte[].class) return BYTES;
       if (c.isEnum()) return enumOfUnchecked(c);
-      if (c.isRecord()) return recordUnchecked(c, lookup);
+      if (c.isRecord()) return recordUnchecked(c, lookup, where, enclosing);
     } else if (type instanceof ParameterizedType p && p.getRawType() instanceof Class<?> raw) {
       Type[] args = p.getActualTypeArguments();
       if (raw == List.class) {
-        return list(forType(args[0], lookup, where + "<element>"));
+        return list(forType(args[0], lookup, where + "<element>", enclosing));
       }
       if (raw == Map.class) {
         return map(
-            forType(args[0], lookup, where + "<key>"), forType(args[1], lookup, where + "<value>"));
+            forType(args[0], lookup, where + "<key>", enclosing),
+            forType(args[1], lookup, where + "<value>", enclosing));
       }
     }
     throw new IllegalArgumentException(
@@ -183,8 +187,14 @@ public final class Serializers {
   }
 
   @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Serializer<?> recordUnchecked(Class<?> c, MethodHandles.Lookup lookup) {
-    return record((Class) c, lookup);
+  private static Serializer<?> recordUnchecked(
+      Class<?> c, MethodHandles.Lookup lookup, String where, Set<Class<?>> enclosing) {
+    if (enclosing.contains(c)) {
+      throw new IllegalArgumentException(
+          "record " + c.getName() + " contains itself (" + where
+              + "); recursive records need a hand-written serializer");
+    }
+    return new RecordSerializer(c, lookup, enclosing);
   }
 
   // --- varints and byte arrays: shared by the formats above -------------------------------------
@@ -274,7 +284,8 @@ public final class Serializers {
     private final String identifier;
 
     @SuppressWarnings("unchecked")
-    RecordSerializer(Class<R> type, MethodHandles.Lookup lookup) {
+    /** @param enclosing the records whose serializers are being built around this one */
+    RecordSerializer(Class<R> type, MethodHandles.Lookup lookup, Set<Class<?>> enclosing) {
       this.type = Objects.requireNonNull(type, "type");
       Objects.requireNonNull(lookup, "lookup");
       if (!type.isRecord()) {
@@ -286,11 +297,13 @@ public final class Serializers {
       primitive = new boolean[rc.length];
       Class<?>[] parameterTypes = new Class<?>[rc.length];
       StringJoiner id = new StringJoiner(",", "record:" + type.getName() + "(", ")");
+      enclosing.add(type);
       try {
         for (int i = 0; i < rc.length; i++) {
           String where = type.getName() + "." + rc[i].getName();
           accessors[i] = lookup.unreflect(rc[i].getAccessor());
-          components[i] = (Serializer<Object>) forType(rc[i].getGenericType(), lookup, where);
+          components[i] =
+              (Serializer<Object>) forType(rc[i].getGenericType(), lookup, where, enclosing);
           primitive[i] = rc[i].getType().isPrimitive();
           parameterTypes[i] = rc[i].getType();
           id.add(rc[i].getName() + ":" + components[i].identifier() + "@" + components[i].version());
@@ -301,6 +314,8 @@ public final class Serializers {
             "cannot access record " + type.getName()
                 + ": make it public in an exported package, or pass MethodHandles.lookup() from its module",
             e);
+      } finally {
+        enclosing.remove(type);
       }
       identifier = id.toString();
     }

@@ -82,8 +82,8 @@ class ConfigOptionTest {
   }
 
   @Test
-  void aDurationIsFormattedInItsLargestExactUnit() {
-    assertThat(TIMEOUT.format(Duration.ofMillis(1000))).isEqualTo("1 s");
+  void aDurationIsFormattedInWholeMinutesHoursOrDaysElseMilliseconds() {
+    assertThat(TIMEOUT.format(Duration.ofMillis(1000))).isEqualTo("1000 ms");
     assertThat(TIMEOUT.format(Duration.ofMillis(1500))).isEqualTo("1500 ms");
     assertThat(TIMEOUT.format(Duration.ofMinutes(5))).isEqualTo("5 min");
     assertThat(TIMEOUT.format(Duration.ofHours(1))).isEqualTo("1 h");
@@ -182,7 +182,7 @@ class ConfigOptionTest {
 
   @Test
   void theDefaultIsWrittenInConfigurationForm() {
-    assertThat(TIMEOUT.defaultValueText()).isEqualTo("1 s");
+    assertThat(TIMEOUT.defaultValueText()).isEqualTo("1000 ms");
     assertThat(THREADS.defaultValueText()).isEqualTo("2");
   }
 

@@ -178,4 +178,19 @@ public class RecordSerializerTest {
 
     assertThat(roundTrip(serializer, value)).isEqualTo(value);
   }
+
+  public record Node(int value, Node next) {}
+
+  public record Wrapper(java.util.List<Wrapper> children) {}
+
+  @Test
+  void aRecordThatContainsItselfIsRejectedNamingTheComponent() {
+    assertThatThrownBy(() -> Serializers.record(Node.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining(Node.class.getName() + ".next")
+        .hasMessageContaining("recursive");
+    assertThatThrownBy(() -> Serializers.record(Wrapper.class))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("recursive");
+  }
 }
