@@ -13,8 +13,12 @@ public abstract class FileOutput extends OutputStream {
   /**
    * Publishes the file.
    *
+   * <p>When {@code close} fails with anything but {@code FileAlreadyExistsException}, whether the file
+   * was published is unknown (the final upload may have landed before its response was lost). Callers
+   * that retry therefore write under a new unique name rather than the same one.
+   *
    * @throws java.nio.file.FileAlreadyExistsException for an exclusive create when the file appeared
-   *     meanwhile (naming the location)
+   *     meanwhile (naming the location); providers throw it for no other cause
    */
   @Override
   public abstract void close() throws IOException;

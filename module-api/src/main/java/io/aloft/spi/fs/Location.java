@@ -6,7 +6,8 @@ import java.util.Objects;
 /**
  * Where a file or directory lives: {@code scheme://authority/path}, e.g. {@code s3://bucket/state/1.sst},
  * {@code file:///var/aloft}, {@code hdfs://namenode:8020/aloft}. A bare absolute path
- * ({@code /var/aloft}) means {@code file://}.
+ * ({@code /var/aloft}) and {@code file:/var/aloft} mean {@code file:///var/aloft}. Paths have no
+ * {@code .} or {@code ..} segments.
  *
  * <p>The path never ends with {@code /} (except the root {@code /}) and uses {@code /} as separator on
  * every store. Locations compare by their text.
@@ -33,6 +34,12 @@ public record Location(String scheme, String authority, String path) {
     if (path.contains("//")) {
       throw new IllegalArgumentException("path has an empty segment: '" + path + "'");
     }
+    for (String segment : path.split("/")) {
+      if (segment.equals(".") || segment.equals("..")) {
+        // Blob stores take these literally while local disks resolve them: refuse both readings.
+        throw new IllegalArgumentException("path has a '" + segment + "' segment: '" + path + "'");
+      }
+    }
   }
 
   /**
@@ -44,6 +51,9 @@ public record Location(String scheme, String authority, String path) {
     Objects.requireNonNull(text, "location");
     if (text.startsWith("/")) {
       return new Location("file", "", text);
+    }
+    if (text.startsWith("file:/") && !text.startsWith("file://")) {
+      return new Location("file", "", text.substring("file:".length())); // File.toURI() form
     }
     int sep = text.indexOf("://");
     if (sep <= 0) {

@@ -157,4 +157,16 @@ class LocationTest {
         .isInstanceOf(IllegalArgumentException.class);
     assertThatThrownBy(() -> file.relativeTo(file)).isInstanceOf(IllegalArgumentException.class);
   }
+
+  @Test
+  void dotSegmentsAreRejected() {
+    assertThatThrownBy(() -> Location.of("s3://bucket/a/../b")).isInstanceOf(IllegalArgumentException.class)
+        .hasMessageContaining("..");
+    assertThatThrownBy(() -> Location.of("/tmp/./x")).isInstanceOf(IllegalArgumentException.class);
+  }
+
+  @Test
+  void theFileUriFormOfJavaIoFileIsAccepted() {
+    assertThat(Location.of("file:/tmp/x")).isEqualTo(Location.of("file:///tmp/x"));
+  }
 }
