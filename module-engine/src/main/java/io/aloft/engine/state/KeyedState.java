@@ -38,13 +38,7 @@ abstract class KeyedState implements State {
 
   /** Clears the current key's state: one row, or (for maps) every row under the key's prefix. */
   StateFuture<Void> clear(RequestHandler via) {
-    byte[] row = keys.prefix();
-    return via.submit(
-        stateId,
-        () -> {
-          table.delete(row);
-          return null;
-        });
+    return putOrDelete(via, keys.prefix(), null);
   }
 
   @Override
@@ -55,6 +49,40 @@ abstract class KeyedState implements State {
   @Override
   public void clear() {
     await(clear(direct()));
+  }
+
+  /** Submits a write of {@code stored} to {@code row}; {@code null} deletes the row. */
+  final StateFuture<Void> putOrDelete(RequestHandler via, byte[] row, byte[] stored) {
+    return via.submit(
+        stateId,
+        () -> {
+          if (stored == null) {
+            table.delete(row);
+          } else {
+            table.put(row, stored);
+          }
+          return null;
+        });
+  }
+
+  /**
+   * Submits a read of {@code row}, decoded by {@code values}; a value that TTL hides is deleted on the
+   * way and reads as null.
+   */
+  final <V> StateFuture<V> readVisible(RequestHandler via, byte[] row, StoredValues<V> values) {
+    return via.submit(
+        stateId,
+        () -> {
+          byte[] stored = table.get(row);
+          if (stored == null) {
+            return null;
+          }
+          if (values.hidden(stored)) {
+            table.delete(row);
+            return null;
+          }
+          return values.decode(stored);
+        });
   }
 
   static <T> T requireNonNullArgument(T value, String method, String stateId) {

@@ -56,18 +56,8 @@ final class ListStateImpl<T> extends KeyedState implements ListState<T> {
 
   private StateFuture<Void> replace(RequestHandler via, List<T> elements) {
     checkElements(elements, "update");
-    byte[] row = keys.prefix();
-    byte[] encoded = elements.isEmpty() ? null : values.encodeElements(elements);
-    return via.submit(
-        stateId,
-        () -> {
-          if (encoded == null) {
-            table.delete(row);
-          } else {
-            table.put(row, encoded);
-          }
-          return null;
-        });
+    return putOrDelete(
+        via, keys.prefix(), elements.isEmpty() ? null : values.encodeElements(elements));
   }
 
   private void checkElements(List<T> elements, String method) {

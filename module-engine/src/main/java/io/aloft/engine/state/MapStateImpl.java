@@ -71,20 +71,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
   }
 
   private StateFuture<UV> get(RequestHandler via, UK userKey) {
-    byte[] row = row(userKey, "get");
-    return via.submit(
-        stateId,
-        () -> {
-          byte[] stored = table.get(row);
-          if (stored == null) {
-            return null;
-          }
-          if (values.hidden(stored)) {
-            table.delete(row);
-            return null;
-          }
-          return values.decode(stored);
-        });
+    return readVisible(via, row(userKey, "get"), values);
   }
 
   private StateFuture<Void> putAll(RequestHandler via, Map<UK, UV> map, String method) {
@@ -115,13 +102,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
   }
 
   private StateFuture<Void> remove(RequestHandler via, UK userKey) {
-    byte[] row = row(userKey, "remove");
-    return via.submit(
-        stateId,
-        () -> {
-          table.delete(row);
-          return null;
-        });
+    return putOrDelete(via, row(userKey, "remove"), null);
   }
 
   /**
@@ -298,14 +279,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
         throw new IllegalStateException("next() has not been called");
       }
       byte[] row = RowKeys.mapRow(prefix, Bytes.serialize(userKeySerializer, keyOf.apply(last)));
-      await(
-          direct()
-              .submit(
-                  stateId,
-                  () -> {
-                    table.delete(row);
-                    return null;
-                  }));
+      await(putOrDelete(direct(), row, null));
       last = null;
     }
 

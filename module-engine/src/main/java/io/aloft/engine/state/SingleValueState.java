@@ -19,35 +19,11 @@ abstract class SingleValueState<V> extends KeyedState {
 
   /** The current key's stored value, or null; an expired hidden value is deleted on the way. */
   final StateFuture<V> read(RequestHandler via) {
-    byte[] row = keys.prefix();
-    return via.submit(
-        stateId,
-        () -> {
-          byte[] stored = table.get(row);
-          if (stored == null) {
-            return null;
-          }
-          if (values.hidden(stored)) {
-            table.delete(row);
-            return null;
-          }
-          return values.decode(stored);
-        });
+    return readVisible(via, keys.prefix(), values);
   }
 
   /** Stores {@code value} for the current key; null deletes. */
   final StateFuture<Void> write(RequestHandler via, V value) {
-    byte[] row = keys.prefix();
-    byte[] stored = value == null ? null : values.encode(value);
-    return via.submit(
-        stateId,
-        () -> {
-          if (stored == null) {
-            table.delete(row);
-          } else {
-            table.put(row, stored);
-          }
-          return null;
-        });
+    return putOrDelete(via, keys.prefix(), value == null ? null : values.encode(value));
   }
 }
