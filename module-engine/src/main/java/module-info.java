@@ -5,6 +5,9 @@
  */
 module io.aloft.engine {
   requires transitive io.aloft.api;
+  requires com.github.benmanes.caffeine;
+  requires com.github.luben.zstd_jni;
+  requires org.lz4.java;
 
   exports io.aloft.engine;
 
@@ -16,5 +19,6 @@ module io.aloft.engine {
   provides io.aloft.spi.fs.FileSystemProvider with
       io.aloft.engine.fs.LocalFileSystemProvider;
   provides io.aloft.spi.backend.StateBackendFactory with
-      io.aloft.engine.heap.HeapStateBackendFactory;
+      io.aloft.engine.heap.HeapStateBackendFactory,
+      io.aloft.engine.forst.ForStStateBackendFactory;
 }

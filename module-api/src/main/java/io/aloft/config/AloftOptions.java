@@ -90,7 +90,7 @@ public final class AloftOptions {
       ConfigOption.integer(
           FORST_PREFIX + "writebuffer.count",
           2,
-          1,
+          2,
           "Memtables (active plus immutable) held before writes wait for a flush.");
 
   public static final ConfigOption<MemorySize> FORST_BLOCK_SIZE =
@@ -139,7 +139,11 @@ public final class AloftOptions {
 
   public static final ConfigOption<Integer> FORST_THREAD_NUM =
       ConfigOption.integer(
-          FORST_PREFIX + "thread.num", 2, 1, "Background threads for flushes and compactions.");
+          FORST_PREFIX + "thread.num",
+          2,
+          2,
+          "Background threads: one flushes memtables, one compacts. Values above 2 are accepted but"
+              + " give no more concurrency yet (one compaction runs at a time).");
 
   // --- local file cache ---------------------------------------------------------------------------
 

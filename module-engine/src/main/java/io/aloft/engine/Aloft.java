@@ -189,7 +189,13 @@ public final class Aloft implements AutoCloseable {
       KeyedStateBackend backend;
       try {
         backend =
-            backendFactory.create(new BackendContext(config, maxParallelism, range, instanceName));
+            backendFactory.create(
+                new BackendContext(
+                    config,
+                    maxParallelism,
+                    range,
+                    instanceName,
+                    location -> plugins.fileSystem(location, config)));
       } catch (IOException e) {
         throw new StateAccessException(
             "cannot create the '" + backendFactory.type() + "' backend of " + instanceName + ": " + e,

@@ -1,6 +1,7 @@
 package io.aloft.spi.backend;
 
 import io.aloft.config.Config;
+import io.aloft.spi.fs.FileSystems;
 import java.util.Objects;
 
 /**
@@ -11,11 +12,17 @@ import java.util.Objects;
  * @param keyGroupRange the key groups the new backend owns
  * @param instanceName a name unique among the processor's instances, e.g. {@code counts-0of4}, for
  *     directory names and messages
+ * @param fileSystems the storage serving any location (primary directory, checkpoints)
  */
 public record BackendContext(
-    Config config, int maxParallelism, KeyGroupRange keyGroupRange, String instanceName) {
+    Config config,
+    int maxParallelism,
+    KeyGroupRange keyGroupRange,
+    String instanceName,
+    FileSystems fileSystems) {
   public BackendContext {
     Objects.requireNonNull(config, "config");
+    Objects.requireNonNull(fileSystems, "fileSystems");
     Objects.requireNonNull(keyGroupRange, "keyGroupRange");
     Objects.requireNonNull(instanceName, "instanceName");
     if (keyGroupRange.endKeyGroup() >= maxParallelism) {

@@ -1,6 +1,7 @@
 package io.aloft.engine.state;
 
 import io.aloft.serde.Serializer;
+import io.aloft.state.StateDescriptor;
 import io.aloft.state.StateTtlConfig;
 import java.io.ByteArrayOutputStream;
 import java.time.InstantSource;
@@ -45,11 +46,8 @@ final class StoredValues<T> {
 
   /** Whether a stored value must not be returned: TTL with NeverReturnExpired, and expired. */
   boolean hidden(byte[] stored) {
-    return hideExpired && expired(Bytes.getLong(stored, 0));
-  }
-
-  private boolean expired(long writeTime) {
-    return writeTime + ttlMillis <= clock.millis();
+    return hideExpired
+        && TtlCompaction.filter(StateDescriptor.Kind.VALUE, ttlMillis, stored, clock.millis()) == null;
   }
 
   T decode(byte[] stored) {
@@ -79,31 +77,18 @@ final class StoredValues<T> {
   record DecodedList<T>(List<T> elements, byte[] survivors) {}
 
   DecodedList<T> decodeElements(byte[] stored) {
+    byte[] visible =
+        hideExpired
+            ? TtlCompaction.filter(StateDescriptor.Kind.LIST, ttlMillis, stored, clock.millis())
+            : stored;
     List<T> elements = new ArrayList<>();
-    ByteArrayOutputStream survivors = null;
     int[] pos = {0};
-    while (pos[0] < stored.length) {
-      int start = pos[0];
-      boolean hide = false;
-      if (ttlMillis != 0) {
-        hide = hideExpired && expired(Bytes.getLong(stored, pos[0]));
-        pos[0] += 8;
-      }
-      int length = Bytes.getVarInt(stored, pos);
-      int end = pos[0] + length;
-      if (hide) {
-        if (survivors == null) {
-          survivors = new ByteArrayOutputStream(stored.length);
-          survivors.write(stored, 0, start);
-        }
-      } else {
-        elements.add(Bytes.deserialize(serializer, stored, pos[0], length));
-        if (survivors != null) {
-          survivors.write(stored, start, end - start);
-        }
-      }
-      pos[0] = end;
+    while (visible != null && pos[0] < visible.length) {
+      pos[0] += ttlMillis == 0 ? 0 : 8;
+      int length = Bytes.getVarInt(visible, pos);
+      elements.add(Bytes.deserialize(serializer, visible, pos[0], length));
+      pos[0] += length;
     }
-    return new DecodedList<>(elements, survivors == null ? null : survivors.toByteArray());
+    return new DecodedList<>(elements, visible == stored ? null : visible == null ? new byte[0] : visible);
   }
 }

@@ -1,0 +1,69 @@
+package io.aloft.engine.forst;
+
+import io.aloft.config.AloftOptions;
+import io.aloft.config.Config;
+import io.aloft.config.ConfigException;
+import io.aloft.engine.lsm.LsmOptions;
+import io.aloft.spi.backend.BackendContext;
+import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.StateBackendFactory;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.InstantSource;
+import java.util.UUID;
+
+/**
+ * {@code state.backend.type: forst}: keyed state in an LSM tree whose files live in the primary
+ * storage ({@code state.backend.forst.primary-dir}, by default {@code <execution.checkpointing.dir>/shared}),
+ * any store a storage provider serves.
+ */
+public final class ForStStateBackendFactory implements StateBackendFactory {
+
+  @Override
+  public String type() {
+    return "forst";
+  }
+
+  @Override
+  public KeyedStateBackend create(BackendContext context) throws IOException {
+    Config config = context.config();
+    Location primary = primaryDir(config).resolve(context.instanceName());
+    StateFileSystem fs = context.fileSystems().forLocation(primary);
+    Path local =
+        config
+            .getOptional(AloftOptions.FORST_LOCAL_DIR)
+            .map(Path::of)
+            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "aloft"))
+            .resolve(context.instanceName() + "-" + UUID.randomUUID());
+    Files.createDirectories(local);
+    return new ForStKeyedStateBackend(
+        LsmOptions.from(config), fs, primary, local, context.keyGroupRange(), InstantSource.system());
+  }
+
+  /** The primary directory: the configured one, or {@code shared/} inside the checkpoint directory. */
+  static Location primaryDir(Config config) {
+    String key = AloftOptions.FORST_PRIMARY_DIR.key();
+    String text =
+        config
+            .getOptional(AloftOptions.FORST_PRIMARY_DIR)
+            .orElseGet(
+                () ->
+                    config
+                        .getOptional(AloftOptions.CHECKPOINTING_DIR)
+                        .map(dir -> Location.of(dir).resolve("shared").toString())
+                        .orElseThrow(
+                            () ->
+                                new ConfigException(
+                                    AloftOptions.CHECKPOINTING_DIR.key(),
+                                    "The forst backend needs '" + AloftOptions.CHECKPOINTING_DIR.key()
+                                        + "' (or '" + key + "'): where its files live")));
+    try {
+      return Location.of(text);
+    } catch (IllegalArgumentException e) {
+      throw new ConfigException(key, "Invalid location for the forst primary directory: " + e.getMessage(), e);
+    }
+  }
+}

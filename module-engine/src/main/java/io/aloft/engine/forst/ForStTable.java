@@ -1,0 +1,100 @@
+package io.aloft.engine.forst;
+
+import io.aloft.engine.lsm.LsmTree;
+import io.aloft.spi.backend.KeyValue;
+import io.aloft.spi.backend.ScanPage;
+import io.aloft.spi.backend.StateTable;
+import io.aloft.spi.backend.TableSpec;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * One state's rows in the shared tree: row keys gain the table id after their key-group prefix.
+ * Appends are read-modify-writes; they are safe because the runtime never runs two requests of one
+ * key at once.
+ */
+final class ForStTable implements StateTable {
+  private final LsmTree tree;
+  private final int id;
+  private final TableSpec spec;
+
+  ForStTable(LsmTree tree, int id, TableSpec spec) {
+    this.tree = tree;
+    this.id = id;
+    this.spec = spec;
+  }
+
+  int id() {
+    return id;
+  }
+
+  TableSpec spec() {
+    return spec;
+  }
+
+  /** The table id of a stored key. */
+  static int tableId(byte[] storedKey) {
+    return storedKey.length < 4 ? -1 : ((storedKey[2] & 0xFF) << 8) | (storedKey[3] & 0xFF);
+  }
+
+  private byte[] stored(byte[] row) {
+    byte[] key = new byte[row.length + 2];
+    key[0] = row[0];
+    key[1] = row[1];
+    key[2] = (byte) (id >>> 8);
+    key[3] = (byte) id;
+    System.arraycopy(row, 2, key, 4, row.length - 2);
+    return key;
+  }
+
+  private static byte[] row(byte[] stored) {
+    byte[] row = new byte[stored.length - 2];
+    row[0] = stored[0];
+    row[1] = stored[1];
+    System.arraycopy(stored, 4, row, 2, stored.length - 4);
+    return row;
+  }
+
+  @Override
+  public byte[] get(byte[] key) throws IOException {
+    return tree.get(stored(key));
+  }
+
+  @Override
+  public void put(byte[] key, byte[] value) throws IOException {
+    tree.put(stored(key), value);
+  }
+
+  @Override
+  public void delete(byte[] key) throws IOException {
+    tree.delete(stored(key));
+  }
+
+  @Override
+  public ScanPage scan(byte[] prefix, byte[] startAfter, int limit) throws IOException {
+    ScanPage page = tree.scan(stored(prefix), startAfter == null ? null : stored(startAfter), limit);
+    List<KeyValue> rows = new ArrayList<>(page.rows().size());
+    for (KeyValue kv : page.rows()) {
+      rows.add(new KeyValue(row(kv.key()), kv.value()));
+    }
+    return new ScanPage(rows, page.hasMore());
+  }
+
+  @Override
+  public void deletePrefix(byte[] prefix) throws IOException {
+    byte[] start = stored(prefix);
+    byte[] end = LsmTree.prefixEnd(start);
+    if (end != null) {
+      tree.deleteRange(start, end);
+      return;
+    }
+    ScanPage page;
+    do {
+      page = tree.scan(start, null, 1024);
+      for (KeyValue kv : page.rows()) {
+        tree.delete(kv.key());
+      }
+    } while (page.hasMore());
+  }
+}

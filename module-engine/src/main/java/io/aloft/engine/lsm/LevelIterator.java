@@ -1,0 +1,79 @@
+package io.aloft.engine.lsm;
+
+import io.aloft.engine.lsm.manifest.FileMeta;
+import java.io.IOException;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * The files of one sorted level (1+) as one {@link InternalIterator}: opens a file only when iteration
+ * reaches it, so a short scan touches one file.
+ */
+final class LevelIterator implements InternalIterator {
+  private final List<FileMeta> files;
+  private final TableCache tables;
+  private int index;
+  private InternalIterator current;
+
+  LevelIterator(List<FileMeta> files, TableCache tables) {
+    this.files = files;
+    this.tables = tables;
+  }
+
+  @Override
+  public void seek(byte[] userKey) throws IOException {
+    index = 0;
+    if (userKey != null) {
+      while (index < files.size()
+          && Arrays.compareUnsigned(files.get(index).largestKey(), userKey) < 0) {
+        index++;
+      }
+    }
+    open(userKey);
+  }
+
+  private void open(byte[] userKey) throws IOException {
+    closeCurrent();
+    while (index < files.size()) {
+      current = new SstFileIterator(tables.reader(files.get(index)).iterator());
+      current.seek(userKey);
+      if (current.valid()) {
+        return;
+      }
+      closeCurrent();
+      index++;
+      userKey = null;
+    }
+  }
+
+  @Override
+  public boolean valid() {
+    return current != null && current.valid();
+  }
+
+  @Override
+  public io.aloft.engine.lsm.sst.Entry entry() {
+    return current.entry();
+  }
+
+  @Override
+  public void next() throws IOException {
+    current.next();
+    if (!current.valid()) {
+      index++;
+      open(null);
+    }
+  }
+
+  private void closeCurrent() throws IOException {
+    if (current != null) {
+      current.close();
+      current = null;
+    }
+  }
+
+  @Override
+  public void close() throws IOException {
+    closeCurrent();
+  }
+}

@@ -1,0 +1,31 @@
+package io.aloft.engine.lsm;
+
+/**
+ * A snapshot of a tree's counters.
+ *
+ * @param flushes memtables flushed to files
+ * @param compactions compactions finished
+ * @param writeStalls times a writer waited for a flush or for level 0 to shrink
+ * @param writeStallNanos total time writers waited
+ * @param level0Files files in level 0 now
+ * @param liveFiles live files in all levels
+ * @param liveBytes bytes of live files
+ * @param bytesFlushed bytes written by flushes
+ * @param bytesCompacted bytes written by compactions
+ * @param remoteReads read requests sent to the primary storage (file tails and uncached blocks)
+ * @param blockCacheHits block-cache hits
+ * @param blockCacheMisses block-cache misses
+ */
+public record LsmMetrics(
+    long flushes,
+    long compactions,
+    long writeStalls,
+    long writeStallNanos,
+    int level0Files,
+    int liveFiles,
+    long liveBytes,
+    long bytesFlushed,
+    long bytesCompacted,
+    long remoteReads,
+    long blockCacheHits,
+    long blockCacheMisses) {}

@@ -1,0 +1,84 @@
+package io.aloft.engine.lsm;
+
+import io.aloft.engine.lsm.manifest.FileMeta;
+import io.aloft.engine.lsm.sst.BlockCache;
+import io.aloft.engine.lsm.sst.SstReader;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * Open readers of live files, opened on first use (one tail read each) and kept until the file is
+ * deleted, so each file's index and filter are fetched once.
+ */
+final class TableCache implements AutoCloseable {
+  private final StateFileSystem fs;
+  private final Location dir;
+  private final BlockCache blockCache;
+  private final Map<Long, SstReader> readers = new ConcurrentHashMap<>();
+
+  TableCache(StateFileSystem fs, Location dir, BlockCache blockCache) {
+    this.fs = fs;
+    this.dir = dir;
+    this.blockCache = blockCache;
+  }
+
+  Location location(FileMeta file) {
+    return dir.resolve(file.name());
+  }
+
+  SstReader reader(FileMeta file) throws IOException {
+    try {
+      return readers.computeIfAbsent(
+          file.fileNumber(),
+          n -> {
+            try {
+              return SstReader.open(
+                  fs.newInputFile(location(file), file.size()), file.fileNumber(), blockCache);
+            } catch (IOException e) {
+              throw new UncheckedIOException(e);
+            }
+          });
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
+    }
+  }
+
+  /** Closes the file's reader and drops its cached blocks; returns the reads the reader had issued. */
+  long evict(FileMeta file) throws IOException {
+    SstReader reader = readers.remove(file.fileNumber());
+    blockCache.evictFile(file.fileNumber());
+    if (reader == null) {
+      return 0;
+    }
+    long requests = reader.readRequests();
+    reader.close();
+    return requests;
+  }
+
+  /** Remote reads issued by the open readers (tails and uncached blocks). */
+  long readRequests() {
+    return readers.values().stream().mapToLong(SstReader::readRequests).sum();
+  }
+
+  @Override
+  public void close() throws IOException {
+    IOException first = null;
+    for (SstReader reader : readers.values()) {
+      try {
+        reader.close();
+      } catch (IOException e) {
+        if (first == null) {
+          first = e;
+        }
+      }
+    }
+    readers.clear();
+    if (first != null) {
+      throw first;
+    }
+  }
+}

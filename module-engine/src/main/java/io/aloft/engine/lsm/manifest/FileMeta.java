@@ -1,0 +1,82 @@
+package io.aloft.engine.lsm.manifest;
+
+import io.aloft.engine.lsm.sst.SstProperties;
+import java.util.Arrays;
+import java.util.Objects;
+
+/**
+ * One live SST file: where it is and what its properties say, so reads and compaction can choose files
+ * without opening them.
+ *
+ * @param fileNumber unique within the tree, also the block-cache id
+ * @param name the file name under the tree's primary directory
+ * @param size bytes
+ * @param smallestKey smallest user key (or range-tombstone start)
+ * @param largestKey largest user key (or range-tombstone end)
+ * @param minSeq smallest sequence number
+ * @param maxSeq largest sequence number
+ * @param minKeyGroup smallest key group
+ * @param maxKeyGroup largest key group
+ * @param entryCount point entries
+ * @param rangeTombstoneCount range tombstones
+ */
+public record FileMeta(
+    long fileNumber,
+    String name,
+    long size,
+    byte[] smallestKey,
+    byte[] largestKey,
+    long minSeq,
+    long maxSeq,
+    int minKeyGroup,
+    int maxKeyGroup,
+    long entryCount,
+    long rangeTombstoneCount) {
+
+  public FileMeta {
+    Objects.requireNonNull(name, "name");
+    Objects.requireNonNull(smallestKey, "smallestKey");
+    Objects.requireNonNull(largestKey, "largestKey");
+  }
+
+  public static FileMeta of(long fileNumber, String name, SstProperties p) {
+    return new FileMeta(
+        fileNumber,
+        name,
+        p.fileSize(),
+        p.smallestKey(),
+        p.largestKey(),
+        p.minSeq(),
+        p.maxSeq(),
+        p.minKeyGroup(),
+        p.maxKeyGroup(),
+        p.entryCount(),
+        p.rangeTombstoneCount());
+  }
+
+  /** Whether the file's key range intersects [start, end] (inclusive bounds; null = unbounded). */
+  public boolean overlaps(byte[] start, byte[] end) {
+    return (end == null || Arrays.compareUnsigned(smallestKey, end) <= 0)
+        && (start == null || Arrays.compareUnsigned(largestKey, start) >= 0);
+  }
+
+  /** Whether {@code key} lies within the file's key range. */
+  public boolean mayHold(byte[] key) {
+    return Arrays.compareUnsigned(smallestKey, key) <= 0 && Arrays.compareUnsigned(key, largestKey) <= 0;
+  }
+
+  @Override
+  public boolean equals(Object o) {
+    return o instanceof FileMeta f && f.fileNumber == fileNumber;
+  }
+
+  @Override
+  public int hashCode() {
+    return Long.hashCode(fileNumber);
+  }
+
+  @Override
+  public String toString() {
+    return name + "(" + size + " bytes, seq " + minSeq + ".." + maxSeq + ")";
+  }
+}

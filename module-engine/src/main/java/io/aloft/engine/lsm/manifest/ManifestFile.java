@@ -1,0 +1,143 @@
+package io.aloft.engine.lsm.manifest;
+
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.zip.CRC32C;
+
+/**
+ * The tree's manifest: which files are live on which level, the next file number, the last sequence
+ * number, and the owner's metadata (the ForSt backend keeps its table ids there). It is small, lives in
+ * the local working directory, and is rewritten whole — to a temporary file, then atomically renamed —
+ * after every flush and compaction. Format (version 1, documented in {@code docs/format.md}):
+ *
+ * <pre>
+ *   magic "ALOFTMAN" (8 bytes) | version int32 | body | CRC32C of magic+version+body (int32)
+ *   body: dbId UTF | nextFileNumber int64 | lastSeq int64 | metadata count int32, (key UTF, value UTF)*
+ *         | for each of 7 levels: file count int32, files*
+ *   file: fileNumber int64 | name UTF | size int64 | smallest (int32 length, bytes) | largest (same)
+ *         | minSeq int64 | maxSeq int64 | minKeyGroup int32 | maxKeyGroup int32 | entries int64
+ *         | rangeTombstones int64
+ * </pre>
+ */
+public final class ManifestFile {
+  public static final String NAME = "MANIFEST";
+  static final long MAGIC = 0x414c4f46544d414eL; // "ALOFTMAN"
+  public static final int FORMAT_VERSION = 1;
+
+  /** The content of a manifest. */
+  public record State(
+      String dbId, long nextFileNumber, long lastSeq, Map<String, String> metadata, Version version) {}
+
+  private ManifestFile() {}
+
+  public static void write(Path dir, State state) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeLong(MAGIC);
+    out.writeInt(FORMAT_VERSION);
+    out.writeUTF(state.dbId());
+    out.writeLong(state.nextFileNumber());
+    out.writeLong(state.lastSeq());
+    out.writeInt(state.metadata().size());
+    for (Map.Entry<String, String> e : state.metadata().entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeUTF(e.getValue());
+    }
+    for (List<FileMeta> level : state.version().levels()) {
+      out.writeInt(level.size());
+      for (FileMeta f : level) {
+        out.writeLong(f.fileNumber());
+        out.writeUTF(f.name());
+        out.writeLong(f.size());
+        out.writeInt(f.smallestKey().length);
+        out.write(f.smallestKey());
+        out.writeInt(f.largestKey().length);
+        out.write(f.largestKey());
+        out.writeLong(f.minSeq());
+        out.writeLong(f.maxSeq());
+        out.writeInt(f.minKeyGroup());
+        out.writeInt(f.maxKeyGroup());
+        out.writeLong(f.entryCount());
+        out.writeLong(f.rangeTombstoneCount());
+      }
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(bytes.toByteArray());
+    out.writeInt((int) crc.getValue());
+    out.flush();
+    Files.createDirectories(dir);
+    Path tmp = dir.resolve(NAME + ".tmp");
+    Files.write(tmp, bytes.toByteArray());
+    try {
+      Files.move(tmp, dir.resolve(NAME), StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+    } catch (AtomicMoveNotSupportedException e) {
+      Files.move(tmp, dir.resolve(NAME), StandardCopyOption.REPLACE_EXISTING);
+    }
+  }
+
+  /** Reads the manifest of {@code dir}, or returns null when there is none. */
+  public static State read(Path dir) throws IOException {
+    Path file = dir.resolve(NAME);
+    if (!Files.exists(file)) {
+      return null;
+    }
+    byte[] data = Files.readAllBytes(file);
+    if (data.length < 16) {
+      throw new IOException("manifest " + file + " is truncated (" + data.length + " bytes)");
+    }
+    CRC32C crc = new CRC32C();
+    crc.update(data, 0, data.length - 4);
+    int stored = new DataInputStream(new ByteArrayInputStream(data, data.length - 4, 4)).readInt();
+    if ((int) crc.getValue() != stored) {
+      throw new IOException("manifest " + file + " is corrupt: checksum mismatch");
+    }
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4));
+    if (in.readLong() != MAGIC) {
+      throw new IOException("manifest " + file + " is not an Aloft manifest (bad magic)");
+    }
+    int version = in.readInt();
+    if (version != FORMAT_VERSION) {
+      throw new IOException(
+          "manifest " + file + " has format version " + version + "; this build reads " + FORMAT_VERSION);
+    }
+    String dbId = in.readUTF();
+    long nextFileNumber = in.readLong();
+    long lastSeq = in.readLong();
+    int metadataCount = in.readInt();
+    Map<String, String> metadata = new LinkedHashMap<>();
+    for (int i = 0; i < metadataCount; i++) {
+      metadata.put(in.readUTF(), in.readUTF());
+    }
+    List<List<FileMeta>> levels = new ArrayList<>();
+    for (int l = 0; l < Version.LEVELS; l++) {
+      int n = in.readInt();
+      List<FileMeta> files = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        long number = in.readLong();
+        String name = in.readUTF();
+        long size = in.readLong();
+        byte[] smallest = new byte[in.readInt()];
+        in.readFully(smallest);
+        byte[] largest = new byte[in.readInt()];
+        in.readFully(largest);
+        files.add(
+            new FileMeta(
+                number, name, size, smallest, largest, in.readLong(), in.readLong(), in.readInt(),
+                in.readInt(), in.readLong(), in.readLong()));
+      }
+      levels.add(files);
+    }
+    return new State(dbId, nextFileNumber, lastSeq, metadata, new Version(levels));
+  }
+}

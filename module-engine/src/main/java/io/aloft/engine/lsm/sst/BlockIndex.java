@@ -1,0 +1,119 @@
+package io.aloft.engine.lsm.sst;
+
+import io.aloft.spi.fs.Location;
+import java.util.Arrays;
+
+/**
+ * The decoded index block: for each data block, a separator user key and its handle. Separator
+ * {@code i} is at least the last user key of block {@code i} and below the first user key of block
+ * {@code i + 1} (equal to it when the versions of one key span both blocks). So the first block whose
+ * separator is at least a key is the only block that can hold that key's newest version. Immutable.
+ */
+final class BlockIndex {
+  private final byte[][] separators;
+  private final long[] offsets;
+  private final int[] sizes;
+
+  private BlockIndex(byte[][] separators, long[] offsets, int[] sizes) {
+    this.separators = separators;
+    this.offsets = offsets;
+    this.sizes = sizes;
+  }
+
+  int count() {
+    return separators.length;
+  }
+
+  long offset(int block) {
+    return offsets[block];
+  }
+
+  int size(int block) {
+    return sizes[block];
+  }
+
+  /** The first block whose separator is at least {@code userKey}, or {@link #count()} if none is. */
+  int find(byte[] userKey) {
+    int lo = 0;
+    int hi = separators.length;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (Arrays.compareUnsigned(separators[mid], userKey) < 0) {
+        lo = mid + 1;
+      } else {
+        hi = mid;
+      }
+    }
+    return lo;
+  }
+
+  /** The value of an index entry: the block's offset and stored size, as varints. */
+  static void encodeHandle(BlockHandle handle, ByteSink out) {
+    out.reset();
+    out.writeVarint(handle.offset());
+    out.writeVarint(handle.size());
+  }
+
+  /**
+   * A short key {@code s} with {@code last <= s < next} when {@code last < next}, or {@code last} itself
+   * when {@code last} is a prefix of {@code next} (including equal). Shortening keeps the index small
+   * for keys that share long prefixes, as keys of one state do.
+   */
+  static byte[] separator(byte[] last, int lastLength, byte[] next) {
+    int diff = Arrays.mismatch(last, 0, lastLength, next, 0, next.length);
+    if (diff >= 0 && diff < lastLength) {
+      int b = last[diff] & 0xFF;
+      if (b < 0xFF && b + 1 < (next[diff] & 0xFF)) {
+        byte[] s = Arrays.copyOf(last, diff + 1);
+        s[diff] = (byte) (b + 1);
+        return s;
+      }
+    }
+    return Arrays.copyOf(last, lastLength);
+  }
+
+  /**
+   * Decodes and checks the index of a file whose data blocks end where its tail starts, at
+   * {@code tailOffset}; the blocks must follow each other without gaps from offset 0.
+   */
+  static BlockIndex decode(Block block, long tailOffset, Location location, long indexOffset)
+      throws SstCorruptionException {
+    int n = 0;
+    BlockCursor cursor = new BlockCursor(0).reset(block);
+    for (cursor.seekToFirst(); cursor.valid(); cursor.next()) {
+      n++;
+    }
+    byte[][] separators = new byte[n][];
+    long[] offsets = new long[n];
+    int[] sizes = new int[n];
+    long expected = 0;
+    int i = 0;
+    for (cursor.seekToFirst(); cursor.valid(); cursor.next(), i++) {
+      ByteReader value =
+          new ByteReader(
+              cursor.data(), cursor.valueOffset(), cursor.valueOffset() + cursor.valueLength(),
+              location, indexOffset, "index block");
+      long offset = value.varint64();
+      int size = value.varint32();
+      value.expectEnd();
+      if (offset != expected || size == 0 || size > Integer.MAX_VALUE - SstFormat.BLOCK_TRAILER) {
+        throw value.corrupt(
+            "entry " + i + " describes a " + size + "-byte block at offset " + offset
+                + " where the block at offset " + expected + " was expected");
+      }
+      separators[i] = cursor.keyCopy();
+      if (i > 0 && Arrays.compareUnsigned(separators[i - 1], separators[i]) > 0) {
+        throw value.corrupt("separators out of order at entry " + i);
+      }
+      offsets[i] = offset;
+      sizes[i] = size;
+      expected = offset + size + SstFormat.BLOCK_TRAILER;
+    }
+    if (expected != tailOffset) {
+      throw new SstCorruptionException(
+          location, indexOffset,
+          "index block: data blocks end at " + expected + ", but the tail starts at " + tailOffset);
+    }
+    return new BlockIndex(separators, offsets, sizes);
+  }
+}

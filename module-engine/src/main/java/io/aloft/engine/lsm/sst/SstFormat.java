@@ -1,0 +1,41 @@
+package io.aloft.engine.lsm.sst;
+
+/** The constants of the SST file format; {@code docs/format.md} describes the format byte by byte. */
+final class SstFormat {
+  private SstFormat() {}
+
+  /** The format version this code writes, and the only one it reads. */
+  static final int FORMAT_VERSION = 1;
+
+  /** The last 8 bytes of every SST file: {@code "ALOFTSST"} in ASCII. */
+  static final long MAGIC = 0x414C_4F46_5453_5354L;
+
+  /** Bytes after the user key in a data-block key: {@code seq << 8 | kind}, big-endian. */
+  static final int INTERNAL_KEY_TRAILER = 8;
+
+  /** Sequence numbers are below {@code 2^56}, so that seq and kind share 8 bytes. */
+  static final long SEQ_LIMIT = 1L << 56;
+
+  /** Restart interval of the index, properties and range-tombstone blocks. */
+  static final int META_RESTART_INTERVAL = 16;
+
+  /** The block trailer: compression byte, then the CRC32C. */
+  static final int BLOCK_TRAILER = 5;
+
+  /** The largest decompressed block a reader accepts, 1 GiB. */
+  static final int MAX_BLOCK_CONTENT = 1 << 30;
+
+  /** Properties-block names; the block is sorted by name and readers ignore names they do not know. */
+  static final String PROP_DATA_BLOCKS = "aloft.data.blocks";
+  static final String PROP_ENTRIES = "aloft.entries";
+  static final String PROP_KEY_GROUP_MAX = "aloft.key-group.max";
+  static final String PROP_KEY_GROUP_MIN = "aloft.key-group.min";
+  static final String PROP_LARGEST_KEY = "aloft.key.largest";
+  static final String PROP_SMALLEST_KEY = "aloft.key.smallest";
+  static final String PROP_RANGE_TOMBSTONES = "aloft.range-tombstones";
+  static final String PROP_RAW_KEY_BYTES = "aloft.raw.key.bytes";
+  static final String PROP_RAW_VALUE_BYTES = "aloft.raw.value.bytes";
+  static final String PROP_SEQ_MAX = "aloft.seq.max";
+  static final String PROP_SEQ_MIN = "aloft.seq.min";
+  static final String PROP_TOMBSTONES = "aloft.tombstones";
+}

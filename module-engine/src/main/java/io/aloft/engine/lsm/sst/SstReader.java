@@ -1,0 +1,411 @@
+package io.aloft.engine.lsm.sst;
+
+import io.aloft.spi.fs.FileInput;
+import io.aloft.spi.fs.InputFile;
+import io.aloft.spi.fs.Location;
+import java.io.Closeable;
+import java.io.EOFException;
+import java.io.IOException;
+import java.util.List;
+import java.util.Objects;
+import java.util.concurrent.atomic.LongAdder;
+
+/**
+ * Reads one SST file. {@link #open} fetches the tail (index, filter, range tombstones, properties) and
+ * the footer with one read of the file's last {@value #TAIL_READ_BYTES} bytes (one more ranged read only
+ * when the tail is larger) and keeps them decoded in memory; from then on a get reads at most one data
+ * block, through the {@link BlockCache}, and none when the Bloom filter rules the key out.
+ *
+ * <p>Thread-safe: the decoded tail is immutable, and gets and iterators may run in parallel on any
+ * number of threads. Damage is reported as {@link SstCorruptionException}, never returned as data.
+ */
+public final class SstReader implements Closeable {
+
+  /** How many bytes {@link #open} reads from the end of the file at first. */
+  public static final int TAIL_READ_BYTES = 64 * 1024;
+
+  private final Location location;
+  private final FileInput input;
+  private final long fileId;
+  private final BlockCache cache;
+  private final SstProperties properties;
+  private final List<RangeTombstone> rangeTombstones;
+  private final BloomFilter filter; // null: the file has none
+  private final BlockIndex index;
+  private final LongAdder readRequests = new LongAdder();
+  private volatile boolean closed;
+
+  private SstReader(
+      Location location, FileInput input, long fileId, BlockCache cache, Tail tail, long tailReads) {
+    this.location = location;
+    this.input = input;
+    this.fileId = fileId;
+    this.cache = cache;
+    this.properties = tail.properties;
+    this.rangeTombstones = tail.rangeTombstones;
+    this.filter = tail.filter;
+    this.index = tail.index;
+    this.readRequests.add(tailReads);
+  }
+
+  /**
+   * Opens {@code file}, whose blocks {@code cache} knows under {@code fileId}.
+   *
+   * @throws java.nio.file.NoSuchFileException if the file does not exist (from the storage)
+   * @throws SstCorruptionException if the footer or a tail block is damaged, or the file is truncated
+   */
+  public static SstReader open(InputFile file, long fileId, BlockCache cache) throws IOException {
+    return open(file, fileId, cache, null);
+  }
+
+  /**
+   * Opens {@code file} like {@link #open(InputFile, long, BlockCache)}, taking its tail from
+   * {@code tailHint} (such as {@link SstWriter#tail()}) instead of reading it, when the hint holds the
+   * whole tail and footer. The hint must be the last bytes of this very file: its checksums protect
+   * against damage, not against the tail of another file. A null or short hint is ignored.
+   */
+  public static SstReader open(InputFile file, long fileId, BlockCache cache, byte[] tailHint)
+      throws IOException {
+    Objects.requireNonNull(file, "file");
+    Objects.requireNonNull(cache, "cache");
+    FileInput input = file.newInput();
+    try {
+      TailLoader loader = new TailLoader(file, input);
+      Tail tail = tailHint == null ? null : loader.fromHint(tailHint);
+      if (tail == null) {
+        tail = loader.read();
+      }
+      return new SstReader(file.location(), input, fileId, cache, tail, loader.reads);
+    } catch (IOException | RuntimeException | Error e) {
+      try {
+        input.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
+      throw e;
+    }
+  }
+
+  /** The file's properties. Its arrays are shared: do not modify them. */
+  public SstProperties properties() {
+    return properties;
+  }
+
+  /**
+   * The file's range tombstones, sorted by start ascending, then seq descending. An immutable list;
+   * its arrays are shared: do not modify them.
+   */
+  public List<RangeTombstone> rangeTombstones() {
+    return rangeTombstones;
+  }
+
+  /**
+   * False if the file certainly holds no entry of {@code userKey} (its Bloom filter rules it out, or
+   * it holds no entries at all); true otherwise, including when the file has no filter. Does no I/O.
+   */
+  public boolean mayContain(byte[] userKey) {
+    return index.count() > 0 && (filter == null || filter.mayContain(userKey));
+  }
+
+  /**
+   * The newest entry of exactly {@code userKey} in this file (a put or a delete), or null. Range
+   * tombstones are not applied. Reads at most one data block, none when {@link #mayContain} is false or
+   * the block is cached.
+   */
+  public Entry get(byte[] userKey) throws IOException {
+    ensureOpen();
+    if (!mayContain(userKey)) {
+      return null;
+    }
+    int block = index.find(userKey);
+    if (block == index.count()) {
+      return null;
+    }
+    BlockCursor cursor = new BlockCursor(SstFormat.INTERNAL_KEY_TRAILER).reset(dataBlock(block));
+    cursor.seek(userKey);
+    return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
+  }
+
+  /** A new iterator over the file's entries; it does no I/O until positioned. */
+  public SstIterator iterator() {
+    ensureOpen();
+    return new FileIterator();
+  }
+
+  /** Reads this reader issued to the storage: the tail read(s) and data blocks the cache lacked. */
+  public long readRequests() {
+    return readRequests.sum();
+  }
+
+  /** The file read. */
+  public Location location() {
+    return location;
+  }
+
+  /** Closes the file; gets and iterators must have finished. Cached blocks stay cached. */
+  @Override
+  public void close() throws IOException {
+    closed = true;
+    input.close();
+  }
+
+  @Override
+  public String toString() {
+    return "SstReader[" + location + ", id " + fileId + "]";
+  }
+
+  private Block dataBlock(int block) throws IOException {
+    return cache.get(fileId, index.offset(block), () -> readDataBlock(block));
+  }
+
+  private Block readDataBlock(int block) throws IOException {
+    long offset = index.offset(block);
+    int size = index.size(block);
+    byte[] buf = new byte[size + SstFormat.BLOCK_TRAILER];
+    readRequests.increment();
+    try {
+      input.readFully(offset, buf, 0, buf.length);
+    } catch (EOFException e) {
+      throw new SstCorruptionException(location, offset, "the file ends inside a data block", e);
+    }
+    BlockCodec.Content content = BlockCodec.decode(buf, 0, size, location, offset, "data block");
+    return Block.parse(content.bytes(), content.length(), Block.Type.DATA, location, offset);
+  }
+
+  private void ensureOpen() {
+    if (closed) {
+      throw new IllegalStateException(this + " is closed");
+    }
+  }
+
+  /** What {@link #open} decodes from the tail. */
+  private record Tail(
+      SstProperties properties,
+      List<RangeTombstone> rangeTombstones,
+      BloomFilter filter,
+      BlockIndex index) {}
+
+  /** Fetches and decodes the tail; used by the opening thread only. */
+  private static final class TailLoader {
+    private final InputFile file;
+    private final FileInput input;
+    private final Location location;
+    private long reads;
+
+    TailLoader(InputFile file, FileInput input) {
+      this.file = file;
+      this.input = input;
+      this.location = file.location();
+    }
+
+    /** The tail from a hint, or null when the hint does not hold all of it. */
+    Tail fromHint(byte[] hint) throws IOException {
+      if (hint.length < Footer.SIZE) {
+        return null;
+      }
+      Footer footer = footer(hint, hint.length, false);
+      long tailLength = footer.tailLength();
+      if (tailLength + Footer.SIZE > hint.length) {
+        return null;
+      }
+      return decode(footer, hint, (int) (hint.length - Footer.SIZE - tailLength));
+    }
+
+    Tail read() throws IOException {
+      byte[] buf = new byte[TAIL_READ_BYTES];
+      reads++;
+      int n = input.readTail(buf, 0, buf.length);
+      boolean wholeFile = n < buf.length;
+      if (n < Footer.SIZE) {
+        throw new SstCorruptionException(
+            location, 0, "the file has " + n + " bytes, fewer than the " + Footer.SIZE + "-byte footer");
+      }
+      Footer footer = footer(buf, n, wholeFile);
+      int tailLength = (int) footer.tailLength();
+      if (tailLength + Footer.SIZE <= n) {
+        return decode(footer, buf, n - Footer.SIZE - tailLength);
+      }
+      // The tail is larger than the first read: fetch the part of it that read missed.
+      byte[] tail = new byte[tailLength];
+      int have = n - Footer.SIZE;
+      int missing = tailLength - have;
+      reads++;
+      try {
+        input.readFully(footer.tailOffset(), tail, 0, missing);
+      } catch (EOFException e) {
+        throw new SstCorruptionException(
+            location, footer.tailOffset(), "the file ends before the tail its footer describes", e);
+      }
+      System.arraycopy(buf, 0, tail, missing, have);
+      return decode(footer, tail, 0);
+    }
+
+    /**
+     * The footer in the last bytes of {@code buf[0..n)}, which are the last bytes of the file, and all
+     * of the file if {@code wholeFile}.
+     */
+    private Footer footer(byte[] buf, int n, boolean wholeFile) throws IOException {
+      long footerOffset = wholeFile ? n - Footer.SIZE : SstCorruptionException.UNKNOWN_OFFSET;
+      Footer footer;
+      try {
+        footer = Footer.decode(buf, n - Footer.SIZE, location, footerOffset);
+      } catch (SstCorruptionException e) {
+        if (e.offset() != SstCorruptionException.UNKNOWN_OFFSET) {
+          throw e;
+        }
+        // Only a failure needs the offset of a footer beyond the first read: ask for the length.
+        throw new SstCorruptionException(location, file.length() - Footer.SIZE, detail(e), e);
+      }
+      if (wholeFile ? footer.fileSize() != n : footer.fileSize() < n) {
+        throw new SstCorruptionException(
+            location, n - Footer.SIZE,
+            "footer: describes a file of " + footer.fileSize() + " bytes, but the file has "
+                + (wholeFile ? "" : "at least ") + n + " (truncated or appended to)");
+      }
+      return footer;
+    }
+
+    /** Decodes the tail blocks; {@code tail[tailStart]} is the byte at the file's tail offset. */
+    private Tail decode(Footer footer, byte[] tail, int tailStart) throws SstCorruptionException {
+      BlockHandle indexHandle = footer.index();
+      Block indexBlock = metaBlock(footer, tail, tailStart, indexHandle, "index block");
+      BlockIndex index = BlockIndex.decode(indexBlock, footer.tailOffset(), location, indexHandle.offset());
+
+      BloomFilter filter = null;
+      if (footer.filter().isPresent()) {
+        BlockHandle h = footer.filter();
+        filter = BloomFilter.decode(content(footer, tail, tailStart, h, "filter block"), location, h.offset());
+      }
+
+      List<RangeTombstone> tombstones = List.of();
+      if (footer.rangeTombstones().isPresent()) {
+        BlockHandle h = footer.rangeTombstones();
+        tombstones =
+            RangeTombstoneBlock.decode(
+                metaBlock(footer, tail, tailStart, h, "range-tombstone block"), location, h.offset());
+      }
+
+      BlockHandle h = footer.properties();
+      SstProperties properties =
+          PropertiesBlock.decode(metaBlock(footer, tail, tailStart, h, "properties block"), location, h.offset())
+              .withFileFacts(SstFormat.FORMAT_VERSION, footer.fileSize());
+      if (properties.dataBlockCount() != index.count()
+          || properties.rangeTombstoneCount() != tombstones.size()
+          || (properties.entryCount() == 0) != (index.count() == 0)) {
+        throw new SstCorruptionException(
+            location, h.offset(),
+            "properties block: " + properties.dataBlockCount() + " data blocks, "
+                + properties.entryCount() + " entries and " + properties.rangeTombstoneCount()
+                + " range tombstones, but the index has " + index.count() + " blocks and the"
+                + " tombstone block " + tombstones.size() + " tombstones");
+      }
+      return new Tail(properties, tombstones, filter, index);
+    }
+
+    private Block metaBlock(Footer footer, byte[] tail, int tailStart, BlockHandle h, String what)
+        throws SstCorruptionException {
+      BlockCodec.Content content = content(footer, tail, tailStart, h, what);
+      return Block.parse(content.bytes(), content.length(), Block.Type.META, location, h.offset());
+    }
+
+    private BlockCodec.Content content(
+        Footer footer, byte[] tail, int tailStart, BlockHandle h, String what)
+        throws SstCorruptionException {
+      // Footer.decode checked that every handle lies within the tail.
+      int pos = tailStart + (int) (h.offset() - footer.tailOffset());
+      return BlockCodec.decode(tail, pos, h.size(), location, h.offset(), what);
+    }
+
+    private static String detail(SstCorruptionException e) {
+      String message = e.getMessage();
+      return message.substring(message.indexOf(": ") + 2);
+    }
+  }
+
+  /** Iterates over the data blocks in order, through the cache. Owned by one thread. */
+  private final class FileIterator implements SstIterator {
+    private final BlockCursor cursor = new BlockCursor(SstFormat.INTERNAL_KEY_TRAILER);
+    private int blockIndex = -1;
+    private boolean valid;
+    private boolean iteratorClosed;
+
+    @Override
+    public void seekToFirst() throws IOException {
+      position(0);
+      if (valid) {
+        cursor.seekToFirst();
+        settle();
+      }
+    }
+
+    @Override
+    public void seek(byte[] userKey) throws IOException {
+      position(index.find(userKey));
+      if (valid) {
+        cursor.seek(userKey);
+        settle();
+      }
+    }
+
+    @Override
+    public boolean valid() {
+      return valid;
+    }
+
+    @Override
+    public Entry entry() {
+      checkValid();
+      return cursor.entry();
+    }
+
+    @Override
+    public void next() throws IOException {
+      checkValid();
+      cursor.next();
+      settle();
+    }
+
+    @Override
+    public void close() {
+      iteratorClosed = true;
+      valid = false;
+      blockIndex = -1;
+    }
+
+    /** Loads block {@code block} into the cursor, or becomes invalid past the last block. */
+    private void position(int block) throws IOException {
+      if (iteratorClosed) {
+        throw new IllegalStateException("iterator of " + SstReader.this + " is closed");
+      }
+      ensureOpen();
+      valid = false;
+      if (block >= index.count()) {
+        return;
+      }
+      if (block != blockIndex) {
+        blockIndex = -1; // stays unset if the load fails
+        cursor.reset(dataBlock(block));
+        blockIndex = block;
+      }
+      valid = true;
+    }
+
+    /** Moves past the end of exhausted blocks; data blocks are never empty. */
+    private void settle() throws IOException {
+      while (!cursor.valid()) {
+        position(blockIndex + 1);
+        if (!valid) {
+          return;
+        }
+        cursor.seekToFirst();
+      }
+      valid = true;
+    }
+
+    private void checkValid() {
+      if (!valid) {
+        throw new IllegalStateException("the iterator of " + SstReader.this + " is not at an entry");
+      }
+    }
+  }
+}
