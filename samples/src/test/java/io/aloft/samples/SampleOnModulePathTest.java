@@ -60,7 +60,7 @@ class SampleOnModulePathTest {
     Run run = runSample(Path.of("config.yaml"));
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout())
-        .contains("state backend 'hashmap'")
+        .contains("state backend 'forst'")
         .contains("Processed 200,000 clicks")
         .contains("every click counted once");
   }

@@ -29,6 +29,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   private static final String TABLE_ID_PREFIX = "table.";
 
   private final LsmTree tree;
+  private final Path localDir;
   private final Map<String, ForStTable> tables = new ConcurrentHashMap<>();
   /** TTL and kind of each table id, read by compaction threads. */
   private final Map<Integer, TableSpec> specsById = new ConcurrentHashMap<>();
@@ -41,6 +42,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       KeyGroupRange keyGroups,
       InstantSource clock)
       throws IOException {
+    this.localDir = localDir;
     CompactionFilter ttl = this::filter;
     this.tree = LsmTree.open(options, fs, primaryDir, localDir, ttl, keyGroups, clock);
   }
@@ -97,8 +99,13 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     return tree;
   }
 
+  /**
+   * Disposes of the working state: without a checkpoint nothing can restore it (there is no
+   * write-ahead log), so its files are deleted rather than left to accumulate.
+   */
   @Override
   public void close() throws IOException {
-    tree.close();
+    tree.destroy();
+    java.nio.file.Files.deleteIfExists(localDir);
   }
 }

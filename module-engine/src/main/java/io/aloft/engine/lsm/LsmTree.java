@@ -21,6 +21,7 @@ import io.aloft.spi.fs.StateFileSystem;
 import java.io.Closeable;
 import java.io.IOException;
 import java.io.InterruptedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -388,11 +389,19 @@ public final class LsmTree implements Closeable {
    * (null: from the prefix), in key order.
    */
   public ScanPage scan(byte[] prefix, byte[] startAfter, int limit) throws IOException {
+    return scanRange(prefix, prefixEnd(prefix), startAfter, limit);
+  }
+
+  /**
+   * At most {@code limit} visible rows with keys in [{@code start}, {@code end}) ({@code end} null:
+   * unbounded), after {@code startAfter} (null: from {@code start}), in key order. {@code hasMore}
+   * says rows beyond the last one may exist; continue with the last key as {@code startAfter}.
+   */
+  public ScanPage scanRange(byte[] start, byte[] end, byte[] startAfter, int limit) throws IOException {
     if (limit < 1) {
       throw new IllegalArgumentException("limit must be positive");
     }
     SuperVersion sv = acquire();
-    byte[] end = prefixEnd(prefix);
     List<InternalIterator> sources = new ArrayList<>();
     List<RangeTombstone> tombstones = new ArrayList<>();
     try {
@@ -401,7 +410,7 @@ public final class LsmTree implements Closeable {
         tombstones.addAll(m.rangeTombstones());
       }
       for (int level = 0; level < Version.LEVELS; level++) {
-        List<FileMeta> files = sv.version.overlapping(level, prefix, end);
+        List<FileMeta> files = sv.version.overlapping(level, start, end);
         for (FileMeta f : files) {
           if (f.rangeTombstoneCount() > 0) {
             tombstones.addAll(tables.reader(f).rangeTombstones());
@@ -417,11 +426,11 @@ public final class LsmTree implements Closeable {
       }
       List<KeyValue> rows = new ArrayList<>(Math.min(limit, 256));
       try (MergingIterator it = new MergingIterator(sources)) {
-        it.seek(startAfter != null ? startAfter : prefix);
+        it.seek(startAfter != null ? startAfter : start);
         byte[] previous = startAfter;
         while (it.valid()) {
           Entry e = it.entry();
-          if (!startsWith(e.userKey(), prefix)) {
+          if (end != null && Arrays.compareUnsigned(e.userKey(), end) >= 0) {
             break;
           }
           if (previous != null && Arrays.equals(previous, e.userKey())) {
@@ -848,11 +857,8 @@ public final class LsmTree implements Closeable {
     for (FileMeta f : current.version.allFiles()) {
       live.add(f.name());
     }
-    String mine = dbId + "-";
     for (FileEntry entry : fs.list(primaryDir)) {
-      String name = entry.location().fileName();
-      if (name.startsWith(mine) && name.endsWith(FILE_SUFFIX) && !live.contains(name)
-          && entry.location().parent().equals(primaryDir)) {
+      if (isOwnFile(entry.location()) && !live.contains(entry.location().fileName())) {
         fs.delete(entry.location());
       }
     }
@@ -933,6 +939,31 @@ public final class LsmTree implements Closeable {
   /** Flushes the memtables, finishes background work, and releases readers and threads. Keeps every file. */
   @Override
   public void close() throws IOException {
+    shutdown(true);
+  }
+
+  /**
+   * Closes the tree without flushing and deletes everything it wrote: its files in the primary
+   * directory and its manifest. For state that no checkpoint needs any more.
+   */
+  public void destroy() throws IOException {
+    shutdown(false);
+    List<Location> mine = new ArrayList<>();
+    for (FileEntry entry : fs.list(primaryDir)) {
+      if (isOwnFile(entry.location())) {
+        mine.add(entry.location());
+      }
+    }
+    fs.deleteFiles(mine);
+    Files.deleteIfExists(localDir.resolve(ManifestFile.NAME));
+  }
+
+  private boolean isOwnFile(Location location) {
+    String name = location.fileName();
+    return location.parent().equals(primaryDir) && name.startsWith(dbId + "-") && name.endsWith(FILE_SUFFIX);
+  }
+
+  private void shutdown(boolean flushFirst) throws IOException {
     synchronized (lock) {
       if (closed) {
         return;
@@ -940,7 +971,7 @@ public final class LsmTree implements Closeable {
     }
     IOException error = null;
     try {
-      if (backgroundError == null) {
+      if (flushFirst && backgroundError == null) {
         flush();
         awaitBackgroundWork();
       }

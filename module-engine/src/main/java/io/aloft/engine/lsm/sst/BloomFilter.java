@@ -37,13 +37,28 @@ final class BloomFilter {
   }
 
   boolean mayContain(byte[] key) {
-    long h = hash(key);
-    long h1 = h & 0xFFFF_FFFFL;
-    long h2 = h >>> 32;
+    return probe(bits, bitCount, probes, hash(key), false);
+  }
+
+  /**
+   * Tests (or, with {@code set}, sets) the {@code probes} bits of hash {@code h} in {@code bits}. Bit
+   * {@code i} is {@code (h1 + i * h2) mod m}, computed as a running sum so that only two divisions are
+   * needed whatever the number of probes.
+   */
+  private static boolean probe(byte[] bits, long bitCount, int probes, long h, boolean set) {
+    long bit = (h & 0xFFFF_FFFFL) % bitCount;
+    long step = (h >>> 32) % bitCount;
     for (int i = 0; i < probes; i++) {
-      long bit = (h1 + i * h2) % bitCount;
-      if ((bits[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
+      int index = (int) (bit >>> 3);
+      int mask = 1 << (bit & 7);
+      if (set) {
+        bits[index] |= (byte) mask;
+      } else if ((bits[index] & mask) == 0) {
         return false;
+      }
+      bit += step;
+      if (bit >= bitCount) {
+        bit -= bitCount;
       }
     }
     return true;
@@ -94,12 +109,7 @@ final class BloomFilter {
       long bitCount = 8L * bytes;
       int probes = probes(bitsPerKey);
       for (int k = 0; k < count; k++) {
-        long h1 = hashes[k] & 0xFFFF_FFFFL;
-        long h2 = hashes[k] >>> 32;
-        for (int i = 0; i < probes; i++) {
-          long bit = (h1 + i * h2) % bitCount;
-          stored[(int) (bit >>> 3)] |= (byte) (1 << (bit & 7));
-        }
+        probe(stored, bitCount, probes, hashes[k], true);
       }
       stored[bytes] = (byte) probes;
       return stored;
