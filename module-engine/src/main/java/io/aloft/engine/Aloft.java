@@ -13,6 +13,8 @@ import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.backend.StateBackendFactory;
+import io.aloft.spi.executor.ExecutorSettings;
+import io.aloft.spi.executor.ExecutorStrategy;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import io.aloft.state.StateAccessException;
@@ -201,6 +203,33 @@ public final class Aloft implements AutoCloseable {
             "cannot create the '" + backendFactory.type() + "' backend of " + instanceName + ": " + e,
             e);
       }
+      ExecutorStrategy executors = null;
+      if (backend.prefersAsyncExecution()) {
+        try {
+          executors =
+              plugins
+                  .executorStrategy(config)
+                  .create(
+                      new ExecutorSettings(
+                          config.get(AloftOptions.FORST_EXECUTOR_READ_IO_PARALLELISM),
+                          config.get(AloftOptions.FORST_EXECUTOR_WRITE_IO_PARALLELISM),
+                          config.get(AloftOptions.FORST_EXECUTOR_INLINE_WRITE),
+                          config.get(AloftOptions.FORST_EXECUTOR_INLINE_COORDINATOR),
+                          "aloft-" + instanceName));
+        } catch (RuntimeException e) {
+          try {
+            backend.close();
+          } catch (IOException | RuntimeException suppressed) {
+            e.addSuppressed(suppressed);
+          }
+          throw e;
+        }
+      }
+      KeyedProcessorImpl.AsyncSettings async =
+          new KeyedProcessorImpl.AsyncSettings(
+              config.get(AloftOptions.ASYNC_ACTIVE_BUFFER_SIZE),
+              config.get(AloftOptions.ASYNC_ACTIVE_BUFFER_TIMEOUT).toNanos(),
+              config.get(AloftOptions.ASYNC_TOTAL_BUFFER_SIZE));
       return new KeyedProcessorImpl<>(
           new KeyedProcessorImpl.Setup<>(
               instanceName,
@@ -212,7 +241,9 @@ public final class Aloft implements AutoCloseable {
               maxParallelism,
               subtaskIndex,
               parallelism,
-              clock));
+              clock,
+              executors,
+              async));
     }
   }
 }

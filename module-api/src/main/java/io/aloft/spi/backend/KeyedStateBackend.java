@@ -13,6 +13,42 @@ public interface KeyedStateBackend extends AutoCloseable {
    */
   StateTable table(TableSpec spec) throws IOException;
 
+  /**
+   * Whether state requests should go through the asynchronous execution controller (batched, many in
+   * flight, executed on I/O threads). True for backends whose reads may wait on remote storage; false
+   * (the default) for backends that answer at once, whose requests then run directly on the task
+   * thread and whose futures complete immediately.
+   */
+  default boolean prefersAsyncExecution() {
+    return false;
+  }
+
+  /**
+   * Runs the writes of one batch — calls on this backend's tables, made by {@code writes} on the
+   * calling thread — as one atomic write where the backend supports it. Reads made inside
+   * {@code writes} must see the earlier writes of the same batch. The default runs them directly.
+   *
+   * @throws IOException if the batch as a whole could not be written; none of it then took effect
+   *     where the backend batches, and the caller fails every write of the batch
+   */
+  default void runWriteBatch(IoRunnable writes) throws IOException {
+    writes.run();
+  }
+
+  /**
+   * Runs the reads of one batch (calls on this backend's tables made by {@code reads} on the calling
+   * thread) against one consistent view, as a multi-get. The default runs them directly.
+   */
+  default void runReadBatch(IoRunnable reads) throws IOException {
+    reads.run();
+  }
+
+  /** A block of table calls. */
+  @FunctionalInterface
+  interface IoRunnable {
+    void run() throws IOException;
+  }
+
   /** Releases memory, files and threads. */
   @Override
   void close() throws IOException;

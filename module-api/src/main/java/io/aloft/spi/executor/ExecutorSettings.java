@@ -1,7 +1,6 @@
 package io.aloft.spi.executor;
 
 import java.util.Objects;
-import java.util.concurrent.Executor;
 
 /**
  * How state requests of one backend instance are to be executed.
@@ -10,7 +9,6 @@ import java.util.concurrent.Executor;
  * @param writeParallelism threads serving writes; at least 1
  * @param inlineWrite run writes on the coordinator instead of the write pool
  * @param inlineCoordinator let the task thread act as the coordinator
- * @param taskThread runs work on the instance's task thread (its mailbox)
  * @param threadNamePrefix prefix of the names of threads the strategy starts
  */
 public record ExecutorSettings(
@@ -18,13 +16,11 @@ public record ExecutorSettings(
     int writeParallelism,
     boolean inlineWrite,
     boolean inlineCoordinator,
-    Executor taskThread,
     String threadNamePrefix) {
   public ExecutorSettings {
     if (readParallelism < 1 || writeParallelism < 1) {
       throw new IllegalArgumentException("parallelism must be at least 1");
     }
-    Objects.requireNonNull(taskThread, "taskThread");
     Objects.requireNonNull(threadNamePrefix, "threadNamePrefix");
   }
 }

@@ -15,6 +15,12 @@ public interface ExecutorStrategy extends AutoCloseable {
   /** Runs reads; may run up to the configured read parallelism tasks at once. */
   Executor readExecutor();
 
+  /**
+   * How many read tasks a batch's reads should be split into: the read pool's size for thread pools,
+   * one per request where tasks are cheap (virtual threads), 1 when everything runs on the caller.
+   */
+  int readConcurrency();
+
   /** Runs writes. */
   Executor writeExecutor();
 

@@ -90,6 +90,11 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     return ttl == null ? "" : " with TTL " + ttl;
   }
 
+  @Override
+  public boolean prefersAsyncExecution() {
+    return true; // reads may wait on remote storage
+  }
+
   /** The tree's counters (tests and benchmarks read them). */
   LsmMetrics metrics() {
     return tree.metrics();

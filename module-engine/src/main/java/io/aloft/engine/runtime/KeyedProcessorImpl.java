@@ -1,6 +1,8 @@
 package io.aloft.engine.runtime;
 
+import io.aloft.engine.async.AsyncExecutionController;
 import io.aloft.engine.state.Bytes;
+import io.aloft.engine.state.CurrentRecord;
 import io.aloft.engine.state.DirectRequestHandler;
 import io.aloft.engine.state.KeyContext;
 import io.aloft.engine.state.RequestHandler;
@@ -15,6 +17,7 @@ import io.aloft.process.TimerService;
 import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.executor.ExecutorStrategy;
 import io.aloft.state.AggregatingState;
 import io.aloft.state.AggregatingStateDescriptor;
 import io.aloft.state.ListState;
@@ -34,9 +37,9 @@ import java.util.Objects;
  * each record and timer, fires event-time timers on watermarks, and routes state requests to the
  * backend.
  *
- * <p>State requests are executed directly (each completes before the call that issued it returns), so
- * per-key order and "callbacks on the task thread" hold trivially; the asynchronous execution
- * controller replaces the {@link RequestHandler} without changing the states.
+ * <p>For backends that prefer asynchronous execution ({@code forst}) state requests go through the
+ * {@link AsyncExecutionController}: batched, many records in flight, per-key order kept. For the others
+ * they run directly on the task thread and every future is complete when returned.
  *
  * <p>Threading: every field is owned by the task thread, the thread that built the processor.
  */
@@ -58,11 +61,17 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final TimerQueue<K> timers = new TimerQueue<>();
   private final Context context = new Context();
   private final StateRegistry states;
+  private final ExecutorStrategy executors; // null: direct execution
+  private final AsyncExecutionController aec; // null: direct execution
   private long watermark = Long.MIN_VALUE;
   private RuntimeException failure;
+  private boolean failureThrown;
   private boolean closed;
 
-  /** Everything a processor is built from; validated by the builder. */
+  /**
+   * Everything a processor is built from; validated by the builder. {@code executors} is null when
+   * the backend runs requests directly.
+   */
   public record Setup<K, IN, OUT>(
       String name,
       KeyedProcessFunction<K, IN, OUT> function,
@@ -73,7 +82,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       int maxParallelism,
       int subtaskIndex,
       int parallelism,
-      InstantSource clock) {}
+      InstantSource clock,
+      ExecutorStrategy executors,
+      AsyncSettings async) {}
+
+  /** The {@code execution.async-state.*} settings. */
+  public record AsyncSettings(int activeBufferSize, long activeBufferTimeoutNanos, int totalBufferSize) {}
 
   /** Creates the processor and opens its function on the calling thread, which becomes the task thread. */
   public KeyedProcessorImpl(Setup<K, IN, OUT> setup) {
@@ -90,15 +104,31 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
         KeyGroupRange.forInstance(maxParallelism, parallelism, subtaskIndex);
     this.clock = setup.clock();
     this.taskThread = Thread.currentThread();
-    RequestHandler direct = DirectRequestHandler.INSTANCE;
-    this.states = new StateRegistry(backend, keys, () -> direct, clock);
+    this.executors = setup.executors();
+    if (executors != null) {
+      AsyncSettings a = setup.async();
+      this.aec =
+          new AsyncExecutionController(
+              backend,
+              executors,
+              keys,
+              a.activeBufferSize(),
+              a.activeBufferTimeoutNanos(),
+              a.totalBufferSize(),
+              this::failed);
+      this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::quiesceRequests);
+    } else {
+      this.aec = null;
+      RequestHandler direct = DirectRequestHandler.INSTANCE;
+      this.states = new StateRegistry(backend, keys, () -> direct, clock, () -> {});
+    }
     try {
       function.open(new OpenContext());
     } catch (Exception e) {
-      closeBackendQuietly(e);
+      closeResourcesQuietly(e);
       throw new ProcessingException(name + ": open() failed: " + e, e);
     } catch (Error e) {
-      closeBackendQuietly(e);
+      closeResourcesQuietly(e);
       throw e;
     }
   }
@@ -133,12 +163,40 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
               + keyGroupRange + "; route records by KeyGroupRange.forInstance");
     }
-    keys.set(key, keyBytes, keyGroup);
-    context.set(key, keyBytes, keyGroup, timestamp);
-    try {
-      function.processElement(record, context, output);
-    } catch (Exception e) {
-      throw fail(new ProcessingException(name + ": processElement failed for key '" + key + "'", e));
+    CurrentRecord current = CurrentRecord.of(key, keyBytes, keyGroup, timestamp);
+    run(current, () -> function.processElement(record, context, output), false);
+  }
+
+  /** Runs user code for a record or timer, directly or through the controller; rethrows failures. */
+  private void run(CurrentRecord record, AsyncExecutionController.RecordBody body, boolean timer) {
+    if (aec == null) {
+      keys.set(record);
+      try {
+        body.run();
+      } catch (Exception e) {
+        failed(e);
+      }
+    } else {
+      aec.submitRecord(record, body, timer);
+    }
+    rethrowFailure();
+  }
+
+  /** Records the first failure, naming the record or timer whose processing raised it. */
+  private void failed(Throwable t) {
+    if (failure != null) {
+      failure.addSuppressed(t);
+      return;
+    }
+    CurrentRecord record = keys.currentOrNull();
+    String where = record == null ? "" : " for key '" + record.key() + "'";
+    failure = t instanceof ProcessingException p ? p : new ProcessingException(name + ": processing failed" + where, t);
+  }
+
+  private void rethrowFailure() {
+    if (failure != null && !failureThrown) {
+      failureThrown = true;
+      throw failure;
     }
   }
 
@@ -148,25 +206,40 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     if (newWatermark <= watermark) {
       return;
     }
+    // The watermark closes an epoch: every earlier record finishes first, then the due timers fire
+    // (each under its key, through the same per-key order), then the watermark goes downstream.
+    drainInFlight();
     TimerQueue.Timer<K> timer;
     while ((timer = timers.pollDue(newWatermark)) != null) {
-      keys.set(timer.key(), timer.keyBytes(), timer.keyGroup());
-      context.set(timer.key(), timer.keyBytes(), timer.keyGroup(), timer.timestamp());
-      try {
-        function.onTimer(timer.timestamp(), context, output);
-      } catch (Exception e) {
-        throw fail(new ProcessingException(
-            name + ": onTimer(" + timer.timestamp() + ") failed for key '" + timer.key() + "'", e));
+      long time = timer.timestamp();
+      run(
+          CurrentRecord.of(timer.key(), timer.keyBytes(), timer.keyGroup(), time),
+          () -> function.onTimer(time, context, output),
+          true);
+      if (!timers.hasDue(newWatermark)) {
+        drainInFlight(); // timers that callbacks register may be due too
       }
     }
     watermark = newWatermark;
     output.emitWatermark(newWatermark);
   }
 
+  private void drainInFlight() {
+    if (aec != null) {
+      aec.drain();
+      rethrowFailure();
+    }
+  }
+
   @Override
   public void drain() {
-    // Requests execute directly, so nothing is ever in flight between calls.
     checkRunning();
+    drainInFlight();
+  }
+
+  /** The most records that were in flight at once (0 with direct execution). */
+  public int maxInFlightRecords() {
+    return aec == null ? 0 : aec.maxInFlightRecords();
   }
 
   @Override
@@ -190,21 +263,24 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     if (closed) {
       return;
     }
-    closed = true;
     Exception error = null;
+    try {
+      if (failure == null) {
+        drainInFlight();
+      }
+    } catch (RuntimeException e) {
+      error = e;
+    }
+    closed = true;
     try {
       function.close();
     } catch (Exception e) {
-      error = e;
+      error = addTo(error, e);
     }
     try {
-      backend.close();
-    } catch (IOException e) {
-      if (error == null) {
-        error = e;
-      } else {
-        error.addSuppressed(e);
-      }
+      closeResources();
+    } catch (IOException | RuntimeException e) {
+      error = addTo(error, e);
     }
     if (error != null) {
       throw new ProcessingException(name + ": close failed", error);
@@ -227,50 +303,68 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     if (failure != null) {
       throw new IllegalStateException(name + " failed earlier", failure);
     }
+    if (aec != null) {
+      aec.runPosted();
+    }
   }
 
   private RuntimeException fail(RuntimeException e) {
     failure = e;
+    failureThrown = true;
     return e;
   }
 
-  private void closeBackendQuietly(Throwable cause) {
+  private static Exception addTo(Exception first, Exception next) {
+    if (first == null) {
+      return next;
+    }
+    first.addSuppressed(next);
+    return first;
+  }
+
+  /** Stops the executor threads, then closes the backend. */
+  private void closeResources() throws IOException {
     try {
+      if (executors != null) {
+        executors.close();
+      }
+    } finally {
       backend.close();
+    }
+  }
+
+  private void closeResourcesQuietly(Throwable cause) {
+    try {
+      closeResources();
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
     }
   }
 
   /** The context of the record or timer being processed. */
+  /** The context of the current record: whichever record or timer (or callback) is running. */
   private final class Context implements KeyedProcessFunction.Context<K>, TimerService {
-    private K key;
-    private byte[] keyBytes;
-    private int keyGroup;
-    private Long timestamp;
 
-    private void requireKey() {
-      if (key == null) {
+    private CurrentRecord requireKey() {
+      CurrentRecord record = keys.currentOrNull();
+      if (record == null) {
         throw new IllegalStateException(
             "timers can only be set while processing a record or a timer (there is no current key)");
       }
-    }
-
-    void set(K key, byte[] keyBytes, int keyGroup, Long timestamp) {
-      this.key = key;
-      this.keyBytes = keyBytes;
-      this.keyGroup = keyGroup;
-      this.timestamp = timestamp;
+      return record;
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     public K currentKey() {
-      return key;
+      CurrentRecord record = keys.currentOrNull();
+      return record == null ? null : (K) record.key();
     }
 
     @Override
     public Long timestamp() {
-      return timestamp;
+      CurrentRecord record = keys.currentOrNull();
+      return record == null ? null : record.timestamp();
     }
 
     @Override
@@ -290,14 +384,18 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
     @Override
     public void registerEventTimeTimer(long time) {
-      requireKey();
-      timers.register(new TimerQueue.Timer<>(time, keyBytes, keyGroup, key));
+      timers.register(timer(time));
     }
 
     @Override
     public void deleteEventTimeTimer(long time) {
-      requireKey();
-      timers.delete(new TimerQueue.Timer<>(time, keyBytes, keyGroup, key));
+      timers.delete(timer(time));
+    }
+
+    @SuppressWarnings("unchecked")
+    private TimerQueue.Timer<K> timer(long time) {
+      CurrentRecord r = requireKey();
+      return new TimerQueue.Timer<>(time, r.keyBytes(), r.keyGroup(), (K) r.key());
     }
   }
 

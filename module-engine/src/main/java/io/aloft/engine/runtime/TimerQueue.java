@@ -35,6 +35,11 @@ final class TimerQueue<K> {
     return timers.pollFirst();
   }
 
+  /** Whether a timer at or before {@code watermark} is waiting. */
+  boolean hasDue(long watermark) {
+    return !timers.isEmpty() && timers.first().timestamp() <= watermark;
+  }
+
   int size() {
     return timers.size();
   }

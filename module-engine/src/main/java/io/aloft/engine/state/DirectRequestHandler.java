@@ -12,7 +12,7 @@ public final class DirectRequestHandler implements RequestHandler {
   private DirectRequestHandler() {}
 
   @Override
-  public <R> StateFuture<R> submit(String stateId, IoCall<R> call) {
+  public <R> StateFuture<R> submit(String stateId, RequestKind kind, IoCall<R> call) {
     try {
       return TaskFuture.completed(call.call());
     } catch (IOException e) {

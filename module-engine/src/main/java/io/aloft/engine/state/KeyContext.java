@@ -1,30 +1,38 @@
 package io.aloft.engine.state;
 
 /**
- * The key whose state the states currently read and write: the key of the record or timer being
- * processed. Owned by the task thread; the runtime sets it before calling user code.
+ * The record whose key the states currently read and write: the record or timer being processed, or
+ * whose callback is running. Owned by the task thread; the runtime switches it before running user
+ * code or callbacks.
  */
 public final class KeyContext {
-  private Object key;
-  private byte[] prefix;
+  private CurrentRecord current;
 
-  public void set(Object key, byte[] keyBytes, int keyGroup) {
-    this.key = key;
-    this.prefix = RowKeys.prefix(keyGroup, keyBytes);
+  public void set(CurrentRecord record) {
+    this.current = record;
+  }
+
+  /** The current record; fails outside record and timer processing. */
+  public CurrentRecord current() {
+    if (current == null) {
+      throw new IllegalStateException(
+          "no current key: state is only accessible while processing a record or a timer");
+    }
+    return current;
+  }
+
+  /** The current record, or null. */
+  public CurrentRecord currentOrNull() {
+    return current;
   }
 
   /** The current key. */
   public Object key() {
-    if (key == null) {
-      throw new IllegalStateException(
-          "no current key: state is only accessible while processing a record or a timer");
-    }
-    return key;
+    return current().key();
   }
 
   /** The row key (or map row prefix) of the current key. */
   public byte[] prefix() {
-    key();
-    return prefix;
+    return current().prefix();
   }
 }

@@ -15,12 +15,14 @@ abstract class KeyedState implements State {
   final StateTable table;
   final KeyContext keys;
   private final Supplier<RequestHandler> asyncHandler;
+  private final Runnable beforeSyncAccess;
 
   KeyedState(StateBinding binding) {
     this.stateId = binding.stateId();
     this.table = binding.table();
     this.keys = binding.keys();
     this.asyncHandler = binding.asyncHandler();
+    this.beforeSyncAccess = binding.beforeSyncAccess();
   }
 
   /** The handler for {@code async…} methods. */
@@ -28,7 +30,9 @@ abstract class KeyedState implements State {
     return asyncHandler.get();
   }
 
-  static RequestHandler direct() {
+  /** The handler for synchronous methods: direct, once earlier asynchronous requests are done. */
+  final RequestHandler direct() {
+    beforeSyncAccess.run();
     return DirectRequestHandler.INSTANCE;
   }
 
@@ -55,6 +59,7 @@ abstract class KeyedState implements State {
   final StateFuture<Void> putOrDelete(RequestHandler via, byte[] row, byte[] stored) {
     return via.submit(
         stateId,
+        RequestKind.WRITE,
         () -> {
           if (stored == null) {
             table.delete(row);
@@ -72,6 +77,7 @@ abstract class KeyedState implements State {
   final <V> StateFuture<V> readVisible(RequestHandler via, byte[] row, StoredValues<V> values) {
     return via.submit(
         stateId,
+        values.readKind(),
         () -> {
           byte[] stored = table.get(row);
           if (stored == null) {

@@ -21,6 +21,7 @@ final class ListStateImpl<T> extends KeyedState implements ListState<T> {
     byte[] row = keys.prefix();
     return via.submit(
         stateId,
+        values.readKind(),
         () -> {
           byte[] stored = table.get(row);
           if (stored == null) {
@@ -42,12 +43,13 @@ final class ListStateImpl<T> extends KeyedState implements ListState<T> {
   private StateFuture<Void> append(RequestHandler via, List<T> elements, String method) {
     checkElements(elements, method);
     if (elements.isEmpty()) {
-      return via.submit(stateId, () -> null);
+      return via.submit(stateId, RequestKind.READ, () -> null);
     }
     byte[] row = keys.prefix();
     byte[] encoded = values.encodeElements(elements);
     return via.submit(
         stateId,
+        RequestKind.WRITE,
         () -> {
           table.append(row, encoded);
           return null;

@@ -64,6 +64,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
     byte[] prefix = keys.prefix();
     return via.submit(
         stateId,
+        RequestKind.WRITE,
         () -> {
           table.deletePrefix(prefix);
           return null;
@@ -83,6 +84,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
     }
     return via.submit(
         stateId,
+        RequestKind.WRITE,
         () -> {
           for (Map.Entry<byte[], byte[]> e : rows.entrySet()) {
             if (e.getValue() == null) {
@@ -113,6 +115,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
       RequestHandler via, byte[] prefix, byte[] startAfter, int size, RowDecoder<X> decoder) {
     return via.submit(
         stateId,
+        RequestKind.READ,
         () -> {
           List<X> elements = new ArrayList<>();
           byte[] cursor = startAfter;

@@ -13,8 +13,8 @@ import io.aloft.state.StateFuture;
 public interface RequestHandler {
 
   /**
-   * Executes {@code call} for state {@code stateId}. Failures of the call fail the processor with a
-   * {@link io.aloft.state.StateAccessException} naming the state.
+   * Executes {@code call} for state {@code stateId} under the current record's key. Failures of the
+   * call fail the processor with a {@link io.aloft.state.StateAccessException} naming the state.
    */
-  <R> StateFuture<R> submit(String stateId, IoCall<R> call);
+  <R> StateFuture<R> submit(String stateId, RequestKind kind, IoCall<R> call);
 }

@@ -13,10 +13,13 @@ import java.util.function.Supplier;
  * @param asyncHandler the handler of {@code async…} requests (looked up per request, so the runtime may
  *     switch execution modes)
  * @param clock processing time, for TTL
+ * @param beforeSyncAccess run before a synchronous state call, so that it sees every effect of the
+ *     asynchronous requests issued before it (the controller finishes them first)
  */
 public record StateBinding(
     String stateId,
     StateTable table,
     KeyContext keys,
     Supplier<RequestHandler> asyncHandler,
-    InstantSource clock) {}
+    InstantSource clock,
+    Runnable beforeSyncAccess) {}

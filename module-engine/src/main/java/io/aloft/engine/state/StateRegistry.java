@@ -37,6 +37,7 @@ public final class StateRegistry {
   private final KeyContext keys;
   private final Supplier<RequestHandler> asyncHandler;
   private final InstantSource clock;
+  private final Runnable beforeSyncAccess;
   private final Map<String, Registered> states = new HashMap<>();
 
   private record Registered(String format, Object state) {}
@@ -45,11 +46,13 @@ public final class StateRegistry {
       KeyedStateBackend backend,
       KeyContext keys,
       Supplier<RequestHandler> asyncHandler,
-      InstantSource clock) {
+      InstantSource clock,
+      Runnable beforeSyncAccess) {
     this.backend = backend;
     this.keys = keys;
     this.asyncHandler = asyncHandler;
     this.clock = clock;
+    this.beforeSyncAccess = beforeSyncAccess;
   }
 
   public <T> ValueState<T> value(ValueStateDescriptor<T> d) {
@@ -116,7 +119,8 @@ public final class StateRegistry {
               backend.table(new TableSpec(id, descriptor.getKind(), ttl)),
               keys,
               asyncHandler,
-              clock);
+              clock,
+              beforeSyncAccess);
     } catch (IOException e) {
       throw new StateAccessException("cannot create the table of state '" + id + "': " + e, e);
     }

@@ -33,6 +33,11 @@ final class StoredValues<T> {
     this.clock = clock;
   }
 
+  /** Reads that may delete expired values are writes, as far as ordering goes. */
+  RequestKind readKind() {
+    return hideExpired ? RequestKind.WRITE : RequestKind.READ;
+  }
+
   byte[] encode(T value) {
     byte[] bytes = Bytes.serialize(serializer, value);
     if (ttlMillis == 0) {

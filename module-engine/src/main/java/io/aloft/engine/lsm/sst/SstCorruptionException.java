@@ -17,6 +17,7 @@ public final class SstCorruptionException extends IOException {
 
   private final transient Location location;
   private final long offset;
+  private final String detail;
 
   public SstCorruptionException(Location location, long offset, String detail) {
     this(location, offset, detail, null);
@@ -29,6 +30,12 @@ public final class SstCorruptionException extends IOException {
         cause);
     this.location = location;
     this.offset = offset;
+    this.detail = detail;
+  }
+
+  /** The same report for a bad spot whose offset became known later; this one is the cause. */
+  SstCorruptionException withOffset(long knownOffset) {
+    return new SstCorruptionException(location, knownOffset, detail, this);
   }
 
   /** The damaged file. */

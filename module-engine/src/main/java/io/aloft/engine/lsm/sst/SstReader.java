@@ -245,24 +245,37 @@ public final class SstReader implements Closeable {
      * of the file if {@code wholeFile}.
      */
     private Footer footer(byte[] buf, int n, boolean wholeFile) throws IOException {
-      long footerOffset = wholeFile ? n - Footer.SIZE : SstCorruptionException.UNKNOWN_OFFSET;
       Footer footer;
       try {
-        footer = Footer.decode(buf, n - Footer.SIZE, location, footerOffset);
+        footer = Footer.decode(buf, n - Footer.SIZE, location, SstCorruptionException.UNKNOWN_OFFSET);
       } catch (SstCorruptionException e) {
-        if (e.offset() != SstCorruptionException.UNKNOWN_OFFSET) {
-          throw e;
-        }
-        // Only a failure needs the offset of a footer beyond the first read: ask for the length.
-        throw new SstCorruptionException(location, file.length() - Footer.SIZE, detail(e), e);
+        throw e.withOffset(footerOffset(n, wholeFile, e));
       }
       if (wholeFile ? footer.fileSize() != n : footer.fileSize() < n) {
-        throw new SstCorruptionException(
-            location, n - Footer.SIZE,
-            "footer: describes a file of " + footer.fileSize() + " bytes, but the file has "
-                + (wholeFile ? "" : "at least ") + n + " (truncated or appended to)");
+        SstCorruptionException e =
+            new SstCorruptionException(
+                location, SstCorruptionException.UNKNOWN_OFFSET,
+                "footer: describes a file of " + footer.fileSize() + " bytes, but the file has "
+                    + (wholeFile ? "" : "at least ") + n + " (truncated or appended to)");
+        throw e.withOffset(footerOffset(n, wholeFile, e));
       }
       return footer;
+    }
+
+    /**
+     * The offset of the footer for the report {@code failure}. Only a failure needs it when the first
+     * read did not return the whole file, so only then does this ask the storage for the length.
+     */
+    private long footerOffset(int n, boolean wholeFile, SstCorruptionException failure) {
+      if (wholeFile) {
+        return n - Footer.SIZE;
+      }
+      try {
+        return file.length() - Footer.SIZE;
+      } catch (IOException | RuntimeException lengthFailure) {
+        failure.addSuppressed(lengthFailure);
+        return SstCorruptionException.UNKNOWN_OFFSET;
+      }
     }
 
     /** Decodes the tail blocks; {@code tail[tailStart]} is the byte at the file's tail offset. */
@@ -314,11 +327,6 @@ public final class SstReader implements Closeable {
       // Footer.decode checked that every handle lies within the tail.
       int pos = tailStart + (int) (h.offset() - footer.tailOffset());
       return BlockCodec.decode(tail, pos, h.size(), location, h.offset(), what);
-    }
-
-    private static String detail(SstCorruptionException e) {
-      String message = e.getMessage();
-      return message.substring(message.indexOf(": ") + 2);
     }
   }
 

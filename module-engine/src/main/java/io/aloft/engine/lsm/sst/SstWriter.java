@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Objects;
 
 /**
- * Writes one SST file (format version {@value SstFormat#FORMAT_VERSION}, see {@code docs/format.md}):
+ * Writes one SST file (format version 1, see {@code docs/format.md}):
  * entries in internal order, range tombstones in any order, then {@link #finish()} writes the tail and
  * the footer and publishes the file. Data blocks go to the output as they fill, so memory stays at one
  * block plus the index, the filter's key hashes and the range tombstones.

@@ -1,0 +1,167 @@
+package io.aloft.engine.async;
+
+import io.aloft.engine.state.RequestKind;
+import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.executor.ExecutorStrategy;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
+
+/**
+ * Executes batches of state requests on the executor strategy's threads.
+ *
+ * <p>A batch is split into phases so that no key's calls are reordered: a phase holds, per conflict key
+ * (state and record key), only reads or only writes; a request that would mix them starts the next
+ * phase. Each phase runs its writes first, as one backend write batch, then its reads, split into
+ * {@link ExecutorStrategy#readConcurrency()} multi-gets across the read threads. Batches run
+ * concurrently with each other unless they share a conflict key, in which case the later one waits.
+ *
+ * <p>Threading: {@link #dispatch} runs on the task thread; phases run on the strategy's threads;
+ * finished requests go back to the task thread through {@code deliver}.
+ */
+final class BatchRunner {
+  private final KeyedStateBackend backend;
+  private final ExecutorStrategy executors;
+  private final Consumer<List<StateRequest<?>>> deliver;
+  private final Consumer<Runnable> toTaskThread;
+  /** The last dispatched batch touching each conflict key, until it finishes. Task thread only. */
+  private final Map<ByteKey, CompletableFuture<Void>> lastBatchOfKey = new HashMap<>();
+
+  BatchRunner(
+      KeyedStateBackend backend,
+      ExecutorStrategy executors,
+      Consumer<List<StateRequest<?>>> deliver,
+      Consumer<Runnable> toTaskThread) {
+    this.backend = backend;
+    this.executors = executors;
+    this.deliver = deliver;
+    this.toTaskThread = toTaskThread;
+  }
+
+  /** Starts {@code batch}; its requests come back through {@code deliver}, phase by phase. */
+  void dispatch(List<StateRequest<?>> batch) {
+    List<List<StateRequest<?>>> phases = phases(batch);
+    List<CompletableFuture<Void>> before = new ArrayList<>();
+    for (StateRequest<?> r : batch) {
+      CompletableFuture<Void> previous = lastBatchOfKey.get(r.conflictKey);
+      if (previous != null && !previous.isDone()) {
+        before.add(previous);
+      }
+    }
+    CompletableFuture<Void> start =
+        before.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new));
+    CompletableFuture<Void> done =
+        start.thenComposeAsync(v -> runPhases(phases, 0), executors.coordinator());
+    for (StateRequest<?> r : batch) {
+      lastBatchOfKey.put(r.conflictKey, done);
+    }
+    done.whenComplete(
+        (v, t) ->
+            toTaskThread.accept(
+                () -> {
+                  for (StateRequest<?> r : batch) {
+                    lastBatchOfKey.remove(r.conflictKey, done);
+                  }
+                }));
+  }
+
+  private CompletableFuture<Void> runPhases(List<List<StateRequest<?>>> phases, int index) {
+    if (index == phases.size()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    return runPhase(phases.get(index)).thenCompose(v -> runPhases(phases, index + 1));
+  }
+
+  private CompletableFuture<Void> runPhase(List<StateRequest<?>> phase) {
+    List<StateRequest<?>> writes = new ArrayList<>();
+    List<StateRequest<?>> reads = new ArrayList<>();
+    for (StateRequest<?> r : phase) {
+      (r.kind == RequestKind.WRITE ? writes : reads).add(r);
+    }
+    CompletableFuture<Void> written =
+        writes.isEmpty()
+            ? CompletableFuture.completedFuture(null)
+            : CompletableFuture.runAsync(() -> runWrites(writes), executors.writeExecutor());
+    return written.thenCompose(v -> runReads(reads));
+  }
+
+  private void runWrites(List<StateRequest<?>> writes) {
+    try {
+      backend.runWriteBatch(
+          () -> {
+            for (StateRequest<?> r : writes) {
+              r.run();
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      for (StateRequest<?> r : writes) {
+        r.failWith(e);
+      }
+    }
+    deliver.accept(writes);
+  }
+
+  private CompletableFuture<Void> runReads(List<StateRequest<?>> reads) {
+    if (reads.isEmpty()) {
+      return CompletableFuture.completedFuture(null);
+    }
+    int chunks = Math.max(1, Math.min(executors.readConcurrency(), reads.size()));
+    int size = (reads.size() + chunks - 1) / chunks;
+    List<CompletableFuture<Void>> running = new ArrayList<>(chunks);
+    for (int from = 0; from < reads.size(); from += size) {
+      List<StateRequest<?>> chunk = reads.subList(from, Math.min(reads.size(), from + size));
+      running.add(CompletableFuture.runAsync(() -> runReadChunk(chunk), executors.readExecutor()));
+    }
+    return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+  }
+
+  private void runReadChunk(List<StateRequest<?>> chunk) {
+    try {
+      backend.runReadBatch(
+          () -> {
+            for (StateRequest<?> r : chunk) {
+              r.run();
+            }
+          });
+    } catch (IOException | RuntimeException e) {
+      for (StateRequest<?> r : chunk) {
+        r.failWith(e);
+      }
+    }
+    deliver.accept(new ArrayList<>(chunk));
+  }
+
+  /** Splits a batch so that, per conflict key, a phase holds only reads or only writes. */
+  static List<List<StateRequest<?>>> phases(List<StateRequest<?>> batch) {
+    List<List<StateRequest<?>>> phases = new ArrayList<>();
+    List<Map<ByteKey, RequestKind>> kinds = new ArrayList<>();
+    Map<ByteKey, Integer> lastPhase = new HashMap<>();
+    for (StateRequest<?> r : batch) {
+      Integer last = lastPhase.get(r.conflictKey);
+      int phase;
+      if (last == null) {
+        phase = 0;
+      } else if (kinds.get(last).get(r.conflictKey) == r.kind) {
+        // Consecutive reads of a key may run in any order; consecutive writes keep their order
+        // inside the phase's write batch.
+        phase = last;
+      } else {
+        phase = last + 1;
+      }
+      while (phases.size() <= phase) {
+        phases.add(new ArrayList<>());
+        kinds.add(new HashMap<>());
+      }
+      phases.get(phase).add(r);
+      kinds.get(phase).put(r.conflictKey, r.kind);
+      lastPhase.put(r.conflictKey, phase);
+    }
+    return phases;
+  }
+}
