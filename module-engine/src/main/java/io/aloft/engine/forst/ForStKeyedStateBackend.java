@@ -80,7 +80,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       }
       tree.putMetadata(key, Integer.toString(id));
     }
-    ForStTable table = new ForStTable(tree, id, spec);
+    ForStTable table = new ForStTable(tree, id, spec, this::currentBatch);
     specsById.put(id, spec);
     tables.put(spec.name(), table);
     return table;
@@ -93,6 +93,34 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   @Override
   public boolean prefersAsyncExecution() {
     return true; // reads may wait on remote storage
+  }
+
+  /** The write batch being filled on this thread, if any; consulted by the tables. */
+  private final ThreadLocal<WriteBatch> currentBatch = new ThreadLocal<>();
+
+  WriteBatch currentBatch() {
+    return currentBatch.get();
+  }
+
+  /** The batch's writes go to the tree as one atomic write; reads inside it see them. */
+  @Override
+  public void runWriteBatch(IoRunnable writes) throws IOException {
+    WriteBatch batch = new WriteBatch();
+    currentBatch.set(batch);
+    try {
+      writes.run();
+    } finally {
+      currentBatch.remove();
+    }
+    if (!batch.isEmpty()) {
+      tree.write(batch.mutations());
+    }
+  }
+
+  /** The batch's reads are one multi-get: they share one pinned view of the tree. */
+  @Override
+  public void runReadBatch(IoRunnable reads) throws IOException {
+    tree.withPinnedView(reads::run);
   }
 
   /** The tree's counters (tests and benchmarks read them). */

@@ -8,6 +8,7 @@ import io.aloft.spi.backend.TableSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.function.Supplier;
 
 /**
  * One state's rows in the shared tree: row keys gain the table id after their key-group prefix.
@@ -18,11 +19,13 @@ final class ForStTable implements StateTable {
   private final LsmTree tree;
   private final int id;
   private final TableSpec spec;
+  private final Supplier<WriteBatch> batch;
 
-  ForStTable(LsmTree tree, int id, TableSpec spec) {
+  ForStTable(LsmTree tree, int id, TableSpec spec, Supplier<WriteBatch> batch) {
     this.tree = tree;
     this.id = id;
     this.spec = spec;
+    this.batch = batch;
   }
 
   int id() {
@@ -58,21 +61,53 @@ final class ForStTable implements StateTable {
 
   @Override
   public byte[] get(byte[] key) throws IOException {
-    return tree.get(stored(key));
+    byte[] stored = stored(key);
+    WriteBatch b = batch.get();
+    if (b != null) {
+      switch (b.find(stored)) {
+        case VALUE:
+          return b.value();
+        case DELETED:
+          return null;
+        default:
+          break;
+      }
+    }
+    return tree.get(stored);
   }
 
   @Override
   public void put(byte[] key, byte[] value) throws IOException {
-    tree.put(stored(key), value);
+    WriteBatch b = batch.get();
+    if (b != null) {
+      b.put(stored(key), value);
+    } else {
+      tree.put(stored(key), value);
+    }
   }
 
   @Override
   public void delete(byte[] key) throws IOException {
-    tree.delete(stored(key));
+    WriteBatch b = batch.get();
+    if (b != null) {
+      b.delete(stored(key));
+    } else {
+      tree.delete(stored(key));
+    }
+  }
+
+  /** Applies the open write batch before a scan, which reads the tree only. */
+  private void applyBatch() throws IOException {
+    WriteBatch b = batch.get();
+    if (b != null && !b.isEmpty()) {
+      tree.write(new ArrayList<>(b.mutations()));
+      b.clear();
+    }
   }
 
   @Override
   public ScanPage scan(byte[] prefix, byte[] startAfter, int limit) throws IOException {
+    applyBatch();
     ScanPage page = tree.scan(stored(prefix), startAfter == null ? null : stored(startAfter), limit);
     List<KeyValue> rows = new ArrayList<>(page.rows().size());
     for (KeyValue kv : page.rows()) {
@@ -86,9 +121,15 @@ final class ForStTable implements StateTable {
     byte[] start = stored(prefix);
     byte[] end = LsmTree.prefixEnd(start);
     if (end != null) {
-      tree.deleteRange(start, end);
+      WriteBatch b = batch.get();
+      if (b != null) {
+        b.deleteRange(start, end);
+      } else {
+        tree.deleteRange(start, end);
+      }
       return;
     }
+    applyBatch();
     ScanPage page;
     do {
       page = tree.scan(start, null, 1024);

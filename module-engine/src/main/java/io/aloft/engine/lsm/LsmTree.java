@@ -287,7 +287,40 @@ public final class LsmTree implements Closeable {
 
   // -------------------------------------------------------------------------------------- reads
 
+  /** A view pinned on this thread by {@link #withPinnedView}, or null. */
+  private final ThreadLocal<SuperVersion> pinned = new ThreadLocal<>();
+
+  /** Work on the tree's tables, run against one pinned view. */
+  @FunctionalInterface
+  public interface IoAction {
+    void run() throws IOException;
+  }
+
+  /**
+   * Runs {@code reads} with every read on this thread seeing one and the same view of the tree — a
+   * multi-get — and pinning it once instead of once per read.
+   */
+  public void withPinnedView(IoAction reads) throws IOException {
+    if (pinned.get() != null) {
+      reads.run();
+      return;
+    }
+    SuperVersion sv = acquire();
+    pinned.set(sv);
+    try {
+      reads.run();
+    } finally {
+      pinned.remove();
+      sv.unref();
+    }
+  }
+
   private SuperVersion acquire() {
+    SuperVersion view = pinned.get();
+    if (view != null) {
+      view.refs.incrementAndGet();
+      return view;
+    }
     while (true) {
       SuperVersion sv = current;
       int refs = sv.refs.get();
