@@ -197,7 +197,8 @@ public final class Aloft implements AutoCloseable {
                     maxParallelism,
                     range,
                     instanceName,
-                    location -> plugins.fileSystem(location, config)));
+                    location -> plugins.fileSystem(location, config),
+                    clock));
       } catch (IOException e) {
         throw new StateAccessException(
             "cannot create the '" + backendFactory.type() + "' backend of " + instanceName + ": " + e,

@@ -41,7 +41,8 @@ class RocksDbTableTest {
         instanceName,
         location -> {
           throw new UnsupportedOperationException("the rocksdb backend uses no storage yet");
-        });
+        },
+        java.time.InstantSource.system());
   }
 
   static RocksDbKeyedStateBackend open(String instanceName) throws IOException {

@@ -2,6 +2,7 @@ package io.aloft.spi.backend;
 
 import io.aloft.config.Config;
 import io.aloft.spi.fs.FileSystems;
+import java.time.InstantSource;
 import java.util.Objects;
 
 /**
@@ -13,14 +14,18 @@ import java.util.Objects;
  * @param instanceName a name unique among the processor's instances, e.g. {@code counts-0of4}, for
  *     directory names and messages
  * @param fileSystems the storage serving any location (primary directory, checkpoints)
+ * @param clock the processor's processing-time clock: what TTL expiry is measured against, also when
+ *     a backend drops expired state while compacting
  */
 public record BackendContext(
     Config config,
     int maxParallelism,
     KeyGroupRange keyGroupRange,
     String instanceName,
-    FileSystems fileSystems) {
+    FileSystems fileSystems,
+    InstantSource clock) {
   public BackendContext {
+    Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(fileSystems, "fileSystems");
     Objects.requireNonNull(keyGroupRange, "keyGroupRange");

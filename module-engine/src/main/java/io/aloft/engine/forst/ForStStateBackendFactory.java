@@ -12,7 +12,6 @@ import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.InstantSource;
 import java.util.UUID;
 
 /**
@@ -40,7 +39,7 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
             .resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(local);
     return new ForStKeyedStateBackend(
-        LsmOptions.from(config), fs, primary, local, context.keyGroupRange(), InstantSource.system());
+        LsmOptions.from(config), fs, primary, local, context.keyGroupRange(), context.clock());
   }
 
   /** The primary directory: the configured one, or {@code shared/} inside the checkpoint directory. */
