@@ -43,6 +43,20 @@ public final class AloftOptions {
           null,
           "Location of checkpoints (file://, s3://, gs://, abfs://, hdfs://). Required by forst.");
 
+  public static final ConfigOption<Boolean> CHECKPOINTING_INCREMENTAL =
+      ConfigOption.bool(
+          "execution.checkpointing.incremental",
+          true,
+          "Checkpoints reference the state files already in checkpoint storage. False: every"
+              + " checkpoint copies all of its files into its own directory (a full checkpoint).");
+
+  public static final ConfigOption<Integer> CHECKPOINTING_NUM_RETAINED =
+      ConfigOption.integer(
+          "execution.checkpointing.num-retained",
+          1,
+          1,
+          "Completed checkpoints kept; older ones are deleted with the files only they reference.");
+
   // --- async execution ----------------------------------------------------------------------------
 
   public static final ConfigOption<Integer> ASYNC_ACTIVE_BUFFER_SIZE =
@@ -218,6 +232,8 @@ public final class AloftOptions {
         STATE_BACKEND_TYPE,
         MAX_PARALLELISM,
         CHECKPOINTING_DIR,
+        CHECKPOINTING_INCREMENTAL,
+        CHECKPOINTING_NUM_RETAINED,
         ASYNC_ACTIVE_BUFFER_SIZE,
         ASYNC_ACTIVE_BUFFER_TIMEOUT,
         ASYNC_TOTAL_BUFFER_SIZE,

@@ -35,6 +35,19 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
    */
   void drain();
 
+  /**
+   * Takes checkpoint {@code checkpointId}: drains in-flight records, makes the backend's state durable
+   * (for {@code forst}: flushes memtables; the files already in storage are referenced, not copied),
+   * and writes this instance's part of {@code <execution.checkpointing.dir>/chk-<id>}: its key-group
+   * range, its states with their serializer versions, its timers and the backend's file list. Ids must
+   * increase. Older checkpoints beyond {@code execution.checkpointing.num-retained} are deleted.
+   *
+   * @throws io.aloft.config.ConfigException if {@code execution.checkpointing.dir} is not set
+   * @throws java.io.UncheckedIOException if the checkpoint could not be written; no earlier completed
+   *     checkpoint is affected
+   */
+  Checkpoint checkpoint(long checkpointId);
+
   /** The last watermark received, {@link Long#MIN_VALUE} before the first. */
   long currentWatermark();
 

@@ -12,7 +12,14 @@ import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.RestoredInstance;
 import io.aloft.spi.backend.StateBackendFactory;
+import io.aloft.engine.checkpoint.InstanceCheckpoint;
+import io.aloft.config.ConfigException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import io.aloft.spi.executor.ExecutorSettings;
 import io.aloft.spi.executor.ExecutorStrategy;
 import io.aloft.spi.fs.Location;
@@ -122,6 +129,7 @@ public final class Aloft implements AutoCloseable {
     private int subtaskIndex = 0;
     private int parallelism = 1;
     private InstantSource clock = InstantSource.system();
+    private Location restoreFrom;
 
     private ProcessorBuilder(KeyedProcessFunction<K, IN, OUT> function) {
       this.function = function;
@@ -175,6 +183,16 @@ public final class Aloft implements AutoCloseable {
     }
 
     /**
+     * Restores the state of a completed checkpoint ({@link io.aloft.process.Checkpoint#location()}), taken
+     * at any parallelism: this instance takes the key groups it owns from every part that has them.
+     * Files are opened where they are; nothing is downloaded first.
+     */
+    public ProcessorBuilder<K, IN, OUT> restoreFrom(Location checkpoint) {
+      this.restoreFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+      return this;
+    }
+
+    /**
      * Creates the backend and opens the function. The calling thread becomes the processor's task
      * thread.
      */
@@ -188,6 +206,11 @@ public final class Aloft implements AutoCloseable {
       int maxParallelism = config.get(AloftOptions.MAX_PARALLELISM);
       KeyGroupRange range = KeyGroupRange.forInstance(maxParallelism, parallelism, subtaskIndex);
       String instanceName = name + "-" + subtaskIndex + "of" + parallelism;
+      List<RestoredInstance> restored = new ArrayList<>();
+      KeyedProcessorImpl.Restore restore = KeyedProcessorImpl.Restore.NONE;
+      if (restoreFrom != null) {
+        restore = readCheckpoint(range, maxParallelism, restored);
+      }
       KeyedStateBackend backend;
       try {
         backend =
@@ -198,7 +221,8 @@ public final class Aloft implements AutoCloseable {
                     range,
                     instanceName,
                     location -> plugins.fileSystem(location, config),
-                    clock));
+                    clock,
+                    restored));
       } catch (IOException e) {
         throw new StateAccessException(
             "cannot create the '" + backendFactory.type() + "' backend of " + instanceName + ": " + e,
@@ -244,7 +268,60 @@ public final class Aloft implements AutoCloseable {
               parallelism,
               clock,
               executors,
-              async));
+              async,
+              new KeyedProcessorImpl.CheckpointSettings(
+                  config.getOptional(AloftOptions.CHECKPOINTING_DIR).map(Location::of).orElse(null),
+                  config.get(AloftOptions.CHECKPOINTING_INCREMENTAL),
+                  config.get(AloftOptions.CHECKPOINTING_NUM_RETAINED),
+                  location -> plugins.fileSystem(location, config),
+                  backendFactory.type()),
+              restore));
+    }
+
+    /**
+     * Reads every part of the checkpoint, keeps those overlapping {@code range}, and checks they can be
+     * restored here.
+     */
+    private KeyedProcessorImpl.Restore readCheckpoint(
+        KeyGroupRange range, int maxParallelism, List<RestoredInstance> restored) {
+      List<InstanceCheckpoint> parts;
+      try {
+        parts = InstanceCheckpoint.readAll(plugins.fileSystem(restoreFrom, config), restoreFrom);
+        if (!parts.isEmpty()) {
+          InstanceCheckpoint.markRestored(plugins.fileSystem(restoreFrom, config), restoreFrom);
+        }
+      } catch (IOException e) {
+        throw new UncheckedIOException("cannot read checkpoint " + restoreFrom + ": " + e.getMessage(), e);
+      }
+      if (parts.isEmpty()) {
+        throw new UncheckedIOException(
+            new java.io.FileNotFoundException("no completed checkpoint at " + restoreFrom));
+      }
+      Map<String, String> formats = new LinkedHashMap<>();
+      List<InstanceCheckpoint.Timer> timers = new ArrayList<>();
+      for (InstanceCheckpoint part : parts) {
+        if (part.maxParallelism() != maxParallelism) {
+          throw new ConfigException(
+              AloftOptions.MAX_PARALLELISM.key(),
+              "Checkpoint " + restoreFrom + " was taken with " + AloftOptions.MAX_PARALLELISM.key() + " "
+                  + part.maxParallelism() + "; it cannot be restored with " + maxParallelism
+                  + " (key groups would not line up)");
+        }
+        if (!part.backendType().equals(backendFactory.type())) {
+          throw new ConfigException(
+              AloftOptions.STATE_BACKEND_TYPE.key(),
+              "Checkpoint " + restoreFrom + " was taken by the '" + part.backendType()
+                  + "' backend; it cannot be restored by '" + backendFactory.type() + "'");
+        }
+        KeyGroupRange theirs = part.keyGroupRange();
+        if (theirs.endKeyGroup() < range.startKeyGroup() || theirs.startKeyGroup() > range.endKeyGroup()) {
+          continue;
+        }
+        restored.add(new RestoredInstance(theirs, part.backendMetadata(), restoreFrom.parent()));
+        formats.putAll(part.stateFormats());
+        timers.addAll(part.timers());
+      }
+      return new KeyedProcessorImpl.Restore(formats, timers);
     }
   }
 }

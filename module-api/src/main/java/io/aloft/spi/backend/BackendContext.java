@@ -3,6 +3,7 @@ package io.aloft.spi.backend;
 import io.aloft.config.Config;
 import io.aloft.spi.fs.FileSystems;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 
 /**
@@ -16,6 +17,7 @@ import java.util.Objects;
  * @param fileSystems the storage serving any location (primary directory, checkpoints)
  * @param clock the processor's processing-time clock: what TTL expiry is measured against, also when
  *     a backend drops expired state while compacting
+ * @param restored the checkpoint parts to restore (empty for a fresh start)
  */
 public record BackendContext(
     Config config,
@@ -23,8 +25,10 @@ public record BackendContext(
     KeyGroupRange keyGroupRange,
     String instanceName,
     FileSystems fileSystems,
-    InstantSource clock) {
+    InstantSource clock,
+    List<RestoredInstance> restored) {
   public BackendContext {
+    restored = List.copyOf(restored);
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(config, "config");
     Objects.requireNonNull(fileSystems, "fileSystems");

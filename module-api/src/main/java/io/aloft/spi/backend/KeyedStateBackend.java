@@ -49,6 +49,22 @@ public interface KeyedStateBackend extends AutoCloseable {
     void run() throws IOException;
   }
 
+  /**
+   * Makes the current state part of a checkpoint; the runtime has drained every in-flight request.
+   * Must not block longer than the state's own durability requires (the {@code forst} backend flushes
+   * its memtables and lists its files).
+   *
+   * @throws UnsupportedOperationException if the backend cannot take checkpoints (the message says so)
+   */
+  default SnapshotResult snapshot(SnapshotRequest request) throws IOException {
+    throw new UnsupportedOperationException(getClass().getSimpleName() + " cannot take checkpoints");
+  }
+
+  /**
+   * Checkpoint {@code checkpointId} is no longer retained: files only it needed may be deleted.
+   */
+  default void checkpointSubsumed(long checkpointId) throws IOException {}
+
   /** Releases memory, files and threads. */
   @Override
   void close() throws IOException;

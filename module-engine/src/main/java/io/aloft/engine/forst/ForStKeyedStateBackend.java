@@ -16,7 +16,20 @@ import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
+import io.aloft.engine.checkpoint.CheckpointException;
+import io.aloft.engine.lsm.manifest.FileMeta;
+import io.aloft.engine.lsm.manifest.Version;
+import io.aloft.spi.backend.RestoredInstance;
+import io.aloft.spi.backend.SnapshotRequest;
+import io.aloft.spi.backend.SnapshotResult;
+import io.aloft.spi.fs.FileSystems;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -30,21 +43,197 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
 
   private final LsmTree tree;
   private final Path localDir;
-  private final Map<String, ForStTable> tables = new ConcurrentHashMap<>();
+  private final Map<String, ForStTable> tables = new java.util.concurrent.ConcurrentSkipListMap<>();
   /** TTL and kind of each table id, read by compaction threads. */
   private final Map<Integer, TableSpec> specsById = new ConcurrentHashMap<>();
+
+  private final StateFileSystem primaryFs;
+  private final FileSystems fileSystems;
+  /** Checkpoints (by id) that reference each file, by location: files the tree must not delete. */
+  private final Map<String, Set<Long>> checkpointRefs = new HashMap<>(); // task thread + guard (sync)
+  /** Files this backend copied into checkpoint directories: deleted when no checkpoint needs them. */
+  private final Set<String> copies = new HashSet<>();
 
   ForStKeyedStateBackend(
       LsmOptions options,
       StateFileSystem fs,
+      FileSystems fileSystems,
       Location primaryDir,
       Path localDir,
       KeyGroupRange keyGroups,
-      InstantSource clock)
+      InstantSource clock,
+      List<RestoredInstance> restored)
       throws IOException {
     this.localDir = localDir;
+    this.primaryFs = fs;
+    this.fileSystems = fileSystems;
     CompactionFilter ttl = this::filter;
-    this.tree = LsmTree.open(options, fs, primaryDir, localDir, ttl, keyGroups, clock);
+    if (restored.isEmpty()) {
+      this.tree = LsmTree.open(options, fs, primaryDir, localDir, ttl, keyGroups, clock);
+    } else {
+      this.tree = restore(options, fs, primaryDir, localDir, ttl, keyGroups, clock, restored);
+    }
+    tree.setDeletionGuard(name -> !isReferenced(tree.location(nameOnly(name)).toString()));
+  }
+
+  /** Opens the files of every restored part in place: the union of their levels. */
+  private LsmTree restore(
+      LsmOptions options,
+      StateFileSystem fs,
+      Location primaryDir,
+      Path localDir,
+      CompactionFilter ttl,
+      KeyGroupRange keyGroups,
+      InstantSource clock,
+      List<RestoredInstance> restored)
+      throws IOException {
+    long lastSeq = 0;
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    List<List<FileMeta>> levels = new ArrayList<>();
+    for (int l = 0; l < Version.LEVELS; l++) {
+      levels.add(new ArrayList<>());
+    }
+    for (RestoredInstance part : restored) {
+      ForStSnapshot snapshot = ForStSnapshot.decode(part.metadata());
+      lastSeq = Math.max(lastSeq, snapshot.lastSeq());
+      for (Map.Entry<String, Integer> e : snapshot.tableIds().entrySet()) {
+        Integer previous = ids.putIfAbsent(e.getKey(), e.getValue());
+        if (previous != null && !previous.equals(e.getValue())) {
+          throw new CheckpointException(
+              "the checkpoint's parts disagree on the table id of state '" + e.getKey() + "'");
+        }
+      }
+      for (int l = 0; l < Version.LEVELS; l++) {
+        for (FileMeta f : snapshot.levels().get(l)) {
+          // Files of other key groups only are not needed at all after a rescale.
+          if (f.maxKeyGroup() >= keyGroups.startKeyGroup() && f.minKeyGroup() <= keyGroups.endKeyGroup()) {
+            levels.get(l).add(f.withName(part.checkpointRoot().resolve(f.name()).toString()));
+          }
+        }
+      }
+    }
+    Map<String, String> metadata = new LinkedHashMap<>();
+    ids.forEach((name, id) -> metadata.put(TABLE_ID_PREFIX + name, Integer.toString(id)));
+    return LsmTree.openRestored(
+        options, fs, fileSystems, primaryDir, localDir, ttl, keyGroups, clock, levels, lastSeq, metadata);
+  }
+
+  private static FileMeta nameOnly(String name) {
+    return new FileMeta(0, name, 0, new byte[0], new byte[0], 0, 0, 0, 0, 0, 0);
+  }
+
+  private boolean isReferenced(String location) {
+    synchronized (checkpointRefs) {
+      return checkpointRefs.containsKey(location);
+    }
+  }
+
+  /**
+   * Flushes the memtables and lists the tree's files. Files already below the checkpoint root are
+   * referenced (with incremental checkpoints); others are copied into the checkpoint's directory —
+   * by the store's fast copy when source and target share a store.
+   */
+  @Override
+  public SnapshotResult snapshot(SnapshotRequest request) throws IOException {
+    long flushedBefore = tree.metrics().bytesFlushed();
+    tree.flush();
+    long flushed = tree.metrics().bytesFlushed() - flushedBefore;
+    List<List<FileMeta>> levels = new ArrayList<>();
+    long referenced = 0;
+    long copied = 0;
+    long bytesCopied = 0;
+    Location root = request.checkpointRoot();
+    for (List<FileMeta> level : tree.levels()) {
+      List<FileMeta> listed = new ArrayList<>();
+      for (FileMeta f : level) {
+        Location source = tree.location(f);
+        Location inCheckpoint = source;
+        if (!request.incremental() || !isBelow(source, root)) {
+          inCheckpoint = request.checkpointDir().resolve("files/" + source.fileName());
+          copy(source, inCheckpoint);
+          copies.add(inCheckpoint.toString());
+          copied++;
+          bytesCopied += f.size();
+        } else {
+          referenced++;
+        }
+        synchronized (checkpointRefs) {
+          checkpointRefs.computeIfAbsent(inCheckpoint.toString(), k -> new HashSet<>()).add(request.checkpointId());
+          if (!inCheckpoint.equals(source)) {
+            checkpointRefs.computeIfAbsent(source.toString(), k -> new HashSet<>());
+          }
+        }
+        listed.add(f.withName(inCheckpoint.relativeTo(root)));
+      }
+      levels.add(listed);
+    }
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    tables.forEach((name, table) -> ids.put(name, table.id()));
+    byte[] metadata = new ForStSnapshot(tree.lastSeq(), ids, levels).encode();
+    return new SnapshotResult(metadata, referenced, copied, bytesCopied, flushed + bytesCopied);
+  }
+
+  private static boolean isBelow(Location location, Location root) {
+    try {
+      location.relativeTo(root);
+      return true;
+    } catch (IllegalArgumentException e) {
+      return false;
+    }
+  }
+
+  private void copy(Location source, Location target) throws IOException {
+    StateFileSystem targetFs = fileSystems.forLocation(target);
+    if (targetFs == primaryFs) {
+      primaryFs.copy(source, target);
+      return;
+    }
+    var in = primaryFs.newInputFile(source);
+    long length = in.length();
+    byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
+    try (var input = in.newInput()) {
+      var out = targetFs.newOutputFile(target).create();
+      try {
+        for (long pos = 0; pos < length; ) {
+          int n = (int) Math.min(buffer.length, length - pos);
+          input.readFully(pos, buffer, 0, n);
+          out.write(buffer, 0, n);
+          pos += n;
+        }
+      } catch (IOException | RuntimeException e) {
+        out.abort();
+        throw e;
+      }
+      out.close();
+    }
+  }
+
+  /** Files only the subsumed checkpoint referenced become deletable: copies now, tree files when obsolete. */
+  @Override
+  public void checkpointSubsumed(long checkpointId) throws IOException {
+    List<Location> unusedCopies = new ArrayList<>();
+    Set<String> live = new HashSet<>();
+    for (List<FileMeta> level : tree.levels()) {
+      for (FileMeta f : level) {
+        live.add(tree.location(f).toString());
+      }
+    }
+    synchronized (checkpointRefs) {
+      for (var it = checkpointRefs.entrySet().iterator(); it.hasNext(); ) {
+        Map.Entry<String, Set<Long>> e = it.next();
+        e.getValue().remove(checkpointId);
+        if (e.getValue().isEmpty()) {
+          it.remove();
+          if (copies.remove(e.getKey()) && !live.contains(e.getKey())) {
+            unusedCopies.add(Location.of(e.getKey()));
+          }
+        }
+      }
+    }
+    for (Location copy : unusedCopies) {
+      fileSystems.forLocation(copy).delete(copy);
+    }
+    tree.retryDeferredDeletes();
   }
 
   private byte[] filter(byte[] key, byte[] value, long now) {
@@ -133,8 +322,8 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   }
 
   /**
-   * Disposes of the working state: without a checkpoint nothing can restore it (there is no
-   * write-ahead log), so its files are deleted rather than left to accumulate.
+   * Disposes of the working state. Files no retained checkpoint references are deleted (without a
+   * checkpoint nothing can restore them: there is no write-ahead log); checkpointed files stay.
    */
   @Override
   public void close() throws IOException {

@@ -39,7 +39,14 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
             .resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(local);
     return new ForStKeyedStateBackend(
-        LsmOptions.from(config), fs, primary, local, context.keyGroupRange(), context.clock());
+        LsmOptions.from(config),
+        fs,
+        context.fileSystems(),
+        primary,
+        local,
+        context.keyGroupRange(),
+        context.clock(),
+        context.restored());
   }
 
   /** The primary directory: the configured one, or {@code shared/} inside the checkpoint directory. */

@@ -1,6 +1,22 @@
 package io.aloft.engine.heap;
 
+import io.aloft.spi.backend.BackendContext;
+import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.RestoredInstance;
+import io.aloft.spi.backend.SnapshotRequest;
+import io.aloft.spi.backend.SnapshotResult;
+import io.aloft.spi.fs.FileInput;
+import io.aloft.spi.fs.FileOutput;
+import io.aloft.spi.fs.InputFile;
+import io.aloft.spi.fs.Location;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.List;
 import io.aloft.spi.backend.StateTable;
 import io.aloft.spi.backend.TableSpec;
 import java.util.Map;
@@ -9,10 +25,74 @@ import java.util.concurrent.ConcurrentHashMap;
 /**
  * Keeps every table in memory. Values are stored serialized, like every other backend, so state never
  * aliases objects the user still holds and all backends behave alike.
+ *
+ * <p>A checkpoint writes every row to {@code <chk-dir>/<instance>.heap} (a full copy: heap state has
+ * nowhere else to live); a restore reads back the rows of its key groups from every part. File layout:
+ * table count int32, then per table: name UTF, row count int32, rows (key length int32, key, value
+ * length int32, value).
  */
 final class HeapKeyedStateBackend implements KeyedStateBackend {
   private final Map<String, HeapTable> tables = new ConcurrentHashMap<>();
+  private final BackendContext context;
   private volatile boolean closed;
+
+  HeapKeyedStateBackend(BackendContext context) throws IOException {
+    this.context = context;
+    for (RestoredInstance part : context.restored()) {
+      Location file = part.checkpointRoot().resolve(new String(part.metadata(), StandardCharsets.UTF_8));
+      InputFile in = context.fileSystems().forLocation(file).newInputFile(file);
+      byte[] data = new byte[Math.toIntExact(in.length())];
+      try (FileInput input = in.newInput()) {
+        input.readFully(0, data, 0, data.length);
+      }
+      DataInputStream d = new DataInputStream(new ByteArrayInputStream(data));
+      int tableCount = d.readInt();
+      for (int t = 0; t < tableCount; t++) {
+        HeapTable table = tables.computeIfAbsent(d.readUTF(), n -> new HeapTable());
+        int rows = d.readInt();
+        for (int r = 0; r < rows; r++) {
+          byte[] key = new byte[d.readInt()];
+          d.readFully(key);
+          byte[] value = new byte[d.readInt()];
+          d.readFully(value);
+          int group = ((key[0] & 0xFF) << 8) | (key[1] & 0xFF);
+          if (context.keyGroupRange().contains(group)) {
+            table.put(key, value);
+          }
+        }
+      }
+    }
+  }
+
+  @Override
+  public SnapshotResult snapshot(SnapshotRequest request) throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(tables.size());
+    for (Map.Entry<String, HeapTable> e : tables.entrySet()) {
+      out.writeUTF(e.getKey());
+      List<KeyValue> rows = e.getValue().rows();
+      out.writeInt(rows.size());
+      for (KeyValue kv : rows) {
+        out.writeInt(kv.key().length);
+        out.write(kv.key());
+        out.writeInt(kv.value().length);
+        out.write(kv.value());
+      }
+    }
+    out.flush();
+    Location file = request.checkpointDir().resolve(context.instanceName() + ".heap");
+    FileOutput output = context.fileSystems().forLocation(file).newOutputFile(file).createExclusive();
+    try {
+      output.write(bytes.toByteArray());
+    } catch (IOException | RuntimeException e) {
+      output.abort();
+      throw e;
+    }
+    output.close();
+    byte[] metadata = file.relativeTo(request.checkpointRoot()).getBytes(StandardCharsets.UTF_8);
+    return new SnapshotResult(metadata, 0, 1, bytes.size(), bytes.size());
+  }
 
   @Override
   public StateTable table(TableSpec spec) {

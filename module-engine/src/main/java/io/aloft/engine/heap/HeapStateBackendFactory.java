@@ -13,7 +13,7 @@ public final class HeapStateBackendFactory implements StateBackendFactory {
   }
 
   @Override
-  public KeyedStateBackend create(BackendContext context) {
-    return new HeapKeyedStateBackend();
+  public KeyedStateBackend create(BackendContext context) throws java.io.IOException {
+    return new HeapKeyedStateBackend(context);
   }
 }

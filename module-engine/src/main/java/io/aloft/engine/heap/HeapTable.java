@@ -62,6 +62,13 @@ final class HeapTable implements StateTable {
     return new ScanPage(page, false);
   }
 
+  /** A copy of every row, in key order. */
+  List<KeyValue> rows() {
+    List<KeyValue> all = new ArrayList<>(rows.size());
+    rows.forEach((k, v) -> all.add(new KeyValue(k, v)));
+    return all;
+  }
+
   @Override
   public void deletePrefix(byte[] prefix) {
     Iterator<byte[]> it = from(prefix, null).keySet().iterator();

@@ -64,6 +64,9 @@ public final class LsmTree implements Closeable {
   private final Path localDir;
   private final CompactionFilter filter;
   private final KeyGroupRange clip;
+  /** Whether an obsolete file of this tree may be deleted now (false while a checkpoint needs it). */
+  private volatile java.util.function.Predicate<String> deletionGuard = name -> true;
+  private final List<FileMeta> deferredDeletes = new ArrayList<>(); // lock
   private final InstantSource clock;
   private final BlockCache blockCache;
   private final TableCache tables;
@@ -117,6 +120,7 @@ public final class LsmTree implements Closeable {
   private LsmTree(
       LsmOptions options,
       StateFileSystem fs,
+      io.aloft.spi.fs.FileSystems fileSystems,
       Location primaryDir,
       Path localDir,
       CompactionFilter filter,
@@ -132,7 +136,7 @@ public final class LsmTree implements Closeable {
     this.clock = clock;
     this.blockCache =
         options.blockCacheBytes() > 0 ? BlockCache.caffeine(options.blockCacheBytes()) : BlockCache.none();
-    this.tables = new TableCache(fs, primaryDir, blockCache);
+    this.tables = new TableCache(fileSystems, primaryDir, blockCache);
     this.dbId = restored != null ? restored.dbId() : UUID.randomUUID().toString();
     this.nextFileNumber = new AtomicLong(restored != null ? restored.nextFileNumber() : 1);
     this.lastSeq = new AtomicLong(restored != null ? restored.lastSeq() : 0);
@@ -173,13 +177,89 @@ public final class LsmTree implements Closeable {
       InstantSource clock)
       throws IOException {
     ManifestFile.State restored = ManifestFile.read(localDir);
-    LsmTree tree = new LsmTree(options, fs, primaryDir, localDir, filter, clip, clock, restored);
+    LsmTree tree =
+        new LsmTree(options, fs, location -> fs, primaryDir, localDir, filter, clip, clock, restored);
     if (restored == null) {
       tree.persist(Version.empty());
     } else {
       tree.deleteOrphans();
     }
     return tree;
+  }
+
+  /**
+   * Creates a tree in {@code localDir} (which must hold no manifest) whose initial files are those of
+   * checkpoints, read where they are: {@code levels} name them by absolute location. Their file numbers
+   * are reassigned; the tree never deletes them (they belong to the checkpoint), and its own new files
+   * get a new id prefix. Sequence numbers continue after {@code lastSeq}.
+   */
+  public static LsmTree openRestored(
+      LsmOptions options,
+      StateFileSystem fs,
+      io.aloft.spi.fs.FileSystems fileSystems,
+      Location primaryDir,
+      Path localDir,
+      CompactionFilter filter,
+      KeyGroupRange clip,
+      InstantSource clock,
+      List<List<FileMeta>> levels,
+      long lastSeq,
+      Map<String, String> metadata)
+      throws IOException {
+    if (ManifestFile.read(localDir) != null) {
+      throw new IOException("cannot restore into " + localDir + ": it already holds a tree");
+    }
+    long number = 1;
+    List<List<FileMeta>> renumbered = new ArrayList<>();
+    for (List<FileMeta> level : levels) {
+      List<FileMeta> files = new ArrayList<>();
+      for (FileMeta f : level) {
+        files.add(
+            new FileMeta(
+                number++, f.name(), f.size(), f.smallestKey(), f.largestKey(), f.minSeq(), f.maxSeq(),
+                f.minKeyGroup(), f.maxKeyGroup(), f.entryCount(), f.rangeTombstoneCount()));
+      }
+      renumbered.add(files);
+    }
+    ManifestFile.State state =
+        new ManifestFile.State(
+            UUID.randomUUID().toString(), number, lastSeq, metadata, new Version(renumbered));
+    LsmTree tree =
+        new LsmTree(options, fs, fileSystems, primaryDir, localDir, filter, clip, clock, state);
+    tree.persist(state.version());
+    return tree;
+  }
+
+  /** Sets what decides whether an obsolete own file may be deleted now; see {@link #retryDeferredDeletes}. */
+  public void setDeletionGuard(java.util.function.Predicate<String> guard) {
+    this.deletionGuard = guard;
+  }
+
+  /** Deletes obsolete files whose deletion the guard refused earlier, if it now allows them. */
+  public void retryDeferredDeletes() throws IOException {
+    List<FileMeta> now = new ArrayList<>();
+    synchronized (lock) {
+      for (var it = deferredDeletes.iterator(); it.hasNext(); ) {
+        FileMeta f = it.next();
+        if (deletionGuard.test(f.name())) {
+          it.remove();
+          now.add(f);
+        }
+      }
+    }
+    for (FileMeta f : now) {
+      fs.delete(tables.location(f));
+    }
+  }
+
+  /** Where a live file is. */
+  public Location location(FileMeta file) {
+    return tables.location(file);
+  }
+
+  /** The tree's last sequence number. */
+  public long lastSeq() {
+    return lastSeq.get();
   }
 
   // ------------------------------------------------------------------------------------- writes
@@ -872,7 +952,17 @@ public final class LsmTree implements Closeable {
     for (FileMeta f : obsolete) {
       try {
         retiredReadRequests.addAndGet(tables.evict(f));
-        fs.delete(tables.location(f));
+        Location location = tables.location(f);
+        if (!isOwnFile(location)) {
+          continue; // restored from a checkpoint: the checkpoint's, not ours to delete
+        }
+        if (!deletionGuard.test(f.name())) {
+          synchronized (lock) {
+            deferredDeletes.add(f); // a retained checkpoint still references it
+          }
+          continue;
+        }
+        fs.delete(location);
       } catch (IOException e) {
         // A leftover file wastes space but loses nothing: the next open deletes orphans.
       }
@@ -891,7 +981,9 @@ public final class LsmTree implements Closeable {
       live.add(f.name());
     }
     for (FileEntry entry : fs.list(primaryDir)) {
-      if (isOwnFile(entry.location()) && !live.contains(entry.location().fileName())) {
+      if (isOwnFile(entry.location())
+          && !live.contains(entry.location().fileName())
+          && deletionGuard.test(entry.location().fileName())) {
         fs.delete(entry.location());
       }
     }
@@ -976,14 +1068,14 @@ public final class LsmTree implements Closeable {
   }
 
   /**
-   * Closes the tree without flushing and deletes everything it wrote: its files in the primary
-   * directory and its manifest. For state that no checkpoint needs any more.
+   * Closes the tree without flushing and deletes what it wrote — its files in the primary directory
+   * that the deletion guard lets go (not those a retained checkpoint references) and its manifest.
    */
   public void destroy() throws IOException {
     shutdown(false);
     List<Location> mine = new ArrayList<>();
     for (FileEntry entry : fs.list(primaryDir)) {
-      if (isOwnFile(entry.location())) {
+      if (isOwnFile(entry.location()) && deletionGuard.test(entry.location().fileName())) {
         mine.add(entry.location());
       }
     }

@@ -4,7 +4,6 @@ import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.sst.BlockCache;
 import io.aloft.engine.lsm.sst.SstReader;
 import io.aloft.spi.fs.Location;
-import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.util.Map;
@@ -15,19 +14,20 @@ import java.util.concurrent.ConcurrentHashMap;
  * deleted, so each file's index and filter are fetched once.
  */
 final class TableCache implements AutoCloseable {
-  private final StateFileSystem fs;
+  private final io.aloft.spi.fs.FileSystems fileSystems;
   private final Location dir;
   private final BlockCache blockCache;
   private final Map<Long, SstReader> readers = new ConcurrentHashMap<>();
 
-  TableCache(StateFileSystem fs, Location dir, BlockCache blockCache) {
-    this.fs = fs;
+  TableCache(io.aloft.spi.fs.FileSystems fileSystems, Location dir, BlockCache blockCache) {
+    this.fileSystems = fileSystems;
     this.dir = dir;
     this.blockCache = blockCache;
   }
 
+  /** A file's location: its name below the primary directory, or an absolute location (restored files). */
   Location location(FileMeta file) {
-    return dir.resolve(file.name());
+    return file.name().contains("://") ? Location.of(file.name()) : dir.resolve(file.name());
   }
 
   SstReader reader(FileMeta file) throws IOException {
@@ -36,8 +36,11 @@ final class TableCache implements AutoCloseable {
           file.fileNumber(),
           n -> {
             try {
+              Location location = location(file);
               return SstReader.open(
-                  fs.newInputFile(location(file), file.size()), file.fileNumber(), blockCache);
+                  fileSystems.forLocation(location).newInputFile(location, file.size()),
+                  file.fileNumber(),
+                  blockCache);
             } catch (IOException e) {
               throw new UncheckedIOException(e);
             }

@@ -1,6 +1,21 @@
 package io.aloft.engine.runtime;
 
+import io.aloft.config.AloftOptions;
+import io.aloft.config.ConfigException;
 import io.aloft.engine.async.AsyncExecutionController;
+import io.aloft.engine.checkpoint.InstanceCheckpoint;
+import io.aloft.process.Checkpoint;
+import io.aloft.spi.backend.SnapshotRequest;
+import io.aloft.spi.backend.SnapshotResult;
+import io.aloft.spi.fs.FileSystems;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
 import io.aloft.engine.state.Bytes;
 import io.aloft.engine.state.CurrentRecord;
 import io.aloft.engine.state.DirectRequestHandler;
@@ -62,6 +77,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final Context context = new Context();
   private final StateRegistry states;
   private final ExecutorStrategy executors; // null: direct execution
+  private final CheckpointSettings checkpoints;
+  private final ArrayDeque<Long> retainedCheckpoints = new ArrayDeque<>();
   private final AsyncExecutionController aec; // null: direct execution
   private long watermark = Long.MIN_VALUE;
   private RuntimeException failure;
@@ -84,7 +101,22 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       int parallelism,
       InstantSource clock,
       ExecutorStrategy executors,
-      AsyncSettings async) {}
+      AsyncSettings async,
+      CheckpointSettings checkpoints,
+      Restore restore) {}
+
+  /**
+   * Where and how this instance checkpoints.
+   *
+   * @param root {@code execution.checkpointing.dir}, or null when unset (checkpoints then fail)
+   */
+  public record CheckpointSettings(
+      Location root, boolean incremental, int numRetained, FileSystems fileSystems, String backendType) {}
+
+  /** What a restore hands the processor itself: state formats to check, timers to re-register. */
+  public record Restore(Map<String, String> stateFormats, List<InstanceCheckpoint.Timer> timers) {
+    public static final Restore NONE = new Restore(Map.of(), List.of());
+  }
 
   /** The {@code execution.async-state.*} settings. */
   public record AsyncSettings(int activeBufferSize, long activeBufferTimeoutNanos, int totalBufferSize) {}
@@ -105,6 +137,13 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     this.clock = setup.clock();
     this.taskThread = Thread.currentThread();
     this.executors = setup.executors();
+    this.checkpoints = setup.checkpoints();
+    for (InstanceCheckpoint.Timer t : setup.restore().timers()) {
+      if (keyGroupRange.contains(t.keyGroup())) {
+        K key = Bytes.deserialize(keySerializer, t.keyBytes(), 0, t.keyBytes().length);
+        timers.register(new TimerQueue.Timer<>(t.timestamp(), t.keyBytes(), t.keyGroup(), key));
+      }
+    }
     if (executors != null) {
       AsyncSettings a = setup.async();
       this.aec =
@@ -116,11 +155,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
               a.activeBufferTimeoutNanos(),
               a.totalBufferSize(),
               this::failed);
-      this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::quiesceRequests);
+      this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::quiesceRequests, setup.restore().stateFormats());
     } else {
       this.aec = null;
       RequestHandler direct = DirectRequestHandler.INSTANCE;
-      this.states = new StateRegistry(backend, keys, () -> direct, clock, () -> {});
+      this.states = new StateRegistry(backend, keys, () -> direct, clock, () -> {}, setup.restore().stateFormats());
     }
     try {
       function.open(new OpenContext());
@@ -240,6 +279,79 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   /** The most records that were in flight at once (0 with direct execution). */
   public int maxInFlightRecords() {
     return aec == null ? 0 : aec.maxInFlightRecords();
+  }
+
+  @Override
+  public Checkpoint checkpoint(long checkpointId) {
+    checkRunning();
+    long start = System.nanoTime();
+    if (checkpoints.root() == null) {
+      throw new ConfigException(
+          AloftOptions.CHECKPOINTING_DIR.key(),
+          name + ": cannot checkpoint: '" + AloftOptions.CHECKPOINTING_DIR.key() + "' is not set");
+    }
+    if (!retainedCheckpoints.isEmpty() && checkpointId <= retainedCheckpoints.peekLast()) {
+      throw new IllegalArgumentException(
+          "checkpoint ids must increase: " + checkpointId + " after " + retainedCheckpoints.peekLast());
+    }
+    drainInFlight();
+    Location dir = checkpoints.root().resolve("chk-" + checkpointId);
+    try {
+      SnapshotResult snapshot =
+          backend.snapshot(
+              new SnapshotRequest(checkpointId, checkpoints.root(), dir, checkpoints.incremental()));
+      List<InstanceCheckpoint.Timer> pending = new ArrayList<>();
+      for (TimerQueue.Timer<K> t : timers.all()) {
+        pending.add(new InstanceCheckpoint.Timer(t.timestamp(), t.keyGroup(), t.keyBytes()));
+      }
+      StateFileSystem fs = checkpoints.fileSystems().forLocation(dir);
+      long metadataBytes =
+          new InstanceCheckpoint(
+                  checkpointId,
+                  maxParallelism,
+                  keyGroupRange,
+                  checkpoints.backendType(),
+                  name,
+                  states.formats(),
+                  pending,
+                  snapshot.metadata())
+              .write(fs, dir);
+      retainedCheckpoints.add(checkpointId);
+      while (retainedCheckpoints.size() > checkpoints.numRetained()) {
+        subsume(fs, retainedCheckpoints.poll());
+      }
+      return new Checkpoint(
+          checkpointId,
+          dir,
+          snapshot.filesReferenced(),
+          snapshot.filesCopied(),
+          snapshot.bytesCopied(),
+          snapshot.bytesWritten() + metadataBytes,
+          Duration.ofNanos(System.nanoTime() - start));
+    } catch (IOException e) {
+      throw new UncheckedIOException(name + ": checkpoint " + checkpointId + " failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** Drops an old checkpoint: this instance's part, what only it needed, and its directory once empty. */
+  private void subsume(StateFileSystem fs, long checkpointId) throws IOException {
+    Location dir = checkpoints.root().resolve("chk-" + checkpointId);
+    if (fs.exists(dir.resolve(InstanceCheckpoint.RESTORED_MARKER))) {
+      // A successor restored from it and may run on its files: this instance (perhaps a zombie
+      // after a failover) must not delete any of them.
+      return;
+    }
+    fs.delete(InstanceCheckpoint.file(dir, name));
+    backend.checkpointSubsumed(checkpointId);
+    boolean otherParts = false;
+    for (var entry : fs.list(dir)) {
+      if (entry.location().fileName().endsWith(".meta")) {
+        otherParts = true;
+      }
+    }
+    if (!otherParts) {
+      fs.deleteRecursively(dir);
+    }
   }
 
   @Override

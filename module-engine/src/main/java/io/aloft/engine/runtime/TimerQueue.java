@@ -40,6 +40,11 @@ final class TimerQueue<K> {
     return !timers.isEmpty() && timers.first().timestamp() <= watermark;
   }
 
+  /** Every pending timer, in firing order. */
+  java.util.List<Timer<K>> all() {
+    return java.util.List.copyOf(timers);
+  }
+
   int size() {
     return timers.size();
   }

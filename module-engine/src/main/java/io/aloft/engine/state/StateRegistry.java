@@ -20,7 +20,6 @@ import io.aloft.state.ValueStateDescriptor;
 import java.io.IOException;
 import java.time.Duration;
 import java.time.InstantSource;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -38,7 +37,8 @@ public final class StateRegistry {
   private final Supplier<RequestHandler> asyncHandler;
   private final InstantSource clock;
   private final Runnable beforeSyncAccess;
-  private final Map<String, Registered> states = new HashMap<>();
+  private final Map<String, String> restoredFormats;
+  private final Map<String, Registered> states = new java.util.LinkedHashMap<>();
 
   private record Registered(String format, Object state) {}
 
@@ -47,7 +47,9 @@ public final class StateRegistry {
       KeyContext keys,
       Supplier<RequestHandler> asyncHandler,
       InstantSource clock,
-      Runnable beforeSyncAccess) {
+      Runnable beforeSyncAccess,
+      Map<String, String> restoredFormats) {
+    this.restoredFormats = Map.copyOf(restoredFormats);
     this.backend = backend;
     this.keys = keys;
     this.asyncHandler = asyncHandler;
@@ -74,6 +76,13 @@ public final class StateRegistry {
   public <IN, ACC, OUT> AggregatingState<IN, OUT> aggregating(
       AggregatingStateDescriptor<IN, ACC, OUT> d) {
     return register(d, b -> new AggregatingStateImpl<>(b, d));
+  }
+
+  /** The format of every registered state, by id, in registration order (stored in checkpoints). */
+  public Map<String, String> formats() {
+    Map<String, String> formats = new java.util.LinkedHashMap<>();
+    states.forEach((id, r) -> formats.put(id, r.format()));
+    return formats;
   }
 
   /**
@@ -109,6 +118,13 @@ public final class StateRegistry {
                 + "; it cannot be registered again as " + format);
       }
       return (S) existing.state();
+    }
+    String restored = restoredFormats.get(id);
+    if (restored != null && !restored.equals(format)) {
+      throw new StateCompatibilityException(
+          "State '" + id + "' was checkpointed as " + restored + " but is now registered as " + format
+              + ". Restoring it would misread its bytes: register it with the serializers (and"
+              + " versions) it was written with, or use a new state id.");
     }
     Optional<Duration> ttl = descriptor.getTtlConfig().map(StateTtlConfig::ttl);
     StateBinding binding;

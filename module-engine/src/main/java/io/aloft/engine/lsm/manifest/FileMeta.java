@@ -54,6 +54,44 @@ public record FileMeta(
         p.rangeTombstoneCount());
   }
 
+  /** Writes this entry in the manifest's file layout (see {@link ManifestFile}). */
+  public void writeTo(java.io.DataOutput out) throws java.io.IOException {
+    out.writeLong(fileNumber);
+    out.writeUTF(name);
+    out.writeLong(size);
+    out.writeInt(smallestKey.length);
+    out.write(smallestKey);
+    out.writeInt(largestKey.length);
+    out.write(largestKey);
+    out.writeLong(minSeq);
+    out.writeLong(maxSeq);
+    out.writeInt(minKeyGroup);
+    out.writeInt(maxKeyGroup);
+    out.writeLong(entryCount);
+    out.writeLong(rangeTombstoneCount);
+  }
+
+  /** Reads an entry written by {@link #writeTo}. */
+  public static FileMeta readFrom(java.io.DataInput in) throws java.io.IOException {
+    long number = in.readLong();
+    String name = in.readUTF();
+    long size = in.readLong();
+    byte[] smallest = new byte[in.readInt()];
+    in.readFully(smallest);
+    byte[] largest = new byte[in.readInt()];
+    in.readFully(largest);
+    return new FileMeta(
+        number, name, size, smallest, largest, in.readLong(), in.readLong(), in.readInt(), in.readInt(),
+        in.readLong(), in.readLong());
+  }
+
+  /** The same file under another name (restored files are named by absolute location). */
+  public FileMeta withName(String newName) {
+    return new FileMeta(
+        fileNumber, newName, size, smallestKey, largestKey, minSeq, maxSeq, minKeyGroup, maxKeyGroup,
+        entryCount, rangeTombstoneCount);
+  }
+
   /** Whether the file's key range intersects [start, end] (inclusive bounds; null = unbounded). */
   public boolean overlaps(byte[] start, byte[] end) {
     return (end == null || Arrays.compareUnsigned(smallestKey, end) <= 0)

@@ -57,19 +57,7 @@ public final class ManifestFile {
     for (List<FileMeta> level : state.version().levels()) {
       out.writeInt(level.size());
       for (FileMeta f : level) {
-        out.writeLong(f.fileNumber());
-        out.writeUTF(f.name());
-        out.writeLong(f.size());
-        out.writeInt(f.smallestKey().length);
-        out.write(f.smallestKey());
-        out.writeInt(f.largestKey().length);
-        out.write(f.largestKey());
-        out.writeLong(f.minSeq());
-        out.writeLong(f.maxSeq());
-        out.writeInt(f.minKeyGroup());
-        out.writeInt(f.maxKeyGroup());
-        out.writeLong(f.entryCount());
-        out.writeLong(f.rangeTombstoneCount());
+        f.writeTo(out);
       }
     }
     CRC32C crc = new CRC32C();
@@ -124,17 +112,7 @@ public final class ManifestFile {
       int n = in.readInt();
       List<FileMeta> files = new ArrayList<>(n);
       for (int i = 0; i < n; i++) {
-        long number = in.readLong();
-        String name = in.readUTF();
-        long size = in.readLong();
-        byte[] smallest = new byte[in.readInt()];
-        in.readFully(smallest);
-        byte[] largest = new byte[in.readInt()];
-        in.readFully(largest);
-        files.add(
-            new FileMeta(
-                number, name, size, smallest, largest, in.readLong(), in.readLong(), in.readInt(),
-                in.readInt(), in.readLong(), in.readLong()));
+        files.add(FileMeta.readFrom(in));
       }
       levels.add(files);
     }

@@ -1,0 +1,73 @@
+package io.aloft.engine.forst;
+
+import io.aloft.engine.checkpoint.CheckpointException;
+import io.aloft.engine.lsm.manifest.FileMeta;
+import io.aloft.engine.lsm.manifest.Version;
+import java.io.ByteArrayInputStream;
+import java.io.ByteArrayOutputStream;
+import java.io.DataInputStream;
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The {@code forst} backend's part of a checkpoint (version 1, inside the instance's checkpoint
+ * metadata): the tree's last sequence number, its table ids, and its files by level, each named by its
+ * path relative to the checkpoint root, in the manifest's file layout.
+ *
+ * <pre>
+ *   version int32 | lastSeq int64 | table count int32, (state id UTF, table id int32)*
+ *   | 7 levels: file count int32, files (FileMeta layout, name = path relative to the root)
+ * </pre>
+ */
+record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<FileMeta>> levels) {
+  static final int VERSION = 1;
+
+  byte[] encode() throws IOException {
+    ByteArrayOutputStream bytes = new ByteArrayOutputStream();
+    DataOutputStream out = new DataOutputStream(bytes);
+    out.writeInt(VERSION);
+    out.writeLong(lastSeq);
+    out.writeInt(tableIds.size());
+    for (Map.Entry<String, Integer> e : tableIds.entrySet()) {
+      out.writeUTF(e.getKey());
+      out.writeInt(e.getValue());
+    }
+    for (List<FileMeta> level : levels) {
+      out.writeInt(level.size());
+      for (FileMeta f : level) {
+        f.writeTo(out);
+      }
+    }
+    out.flush();
+    return bytes.toByteArray();
+  }
+
+  static ForStSnapshot decode(byte[] data) throws IOException {
+    DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
+    int version = in.readInt();
+    if (version != VERSION) {
+      throw new CheckpointException(
+          "forst checkpoint data has version " + version + "; this build reads " + VERSION);
+    }
+    long lastSeq = in.readLong();
+    int tables = in.readInt();
+    Map<String, Integer> ids = new LinkedHashMap<>();
+    for (int i = 0; i < tables; i++) {
+      ids.put(in.readUTF(), in.readInt());
+    }
+    List<List<FileMeta>> levels = new ArrayList<>();
+    for (int l = 0; l < Version.LEVELS; l++) {
+      int n = in.readInt();
+      List<FileMeta> files = new ArrayList<>(n);
+      for (int i = 0; i < n; i++) {
+        files.add(FileMeta.readFrom(in));
+      }
+      levels.add(files);
+    }
+    return new ForStSnapshot(lastSeq, ids, levels);
+  }
+}

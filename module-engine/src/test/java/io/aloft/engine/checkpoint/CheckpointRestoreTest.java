@@ -1,0 +1,326 @@
+package io.aloft.engine.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aloft.config.Config;
+import io.aloft.engine.Aloft;
+import io.aloft.engine.runtime.KeyGroups;
+import io.aloft.process.Checkpoint;
+import io.aloft.process.Collector;
+import io.aloft.process.KeyedProcessFunction;
+import io.aloft.process.KeyedProcessor;
+import io.aloft.process.StateContext;
+import io.aloft.serde.Serializers;
+import io.aloft.spi.backend.KeyGroupRange;
+import io.aloft.spi.fs.Location;
+import io.aloft.state.MapState;
+import io.aloft.state.MapStateDescriptor;
+import io.aloft.state.StateCompatibilityException;
+import io.aloft.state.ValueState;
+import io.aloft.state.ValueStateDescriptor;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Checkpoint and restore through the public API, against a model of every key's state, for each
+ * backend that checkpoints: same parallelism, fewer and more instances (rescale), timers, format
+ * checks, file references versus copies, retention, and a stale instance that keeps running.
+ */
+class CheckpointRestoreTest {
+  @TempDir Path dir;
+
+  /** Commands: "add k n" adds n to k's sum and records n in k's map; "timer k t" sets a timer. */
+  record Cmd(String key, long amount, long timer) {}
+
+  /** Sums per key (value state), counts per amount (map state), emits "k fired t=sum" on timers. */
+  static final class Sums extends KeyedProcessFunction<String, Cmd, String> {
+    private final boolean changedSerializer;
+    ValueState<Long> sum;
+    MapState<Long, Long> counts;
+
+    Sums(boolean changedSerializer) {
+      this.changedSerializer = changedSerializer;
+    }
+
+    @Override
+    public void open(StateContext c) {
+      if (changedSerializer) {
+        c.getState(new ValueStateDescriptor<>("sum", Serializers.STRING));
+      }
+      sum = c.getState(new ValueStateDescriptor<>("sum", Serializers.LONG));
+      counts = c.getMapState(new MapStateDescriptor<>("counts", Serializers.LONG, Serializers.LONG));
+    }
+
+    @Override
+    public void processElement(Cmd cmd, Context<String> ctx, Collector<String> out) {
+      if (cmd.timer() > 0) {
+        ctx.timerService().registerEventTimeTimer(cmd.timer());
+      }
+      if (cmd.amount() == Long.MIN_VALUE) {
+        sum.asyncValue().thenAccept(v -> out.collect(cmd.key() + "=" + v));
+        counts.asyncEntries().thenCompose(it -> it.onNext(e -> {
+          out.collect(cmd.key() + "[" + e.getKey() + "]=" + e.getValue());
+        }));
+        return;
+      }
+      if (cmd.amount() != 0) {
+        sum.asyncValue().thenCompose(v -> sum.asyncUpdate((v == null ? 0 : v) + cmd.amount()));
+        counts.asyncGet(cmd.amount()).thenCompose(n -> counts.asyncPut(cmd.amount(), n == null ? 1 : n + 1));
+      }
+    }
+
+    @Override
+    public void onTimer(long timestamp, Context<String> ctx, Collector<String> out) {
+      sum.asyncValue().thenAccept(v -> out.collect(ctx.currentKey() + " fired " + timestamp + "=" + v));
+    }
+  }
+
+  Config config(String backend) {
+    return Config.empty()
+        .with("state.backend.type", backend)
+        .with("execution.checkpointing.dir", dir.resolve("checkpoints").toString())
+        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
+        .with("state.backend.forst.writebuffer.size", "64kb");
+  }
+
+  static final List<String> KEYS = Stream.iterate(0, i -> i + 1).limit(300).map(i -> "key-" + i).toList();
+
+  /** Runs the keys this instance owns through it, adding what it wrote to {@code model}. */
+  static void feed(KeyedProcessor<String, Cmd, String> p, int round, Map<String, Long> model) {
+    KeyGroupRange range = p.keyGroupRange();
+    for (String key : KEYS) {
+      if (range.contains(KeyGroups.assign(utf(key), 128))) {
+        long amount = (key.hashCode() & 7) + round;
+        p.processElement(new Cmd(key, amount, 0));
+        model.merge(key, amount, Long::sum);
+      }
+    }
+  }
+
+  /** The Serializers.STRING form of a key, which is what key groups hash. */
+  static byte[] utf(String key) {
+    return io.aloft.engine.state.Bytes.serialize(Serializers.STRING, key);
+  }
+
+  static List<KeyedProcessor<String, Cmd, String>> instances(
+      Aloft aloft, int parallelism, Location restoreFrom, List<String> out, boolean changed) {
+    List<KeyedProcessor<String, Cmd, String>> ps = new ArrayList<>();
+    for (int i = 0; i < parallelism; i++) {
+      var b = aloft.keyedProcessor(new Sums(changed)).name("sums").keySelector(Cmd::key)
+          .keySerializer(Serializers.STRING).instance(i, parallelism).output(out::add);
+      if (restoreFrom != null) {
+        b.restoreFrom(restoreFrom);
+      }
+      ps.add(b.build());
+    }
+    return ps;
+  }
+
+  static void read(List<KeyedProcessor<String, Cmd, String>> ps) {
+    for (KeyedProcessor<String, Cmd, String> p : ps) {
+      for (String key : KEYS) {
+        if (p.keyGroupRange().contains(KeyGroups.assign(utf(key), 128))) {
+          p.processElement(new Cmd(key, Long.MIN_VALUE, 0));
+        }
+      }
+      p.drain();
+    }
+  }
+
+  /** Reads every key's sum through the processors' output. */
+  static Map<String, Long> sums(List<KeyedProcessor<String, Cmd, String>> ps, List<String> out) {
+    out.clear();
+    read(ps);
+    Map<String, Long> sums = new TreeMap<>();
+    for (String line : out) {
+      if (!line.contains("[") && line.contains("=") && !line.contains("fired")) {
+        String[] kv = line.split("=");
+        if (!kv[1].equals("null")) {
+          sums.put(kv[0], Long.parseLong(kv[1]));
+        }
+      }
+    }
+    return sums;
+  }
+
+  private Checkpoint checkpointAll(List<KeyedProcessor<String, Cmd, String>> ps, long id) {
+    Checkpoint last = null;
+    for (KeyedProcessor<String, Cmd, String> p : ps) {
+      last = p.checkpoint(id);
+    }
+    return last;
+  }
+
+  private static void closeAll(List<KeyedProcessor<String, Cmd, String>> ps) {
+    ps.forEach(KeyedProcessor::close);
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"forst", "hashmap"})
+  void restoreAtTheSameParallelismSeesEveryKeysState(String backend) {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    Location chk;
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      var ps = instances(aloft, 1, null, out, false);
+      feed(ps.get(0), 1, model);
+      feed(ps.get(0), 2, model);
+      chk = checkpointAll(ps, 1).location();
+      feed(ps.get(0), 100, new TreeMap<>()); // after the checkpoint: must not be restored
+      closeAll(ps);
+    }
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      var ps = instances(aloft, 1, chk, out, false);
+      assertThat(sums(ps, out)).isEqualTo(model);
+      closeAll(ps);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(ints = {1, 3, 4})
+  void rescalingFromTwoInstancesGivesEachInstanceExactlyItsKeys(int newParallelism) {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    Location chk;
+    try (Aloft aloft = Aloft.create(config("forst"))) {
+      var ps = instances(aloft, 2, null, out, false);
+      for (var p : ps) {
+        feed(p, 1, model);
+      }
+      chk = checkpointAll(ps, 7).location();
+      closeAll(ps);
+    }
+    try (Aloft aloft = Aloft.create(config("forst"))) {
+      var ps = instances(aloft, newParallelism, chk, out, false);
+      assertThat(sums(ps, out)).isEqualTo(model);
+      // The restored instances keep working: another round lands on top of the restored state.
+      Map<String, Long> next = new TreeMap<>(model);
+      for (var p : ps) {
+        feed(p, 5, next);
+      }
+      assertThat(sums(ps, out)).isEqualTo(next);
+      closeAll(ps);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"forst", "hashmap"})
+  void timersAreCheckpointedAndFireAfterRestore(String backend) {
+    List<String> out = new ArrayList<>();
+    Location chk;
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      var ps = instances(aloft, 1, null, out, false);
+      ps.get(0).processElement(new Cmd("key-1", 5, 1000));
+      chk = checkpointAll(ps, 1).location();
+      closeAll(ps);
+    }
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      var ps = instances(aloft, 1, chk, out, false);
+      out.clear();
+      ps.get(0).processWatermark(2000);
+      assertThat(out).containsExactly("key-1 fired 1000=5");
+      closeAll(ps);
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"forst", "hashmap"})
+  void aStateRestoredWithAnotherSerializerIsAClearError(String backend) {
+    List<String> out = new ArrayList<>();
+    Location chk;
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      var ps = instances(aloft, 1, null, out, false);
+      feed(ps.get(0), 1, new TreeMap<>());
+      chk = checkpointAll(ps, 1).location();
+      closeAll(ps);
+    }
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      assertThatThrownBy(() -> instances(aloft, 1, chk, out, true))
+          .hasRootCauseInstanceOf(StateCompatibilityException.class)
+          .rootCause()
+          .hasMessageContaining("'sum'")
+          .hasMessageContaining("checkpointed as VALUE with serializers [long v1]")
+          .hasMessageContaining("string");
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void forstCheckpointsReferenceFilesInsideTheCheckpointDirectoryAndCopyOthers() throws Exception {
+    List<String> out = new ArrayList<>();
+    try (Aloft aloft = Aloft.create(config("forst"))) {
+      var ps = instances(aloft, 1, null, out, false);
+      feed(ps.get(0), 1, new TreeMap<>());
+      Checkpoint c = checkpointAll(ps, 1);
+      assertThat(c.filesReferenced()).isPositive();
+      assertThat(c.filesCopied()).isZero();
+      assertThat(c.bytesCopied()).isZero();
+      closeAll(ps);
+    }
+    Config elsewhere = config("forst").with("state.backend.forst.primary-dir", dir.resolve("primary").toString());
+    try (Aloft aloft = Aloft.create(elsewhere)) {
+      var ps = instances(aloft, 1, null, out, false);
+      Map<String, Long> model = new TreeMap<>();
+      feed(ps.get(0), 1, model);
+      Checkpoint c = checkpointAll(ps, 2);
+      assertThat(c.filesCopied()).isPositive();
+      assertThat(c.bytesCopied()).isPositive();
+      closeAll(ps);
+      var restored = instances(aloft, 1, c.location(), out, false);
+      assertThat(sums(restored, out)).isEqualTo(model);
+      closeAll(restored);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void onlyTheRetainedCheckpointsRemainAndTheirFilesOutliveTheInstance() throws Exception {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    Location last = null;
+    try (Aloft aloft = Aloft.create(config("forst").with("execution.checkpointing.num-retained", "2"))) {
+      var ps = instances(aloft, 1, null, out, false);
+      for (int round = 1; round <= 4; round++) {
+        feed(ps.get(0), round, model);
+        last = checkpointAll(ps, round).location();
+      }
+      closeAll(ps);
+    }
+    Path checkpoints = dir.resolve("checkpoints");
+    assertThat(Files.exists(checkpoints.resolve("chk-1"))).isFalse();
+    assertThat(Files.exists(checkpoints.resolve("chk-2"))).isFalse();
+    assertThat(Files.exists(checkpoints.resolve("chk-3"))).isTrue();
+    try (Aloft aloft = Aloft.create(config("forst"))) {
+      var ps = instances(aloft, 1, last, out, false);
+      assertThat(sums(ps, out)).isEqualTo(model);
+      closeAll(ps);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
+  void aStaleInstanceThatKeepsRunningCannotHarmItsSuccessor() throws Exception {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config("forst"))) {
+      var zombie = instances(aloft, 1, null, out, false);
+      feed(zombie.get(0), 1, model);
+      Location chk = checkpointAll(zombie, 1).location();
+      var successor = instances(aloft, 1, chk, out, false);
+      // The zombie goes on: writes, compacts (through checkpoints), subsumes its old checkpoint, closes.
+      for (int round = 2; round < 6; round++) {
+        feed(zombie.get(0), round, new TreeMap<>());
+        checkpointAll(zombie, round);
+      }
+      closeAll(zombie);
+      assertThat(sums(successor, out)).isEqualTo(model);
+      closeAll(successor);
+    }
+  }
+}
