@@ -56,12 +56,15 @@ class SampleOnModulePathTest {
   }
 
   @Test
-  void theSampleRunsOnTheModulePathAndCountsEveryClickOnce() throws Exception {
+  void theSampleRunsOnTheModulePathCheckpointsRestoresAndCountsEveryClickOnce() throws Exception {
     Run run = runSample(Path.of("config.yaml"));
     assertThat(run.exitCode()).as(run.stderr()).isZero();
     assertThat(run.stdout())
         .contains("state backend 'forst'")
-        .contains("Processed 200,000 clicks")
+        .contains("Processed 100,000 clicks")
+        .contains("Checkpoint 1 at")
+        .contains("0 copied")
+        .contains("Restored from")
         .contains("every click counted once");
   }
 
