@@ -316,10 +316,9 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
                   pending,
                   snapshot.metadata())
               .write(fs, dir);
+      // Written: the checkpoint is complete. Nothing after this point may fail it.
       retainedCheckpoints.add(checkpointId);
-      while (retainedCheckpoints.size() > checkpoints.numRetained()) {
-        subsume(fs, retainedCheckpoints.poll());
-      }
+      subsumeOldCheckpoints(fs);
       return new Checkpoint(
           checkpointId,
           dir,
@@ -328,8 +327,33 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           snapshot.bytesCopied(),
           snapshot.bytesWritten() + metadataBytes,
           Duration.ofNanos(System.nanoTime() - start));
-    } catch (IOException e) {
-      throw new UncheckedIOException(name + ": checkpoint " + checkpointId + " failed: " + e.getMessage(), e);
+    } catch (IOException | RuntimeException e) {
+      // The checkpoint never completed: release what it pinned so its copies can go. Completed
+      // checkpoints are untouched.
+      try {
+        backend.checkpointSubsumed(checkpointId);
+      } catch (IOException | RuntimeException cleanup) {
+        e.addSuppressed(cleanup);
+      }
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new UncheckedIOException(name + ": checkpoint " + checkpointId + " failed: " + e.getMessage(), (IOException) e);
+    }
+  }
+
+  /**
+   * Drops checkpoints beyond the retained count, oldest first. A failure stops the round and leaves
+   * the rest for the next checkpoint: deleting late loses nothing, deleting wrongly would.
+   */
+  private void subsumeOldCheckpoints(StateFileSystem fs) {
+    while (retainedCheckpoints.size() > checkpoints.numRetained()) {
+      try {
+        subsume(fs, retainedCheckpoints.peek());
+      } catch (IOException | RuntimeException e) {
+        return;
+      }
+      retainedCheckpoints.poll();
     }
   }
 
