@@ -16,6 +16,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.time.Duration;
+import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
@@ -40,9 +41,10 @@ class RocksDbTableTest {
         KeyGroupRange.all(128),
         instanceName,
         location -> {
-          throw new UnsupportedOperationException("the rocksdb backend uses no storage yet");
+          throw new UnsupportedOperationException("these tests take no checkpoints");
         },
-        java.time.InstantSource.system());
+        InstantSource.system(),
+        List.of());
   }
 
   static RocksDbKeyedStateBackend open(String instanceName) throws IOException {
