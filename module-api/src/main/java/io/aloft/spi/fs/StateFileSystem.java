@@ -73,11 +73,20 @@ public interface StateFileSystem extends Closeable {
    * otherwise streams the bytes through this process.
    */
   default void copy(Location source, Location target) throws IOException {
-    InputFile in = newInputFile(source);
+    copy(this, source, this, target);
+  }
+
+  /**
+   * Copies a file from one file system to another (or within one) by streaming its bytes through this
+   * process: the fallback when no fast copy applies.
+   */
+  static void copy(StateFileSystem from, Location source, StateFileSystem to, Location target)
+      throws IOException {
+    InputFile in = from.newInputFile(source);
     long length = in.length();
-    byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
+    byte[] buffer = new byte[(int) Math.min(Math.max(length, 1), 1 << 20)];
     try (FileInput input = in.newInput()) {
-      FileOutput out = newOutputFile(target).create();
+      FileOutput out = to.newOutputFile(target).create();
       try {
         for (long pos = 0; pos < length; ) {
           int n = (int) Math.min(buffer.length, length - pos);

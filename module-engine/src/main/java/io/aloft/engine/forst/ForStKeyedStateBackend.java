@@ -185,26 +185,9 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   private void copy(Location source, Location target) throws IOException {
     StateFileSystem targetFs = fileSystems.forLocation(target);
     if (targetFs == primaryFs) {
-      primaryFs.copy(source, target);
-      return;
-    }
-    var in = primaryFs.newInputFile(source);
-    long length = in.length();
-    byte[] buffer = new byte[(int) Math.min(length, 1 << 20)];
-    try (var input = in.newInput()) {
-      var out = targetFs.newOutputFile(target).create();
-      try {
-        for (long pos = 0; pos < length; ) {
-          int n = (int) Math.min(buffer.length, length - pos);
-          input.readFully(pos, buffer, 0, n);
-          out.write(buffer, 0, n);
-          pos += n;
-        }
-      } catch (IOException | RuntimeException e) {
-        out.abort();
-        throw e;
-      }
-      out.close();
+      primaryFs.copy(source, target); // the store's fast copy where it has one
+    } else {
+      StateFileSystem.copy(primaryFs, source, targetFs, target);
     }
   }
 

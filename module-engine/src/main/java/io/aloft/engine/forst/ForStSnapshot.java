@@ -2,13 +2,11 @@ package io.aloft.engine.forst;
 
 import io.aloft.engine.checkpoint.CheckpointException;
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.manifest.Version;
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -36,12 +34,7 @@ record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<File
       out.writeUTF(e.getKey());
       out.writeInt(e.getValue());
     }
-    for (List<FileMeta> level : levels) {
-      out.writeInt(level.size());
-      for (FileMeta f : level) {
-        f.writeTo(out);
-      }
-    }
+    FileMeta.writeLevels(out, levels);
     out.flush();
     return bytes.toByteArray();
   }
@@ -59,15 +52,6 @@ record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<File
     for (int i = 0; i < tables; i++) {
       ids.put(in.readUTF(), in.readInt());
     }
-    List<List<FileMeta>> levels = new ArrayList<>();
-    for (int l = 0; l < Version.LEVELS; l++) {
-      int n = in.readInt();
-      List<FileMeta> files = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        files.add(FileMeta.readFrom(in));
-      }
-      levels.add(files);
-    }
-    return new ForStSnapshot(lastSeq, ids, levels);
+    return new ForStSnapshot(lastSeq, ids, FileMeta.readLevels(in));
   }
 }

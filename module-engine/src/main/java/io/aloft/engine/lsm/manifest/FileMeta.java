@@ -85,6 +85,32 @@ public record FileMeta(
         in.readLong(), in.readLong());
   }
 
+  /** Writes the files of every level: per level a count, then the files. */
+  public static void writeLevels(java.io.DataOutput out, java.util.List<java.util.List<FileMeta>> levels)
+      throws java.io.IOException {
+    for (java.util.List<FileMeta> level : levels) {
+      out.writeInt(level.size());
+      for (FileMeta f : level) {
+        f.writeTo(out);
+      }
+    }
+  }
+
+  /** Reads what {@link #writeLevels} wrote for {@link Version#LEVELS} levels. */
+  public static java.util.List<java.util.List<FileMeta>> readLevels(java.io.DataInput in)
+      throws java.io.IOException {
+    java.util.List<java.util.List<FileMeta>> levels = new java.util.ArrayList<>();
+    for (int l = 0; l < Version.LEVELS; l++) {
+      int n = in.readInt();
+      java.util.List<FileMeta> files = new java.util.ArrayList<>(Math.min(n, 1 << 16));
+      for (int i = 0; i < n; i++) {
+        files.add(readFrom(in));
+      }
+      levels.add(files);
+    }
+    return levels;
+  }
+
   /** The same file under another name (restored files are named by absolute location). */
   public FileMeta withName(String newName) {
     return new FileMeta(

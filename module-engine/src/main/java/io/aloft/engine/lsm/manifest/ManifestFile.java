@@ -9,9 +9,7 @@ import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.zip.CRC32C;
 
@@ -54,12 +52,7 @@ public final class ManifestFile {
       out.writeUTF(e.getKey());
       out.writeUTF(e.getValue());
     }
-    for (List<FileMeta> level : state.version().levels()) {
-      out.writeInt(level.size());
-      for (FileMeta f : level) {
-        f.writeTo(out);
-      }
-    }
+    FileMeta.writeLevels(out, state.version().levels());
     CRC32C crc = new CRC32C();
     crc.update(bytes.toByteArray());
     out.writeInt((int) crc.getValue());
@@ -107,15 +100,6 @@ public final class ManifestFile {
     for (int i = 0; i < metadataCount; i++) {
       metadata.put(in.readUTF(), in.readUTF());
     }
-    List<List<FileMeta>> levels = new ArrayList<>();
-    for (int l = 0; l < Version.LEVELS; l++) {
-      int n = in.readInt();
-      List<FileMeta> files = new ArrayList<>(n);
-      for (int i = 0; i < n; i++) {
-        files.add(FileMeta.readFrom(in));
-      }
-      levels.add(files);
-    }
-    return new State(dbId, nextFileNumber, lastSeq, metadata, new Version(levels));
+    return new State(dbId, nextFileNumber, lastSeq, metadata, new Version(FileMeta.readLevels(in)));
   }
 }
