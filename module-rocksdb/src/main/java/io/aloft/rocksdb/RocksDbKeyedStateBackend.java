@@ -1,8 +1,13 @@
 package io.aloft.rocksdb;
 
+import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.SnapshotRequest;
+import io.aloft.spi.backend.SnapshotResult;
 import io.aloft.spi.backend.StateTable;
 import io.aloft.spi.backend.TableSpec;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
 import io.aloft.state.StateCompatibilityException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -14,43 +19,62 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.Deque;
+import java.util.EnumSet;
+import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
+import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.locks.Lock;
 import java.util.concurrent.locks.ReentrantReadWriteLock;
 import java.util.stream.Stream;
 import org.rocksdb.BlockBasedTableConfig;
 import org.rocksdb.BloomFilter;
+import org.rocksdb.Checkpoint;
 import org.rocksdb.ColumnFamilyDescriptor;
 import org.rocksdb.ColumnFamilyHandle;
 import org.rocksdb.ColumnFamilyOptions;
 import org.rocksdb.DBOptions;
+import org.rocksdb.FlushOptions;
+import org.rocksdb.HistogramType;
 import org.rocksdb.InfoLogLevel;
 import org.rocksdb.LRUCache;
 import org.rocksdb.MemoryUsageType;
 import org.rocksdb.MemoryUtil;
+import org.rocksdb.Options;
 import org.rocksdb.ReadOptions;
 import org.rocksdb.RocksDB;
 import org.rocksdb.RocksDBException;
+import org.rocksdb.Statistics;
 import org.rocksdb.StringAppendOperator;
+import org.rocksdb.TickerType;
 import org.rocksdb.WriteOptions;
 
 /**
  * All states of one processor instance in one RocksDB: each state is a column family named by its
  * state id, holding the engine's row keys unchanged (they already begin with the key group).
  *
+ * <p>Checkpoints are the classic copy model: {@link #snapshot} flushes the memtables, takes a RocksDB
+ * checkpoint (hard links of the SST files, copies of the small files) next to the database, and uploads
+ * it through the storage SPI. Incrementally: an SST file an earlier checkpoint of this instance already
+ * put into {@code <root>/shared/<instance>/<run>/} (or that came with the restored checkpoint) is
+ * listed again, not uploaded; the small files go to {@code <root>/chk-<id>/<instance>/<run>/} every
+ * time. {@link RocksDbSnapshot} documents the metadata; {@link CheckpointFiles} decides what to delete
+ * when checkpoints are subsumed; {@link RocksDbRestore} downloads a checkpoint and rescales it.
+ *
  * <p>Native memory: every RocksDB object this backend creates is either owned by it for its whole life
- * and released in {@link #close()} (options, cache, filter, merge operator, column family handles, the
- * database, the read and write options of point operations) or scoped to one call and released by
- * try-with-resources before the call returns (a scan's read options, bound and iterator). Nothing is
- * left to the garbage collector.
+ * and released in {@link #close()} (options, statistics, cache, filter, merge operator, column family
+ * handles, the database, the read and write options of point operations) or scoped to one call and
+ * released by try-with-resources before the call returns (a scan's read options, bound and iterator;
+ * a checkpoint's flush options and checkpoint object). Nothing is left to the garbage collector.
  *
  * <p>Threading: RocksDB is thread-safe, and the long-lived read and write options are never mutated
  * after {@link #open}, so tables are used from any thread without further locking. The one hazard is
  * {@link #close()} freeing native memory under a running call, which would crash the JVM rather than
- * throw: every call holds the read side of {@link #lifecycle}, close takes the write side.
+ * throw: every call holds the read side of {@link #lifecycle}, close takes the write side. Checkpoints
+ * are taken and subsumed on the task thread, which owns {@link #transfer} and {@link #checkpointFiles}.
  */
 final class RocksDbKeyedStateBackend implements KeyedStateBackend {
   /**
@@ -71,58 +95,89 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
    */
   private static final int MEMTABLE_MAX_RANGE_DELETIONS = 256;
 
-  private static final String DEFAULT_COLUMN_FAMILY = "default";
+  static final String DEFAULT_COLUMN_FAMILY = "default";
+
+  /** The database's directory inside the working directory; checkpoints and restores use siblings. */
+  private static final String DATABASE_DIR = "db";
 
   private final Path dir;
+  private final Path databaseDir;
   private final String instanceName;
+  /**
+   * Names this backend run's files in checkpoint storage. A stale instance and its successor share the
+   * instance name and, after a restore, RocksDB's file numbers; the run id keeps their files apart.
+   */
+  private final String runId = UUID.randomUUID().toString();
   /** The database; tables call it directly, always through {@link #call}. */
   final RocksDB db;
   private final LRUCache blockCache;
+  /** Tickers only (histograms are off, they cost a clock read per call): counts flushed bytes. */
+  private final Statistics statistics;
   /** Shared by every column family; the merge operator in it concatenates list appends. */
-  private final ColumnFamilyOptions columnOptions;
-  /** The column family RocksDB always has; it holds the state whose id is {@code default}, if any. */
-  private final ColumnFamilyHandle defaultColumn;
+  final ColumnFamilyOptions columnOptions;
   /** Point gets of every table, from any thread. */
   final ReadOptions pointReads;
-  /** Every write of every table, from any thread. No WAL: checkpoints will be the durability point. */
+  /** Every write of every table, from any thread. No WAL: checkpoints are the durability point. */
   final WriteOptions writes;
-  /** What {@link #close()} releases after the tables' column families, last created first. */
+  /**
+   * What {@link #close()} releases, last created first: column family handles (also those created
+   * later), then the database, then its options.
+   */
   private final Deque<AutoCloseable> owned;
 
+  /**
+   * Every column family of the database by name, restored ones included before a table claims them.
+   * Read from any thread; added to under the monitor of {@link #tables}.
+   */
+  private final Map<String, ColumnFamilyHandle> columns = new ConcurrentHashMap<>();
   /** Read from any thread; tables are added under its monitor, so a column family is created once. */
   private final Map<String, RocksDbTable> tables = new ConcurrentHashMap<>();
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   /** Written under the write lock of {@link #lifecycle}, read under its read lock. */
   private boolean closed;
 
+  /** Uploads and downloads; task thread. */
+  final FileTransfer transfer;
+  /** This instance's files in checkpoint storage; task thread. */
+  final CheckpointFiles checkpointFiles = new CheckpointFiles();
+
   private RocksDbKeyedStateBackend(
       Path dir,
       String instanceName,
+      FileTransfer transfer,
       RocksDB db,
       LRUCache blockCache,
+      Statistics statistics,
       ColumnFamilyOptions columnOptions,
-      ColumnFamilyHandle defaultColumn,
+      Map<String, ColumnFamilyHandle> columns,
       ReadOptions pointReads,
       WriteOptions writes,
       Deque<AutoCloseable> owned) {
     this.dir = dir;
+    this.databaseDir = dir.resolve(DATABASE_DIR);
     this.instanceName = instanceName;
+    this.transfer = transfer;
     this.db = db;
     this.blockCache = blockCache;
+    this.statistics = statistics;
     this.columnOptions = columnOptions;
-    this.defaultColumn = defaultColumn;
+    this.columns.putAll(columns);
     this.pointReads = pointReads;
     this.writes = writes;
     this.owned = owned;
   }
 
   /**
-   * Opens a new, empty database in {@code dir}, which the backend owns from now on: it is deleted on
-   * close, or at once if opening fails.
+   * Opens the database of {@code context}'s instance in {@code dir}, which the backend owns from now
+   * on: it is deleted on close, or at once if opening fails. A fresh start opens an empty database; a
+   * restore downloads the checkpoint's files first (see {@link RocksDbRestore}).
    */
-  static RocksDbKeyedStateBackend open(Path dir, String instanceName) throws IOException {
+  static RocksDbKeyedStateBackend open(Path dir, BackendContext context) throws IOException {
+    String instanceName = context.instanceName();
     Deque<AutoCloseable> owned = new ArrayDeque<>();
+    RocksDbKeyedStateBackend backend = null;
     try {
+      RocksDbRestore restore = RocksDbRestore.plan(context);
       LRUCache cache = own(owned, new LRUCache(BLOCK_CACHE_BYTES));
       BloomFilter bloom = own(owned, new BloomFilter(BLOOM_BITS_PER_KEY));
       // An empty delimiter makes RocksDB's string-append operator a plain concatenation, which is
@@ -136,37 +191,56 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
                   .setMemtableMaxRangeDeletions(MEMTABLE_MAX_RANGE_DELETIONS)
                   .setTableFormatConfig(
                       new BlockBasedTableConfig().setBlockCache(cache).setFilterPolicy(bloom)));
+      Statistics statistics =
+          own(owned, new Statistics(EnumSet.allOf(HistogramType.class)));
       DBOptions dbOptions =
           own(
               owned,
               new DBOptions()
-                  .setCreateIfMissing(true)
+                  // A restored database must be there: creating an empty one would lose its state.
+                  .setCreateIfMissing(!restore.isRestore())
                   .setInfoLogLevel(InfoLogLevel.HEADER_LEVEL)
                   .setStatsDumpPeriodSec(0)
+                  .setStatistics(statistics)
                   // The directory is deleted on close: flushing memtables first would be wasted I/O.
                   .setAvoidFlushDuringShutdown(true));
       ReadOptions pointReads = own(owned, new ReadOptions());
       WriteOptions writes = own(owned, new WriteOptions().setDisableWAL(true));
-      List<ColumnFamilyHandle> handles = new ArrayList<>(1);
-      RocksDB db =
-          RocksDB.open(
-              dbOptions,
-              dir.toString(),
-              List.of(
-                  new ColumnFamilyDescriptor(
-                      DEFAULT_COLUMN_FAMILY.getBytes(StandardCharsets.UTF_8), columnOptions)),
-              handles);
+      Path databaseDir = dir.resolve(DATABASE_DIR);
+      Files.createDirectories(databaseDir);
+      FileTransfer transfer = new FileTransfer(context.fileSystems());
+      restore.downloadBase(transfer, databaseDir);
+      List<String> names = restore.columnFamilies();
+      List<ColumnFamilyDescriptor> descriptors = new ArrayList<>(names.size());
+      for (String name : names) {
+        descriptors.add(new ColumnFamilyDescriptor(utf8(name), columnOptions));
+      }
+      List<ColumnFamilyHandle> handles = new ArrayList<>(names.size());
+      RocksDB db = RocksDB.open(dbOptions, databaseDir.toString(), descriptors, handles);
       // closeE, not close: RocksDB.close() drops the status of a failed close.
       owned.push(db::closeE);
-      ColumnFamilyHandle defaultColumn = own(owned, handles.get(0));
-      return new RocksDbKeyedStateBackend(
-          dir, instanceName, db, cache, columnOptions, defaultColumn, pointReads, writes, owned);
-    } catch (RocksDBException | RuntimeException e) {
+      Map<String, ColumnFamilyHandle> columns = new ConcurrentHashMap<>();
+      for (int i = 0; i < handles.size(); i++) {
+        columns.put(names.get(i), own(owned, handles.get(i)));
+      }
+      backend =
+          new RocksDbKeyedStateBackend(
+              dir, instanceName, transfer, db, cache, statistics, columnOptions, columns, pointReads,
+              writes, owned);
+      restore.complete(backend);
+      return backend;
+    } catch (IOException | RocksDBException | RuntimeException e) {
       IOException failure =
-          new IOException(
-              "Cannot open RocksDB for instance '" + instanceName + "' in " + dir + ": " + e, e);
-      release(owned, failure);
-      deleteDirectory(dir, failure);
+          e instanceof IOException io
+              ? io
+              : new IOException(
+                  "Cannot open RocksDB for instance '" + instanceName + "' in " + dir + ": " + e, e);
+      if (backend != null) {
+        closeInto(backend, failure);
+      } else {
+        release(owned, failure);
+        deleteDirectory(dir, failure);
+      }
       throw failure;
     }
   }
@@ -174,6 +248,10 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
   private static <T extends AutoCloseable> T own(Deque<AutoCloseable> owned, T resource) {
     owned.push(resource);
     return resource;
+  }
+
+  private static byte[] utf8(String name) {
+    return name.getBytes(StandardCharsets.UTF_8);
   }
 
   @Override
@@ -190,17 +268,27 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
             if (again != null) {
               return checkSameSpec(again, spec);
             }
-            ColumnFamilyHandle column =
-                spec.name().equals(DEFAULT_COLUMN_FAMILY)
-                    ? defaultColumn
-                    : db.createColumnFamily(
-                        new ColumnFamilyDescriptor(
-                            spec.name().getBytes(StandardCharsets.UTF_8), columnOptions));
-            RocksDbTable table = new RocksDbTable(this, spec, column);
+            RocksDbTable table = new RocksDbTable(this, spec, column(spec.name()));
             tables.put(spec.name(), table);
             return table;
           }
         });
+  }
+
+  /**
+   * The column family {@code name} (a state id), created if the database has none yet. Called inside
+   * {@link #call}.
+   */
+  ColumnFamilyHandle column(String name) throws RocksDBException {
+    synchronized (tables) {
+      ColumnFamilyHandle column = columns.get(name);
+      if (column == null) {
+        column = db.createColumnFamily(new ColumnFamilyDescriptor(utf8(name), columnOptions));
+        owned.push(column);
+        columns.put(name, column);
+      }
+      return column;
+    }
   }
 
   private static RocksDbTable checkSameSpec(RocksDbTable table, TableSpec spec) {
@@ -214,6 +302,133 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
 
   private static String describe(TableSpec spec) {
     return spec.kind() + spec.ttl().map(ttl -> " with TTL " + ttl).orElse("");
+  }
+
+  /**
+   * Flushes the memtables, takes a local RocksDB checkpoint and uploads what checkpoint storage does
+   * not have yet. Reports SST files listed again as referenced, uploads as copied, and as written every
+   * byte the snapshot wrote: flushed SST files, local copies (RocksDB hard-links SST files where the
+   * file system allows and copies the rest), and uploads.
+   */
+  @Override
+  public SnapshotResult snapshot(SnapshotRequest request) throws IOException {
+    Path local = dir.resolve("checkpoint-" + request.checkpointId());
+    deleteTree(local); // left over by a failed attempt with the same id
+    SnapshotResult result;
+    try {
+      result = snapshot(request, local);
+    } catch (IOException | RuntimeException e) {
+      deleteDirectory(local, e);
+      throw e;
+    }
+    deleteTree(local);
+    return result;
+  }
+
+  private SnapshotResult snapshot(SnapshotRequest request, Path local) throws IOException {
+    long checkpointId = request.checkpointId();
+    long flushed = checkpointLocally(checkpointId, local);
+    List<String> columnFamilies =
+        call(
+            "read the column families of local checkpoint " + checkpointId,
+            () -> {
+              try (Options options = new Options()) {
+                List<String> names = new ArrayList<>();
+                for (byte[] name : RocksDB.listColumnFamilies(options, local.toString())) {
+                  names.add(new String(name, StandardCharsets.UTF_8));
+                }
+                return names;
+              }
+            });
+    List<Path> files;
+    try (Stream<Path> list = Files.list(local)) {
+      files = list.sorted().toList();
+    }
+    Location root = request.checkpointRoot();
+    List<RocksDbSnapshot.DbFile> listed = new ArrayList<>(files.size());
+    long referenced = 0;
+    long copied = 0;
+    long bytesCopied = 0;
+    long localCopies = 0;
+    for (Path file : files) {
+      String name = file.getFileName().toString();
+      long size = Files.size(file);
+      if (!isSameFile(file, databaseDir.resolve(name))) {
+        localCopies += size;
+      }
+      boolean shared = request.incremental() && isSst(file);
+      Optional<Location> existing =
+          shared ? checkpointFiles.find(name, size, root) : Optional.empty();
+      Location location;
+      if (existing.isPresent()) {
+        location = existing.get();
+        checkpointFiles.listedBy(checkpointId, location);
+        referenced++;
+      } else {
+        location =
+            shared
+                ? root.resolve("shared/" + instanceName + "/" + runId + "/" + name)
+                : request.checkpointDir().resolve(instanceName + "/" + runId + "/" + name);
+        checkpointFiles.writing(checkpointId, location);
+        bytesCopied += transfer.upload(file, location);
+        copied++;
+        if (shared) {
+          checkpointFiles.remember(name, location, size);
+        }
+      }
+      listed.add(new RocksDbSnapshot.DbFile(name, location.relativeTo(root), size));
+    }
+    byte[] metadata = new RocksDbSnapshot(columnFamilies, listed).encode();
+    return new SnapshotResult(
+        metadata, referenced, copied, bytesCopied, flushed + localCopies + bytesCopied);
+  }
+
+  /**
+   * Flushes every column family and writes a RocksDB checkpoint of the database into {@code local}.
+   *
+   * @return the bytes the flush wrote
+   */
+  private long checkpointLocally(long checkpointId, Path local) throws IOException {
+    return call(
+        "take a local checkpoint for checkpoint " + checkpointId + " in " + local,
+        () -> {
+          long before = statistics.getTickerCount(TickerType.FLUSH_WRITE_BYTES);
+          try (FlushOptions flush = new FlushOptions().setWaitForFlush(true);
+              Checkpoint checkpoint = Checkpoint.create(db)) {
+            // The WAL is off, so unflushed rows would be missing from the checkpoint.
+            db.flush(flush, new ArrayList<>(columns.values()));
+            checkpoint.createCheckpoint(local.toString());
+          }
+          return statistics.getTickerCount(TickerType.FLUSH_WRITE_BYTES) - before;
+        });
+  }
+
+  private static boolean isSst(Path file) {
+    return file.getFileName().toString().endsWith(".sst");
+  }
+
+  private static boolean isSameFile(Path a, Path b) throws IOException {
+    return Files.exists(b) && Files.isSameFile(a, b);
+  }
+
+  /**
+   * Deletes the files this instance wrote that only checkpoint {@code checkpointId} listed: SST files
+   * no retained checkpoint lists any more, and that checkpoint's own small files. Also called by the
+   * engine for a checkpoint that failed, which releases whatever it had uploaded. Files whose deletion
+   * fails are deleted by a later call (the engine retries subsuming).
+   */
+  @Override
+  public void checkpointSubsumed(long checkpointId) throws IOException {
+    Map<StateFileSystem, List<Location>> unused = new IdentityHashMap<>();
+    for (Location location : checkpointFiles.release(checkpointId)) {
+      unused
+          .computeIfAbsent(transfer.fileSystem(location), fs -> new ArrayList<>())
+          .add(location);
+    }
+    for (Map.Entry<StateFileSystem, List<Location>> e : unused.entrySet()) {
+      e.getKey().deleteFiles(e.getValue());
+      checkpointFiles.deleted(e.getValue());
+    }
   }
 
   /** A call into RocksDB. */
@@ -248,9 +463,14 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     }
   }
 
-  /** The working directory (tests check that close deletes it). */
+  /** The working directory: the database, local checkpoints and restores (tests check close deletes it). */
   Path directory() {
     return dir;
+  }
+
+  /** The instance's name, for messages. */
+  String instanceName() {
+    return instanceName;
   }
 
   /**
@@ -266,7 +486,8 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
 
   /**
    * Waits for running calls, then releases every native object and deletes the working directory.
-   * Closing again does nothing.
+   * Files in checkpoint storage stay: retained checkpoints outlive the instance. Closing again does
+   * nothing.
    */
   @Override
   public void close() throws IOException {
@@ -279,13 +500,8 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
       closed = true;
       IOException failure =
           new IOException("Closing the rocksdb backend of instance '" + instanceName + "' failed");
-      // Column family handles go before the database, the database before its options.
-      for (RocksDbTable table : tables.values()) {
-        if (table.column() != defaultColumn) {
-          closeInto(table.column(), failure);
-        }
-      }
       tables.clear();
+      columns.clear();
       release(owned, failure);
       deleteDirectory(dir, failure);
       if (failure.getSuppressed().length > 0) {
@@ -303,7 +519,7 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     }
   }
 
-  private static void closeInto(AutoCloseable resource, IOException failure) {
+  private static void closeInto(AutoCloseable resource, Exception failure) {
     try {
       resource.close();
     } catch (Exception e) {
@@ -311,13 +527,23 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     }
   }
 
-  private static void deleteDirectory(Path dir, IOException failure) {
+  /** Deletes {@code dir} and everything below it, adding a failure to {@code failure}. */
+  static void deleteDirectory(Path dir, Exception failure) {
+    try {
+      deleteTree(dir);
+    } catch (IOException e) {
+      failure.addSuppressed(e);
+    }
+  }
+
+  /** Deletes {@code dir} and everything below it; a missing directory is not an error. */
+  static void deleteTree(Path dir) throws IOException {
     try (Stream<Path> paths = Files.walk(dir)) {
       paths.sorted(Comparator.reverseOrder()).forEach(RocksDbKeyedStateBackend::delete);
     } catch (NoSuchFileException e) {
       // Already gone: nothing to delete.
-    } catch (IOException | UncheckedIOException e) {
-      failure.addSuppressed(e);
+    } catch (UncheckedIOException e) {
+      throw e.getCause();
     }
   }
 

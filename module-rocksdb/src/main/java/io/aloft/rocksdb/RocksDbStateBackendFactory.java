@@ -15,8 +15,9 @@ import org.rocksdb.RocksDB;
  * async API at once.
  *
  * <p>The database lives in {@code <java.io.tmpdir>/aloft-rocksdb/<instance name>-<uuid>} and is
- * deleted when the backend closes: until checkpoints exist for this backend, that directory is a
- * working copy, not durable state.
+ * deleted when the backend closes: it is a working copy, and checkpoints (uploaded to {@code
+ * execution.checkpointing.dir}) are the durable state. A restore downloads a checkpoint into a new
+ * working directory.
  */
 public final class RocksDbStateBackendFactory implements StateBackendFactory {
 
@@ -32,6 +33,6 @@ public final class RocksDbStateBackendFactory implements StateBackendFactory {
         Path.of(System.getProperty("java.io.tmpdir"), "aloft-rocksdb")
             .resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(dir);
-    return RocksDbKeyedStateBackend.open(dir, context.instanceName());
+    return RocksDbKeyedStateBackend.open(dir, context);
   }
 }
