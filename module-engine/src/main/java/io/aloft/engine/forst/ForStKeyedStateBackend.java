@@ -311,6 +311,17 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   @Override
   public void close() throws IOException {
     tree.destroy();
-    java.nio.file.Files.deleteIfExists(localDir);
+    deleteRecursively(localDir); // the manifest, and the file cache when it lives here
+  }
+
+  private static void deleteRecursively(Path dir) throws IOException {
+    if (!java.nio.file.Files.exists(dir)) {
+      return;
+    }
+    try (var paths = java.nio.file.Files.walk(dir)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        java.nio.file.Files.deleteIfExists(p);
+      }
+    }
   }
 }
