@@ -1,7 +1,13 @@
 /**
- * Aloft file-cache policies. Its classes arrive with the issue that builds
- * this module; until then it holds only its descriptor, so applications can already name it.
+ * Eviction policies of the local file cache, chosen by {@code state.backend.forst.cache.policy}:
+ * {@code lru} (a two-list LRU with probation and protected lists) and {@code tinylfu} (Caffeine's
+ * W-TinyLFU). Found by the engine through {@link io.aloft.spi.cache.CachePolicyFactory}; exports nothing.
  */
 module io.aloft.cache {
   requires io.aloft.api;
+  requires com.github.benmanes.caffeine;
+
+  provides io.aloft.spi.cache.CachePolicyFactory with
+      io.aloft.cache.LruCachePolicyFactory,
+      io.aloft.cache.TinyLfuCachePolicyFactory;
 }

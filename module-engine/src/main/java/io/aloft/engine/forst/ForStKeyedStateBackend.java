@@ -311,6 +311,9 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   @Override
   public void close() throws IOException {
     tree.destroy();
+    if (primaryFs instanceof io.aloft.engine.lsm.files.CachingFileSystem cache) {
+      cache.destroy(); // stops load-backs and deletes this instance's cached copies
+    }
     deleteRecursively(localDir); // the manifest, and the file cache when it lives here
   }
 

@@ -3,10 +3,14 @@ package io.aloft.engine.forst;
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
+import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.lsm.LsmOptions;
+import io.aloft.engine.lsm.files.CachingFileSystem;
+import io.aloft.engine.plugins.Plugins;
 import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.backend.StateBackendFactory;
+import io.aloft.spi.fs.FileSystems;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
@@ -38,10 +42,17 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
             .orElse(Path.of(System.getProperty("java.io.tmpdir"), "aloft"))
             .resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(local);
+    FileSystems fileSystems = context.fileSystems();
+    if (!primary.scheme().equals(LocalFileSystemProvider.SCHEME)) { // SPEC §7: not over a local primary
+      CachingFileSystem cache =
+          CachingFileSystem.forBackend(fs, config, local, Plugins.cachePolicyFactory(config));
+      fs = cache;
+      fileSystems = cache.routing(primary.scheme(), fileSystems);
+    }
     return new ForStKeyedStateBackend(
         LsmOptions.from(config),
         fs,
-        context.fileSystems(),
+        fileSystems,
         primary,
         local,
         context.keyGroupRange(),

@@ -46,14 +46,12 @@ public final class Plugins {
 
   private final Map<String, StateBackendFactory> backends;
   private final Map<String, FileSystemProvider> fileSystemProviders;
-  private final Map<String, CachePolicyFactory> cachePolicies;
   private final Map<String, ExecutorStrategyFactory> executorStrategies;
   private final Map<String, StateFileSystem> openFileSystems = new ConcurrentHashMap<>();
 
   private Plugins() {
     ClassLoader loader = Plugins.class.getClassLoader();
     backends = byName(ServiceLoader.load(StateBackendFactory.class, loader), StateBackendFactory::type);
-    cachePolicies = byName(ServiceLoader.load(CachePolicyFactory.class, loader), CachePolicyFactory::name);
     executorStrategies =
         byName(ServiceLoader.load(ExecutorStrategyFactory.class, loader), ExecutorStrategyFactory::name);
     fileSystemProviders = new TreeMap<>();
@@ -83,9 +81,29 @@ public final class Plugins {
     return find(backends, type, AloftOptions.STATE_BACKEND_TYPE.key(), "state backend", BACKEND_MODULES);
   }
 
+  /** The cache policy named by {@code state.backend.forst.cache.policy}. */
   public CachePolicyFactory cachePolicy(Config config) {
+    return cachePolicyFactory(config);
+  }
+
+  /**
+   * The cache policy named by {@code state.backend.forst.cache.policy}, for the forst backend, which is
+   * itself a plugin and gets no {@code Plugins}: the factories are found once, on first use.
+   *
+   * @throws MissingPluginException naming module {@code io.aloft.cache} when it is absent
+   */
+  public static CachePolicyFactory cachePolicyFactory(Config config) {
     String name = config.get(AloftOptions.FORST_CACHE_POLICY);
-    return find(cachePolicies, name, AloftOptions.FORST_CACHE_POLICY.key(), "cache policy", CACHE_MODULES);
+    return find(
+        CachePolicies.FOUND, name, AloftOptions.FORST_CACHE_POLICY.key(), "cache policy", CACHE_MODULES);
+  }
+
+  /** The cache-policy factories present; loaded on first use, as the class path never changes. */
+  private static final class CachePolicies {
+    static final Map<String, CachePolicyFactory> FOUND =
+        byName(
+            ServiceLoader.load(CachePolicyFactory.class, Plugins.class.getClassLoader()),
+            CachePolicyFactory::name);
   }
 
   public ExecutorStrategyFactory executorStrategy(Config config) {

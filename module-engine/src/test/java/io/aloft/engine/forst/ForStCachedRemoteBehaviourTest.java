@@ -1,0 +1,140 @@
+package io.aloft.engine.forst;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aloft.config.Config;
+import io.aloft.engine.testkit.RemoteSchemeFileSystemProvider;
+import io.aloft.engine.testkit.StateBackendBehaviourSuite;
+import io.aloft.engine.testkit.StateHarness;
+import io.aloft.serde.Serializers;
+import io.aloft.state.ValueState;
+import io.aloft.state.ValueStateDescriptor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Base64;
+import java.util.List;
+import java.util.Random;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The {@code forst} backend with its primary directory on "remote" storage — {@code remote://}, a
+ * test provider serving a local directory, so the engine treats it as remote — and so with the local
+ * file cache in front of it (SPEC §7), shows the behaviour every backend must show. The cache is kept
+ * small, SST files small and the block cache off, so SST reads go through the file cache and evictions and load-backs
+ * happen while the suite runs.
+ */
+class ForStCachedRemoteBehaviourTest extends StateBackendBehaviourSuite {
+
+  @Override
+  protected Config backendConfig(Path dir) {
+    return Config.empty()
+        .with("state.backend.type", "forst")
+        .with(
+            "execution.checkpointing.dir",
+            RemoteSchemeFileSystemProvider.locationOf(dir.resolve("checkpoints")).toString())
+        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
+        .with("state.backend.forst.cache.dir", dir.resolve("cache").toString())
+        .with("state.backend.forst.cache.size-based-limit", "256kb")
+        .with("state.backend.forst.cache.reserve-size", "16mb")
+        .with("state.backend.forst.writebuffer.size", "64kb")
+        .with("state.backend.forst.compaction.level.target-file-size-base", "32kb")
+        .with("state.backend.forst.block.blocksize", "1kb")
+        .with("state.backend.forst.block.cache-size", "0");
+  }
+
+  private static StateHarness<ValueState<String>> valueHarness(Config config) {
+    return new StateHarness<>(config, c -> c.getState(new ValueStateDescriptor<>("v", Serializers.STRING)));
+  }
+
+  private static List<Path> filesBelow(Path dir, String suffix) throws IOException {
+    if (!Files.exists(dir)) {
+      return List.of();
+    }
+    try (Stream<Path> s = Files.walk(dir)) {
+      return s.filter(Files::isRegularFile).filter(p -> p.toString().endsWith(suffix)).toList();
+    }
+  }
+
+  /** Bytes of the files below {@code dir}, retried while background load-backs change it. */
+  private static long bytesBelow(Path dir) throws IOException {
+    for (int attempt = 0; ; attempt++) {
+      try (Stream<Path> s = Files.walk(dir)) {
+        return s.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+      } catch (java.io.UncheckedIOException | java.nio.file.NoSuchFileException e) {
+        if (attempt == 10) {
+          throw e;
+        }
+      }
+    }
+  }
+
+  /** 100 incompressible characters, the same for the same {@code i}. */
+  private static String value(int i) {
+    byte[] b = new byte[75];
+    new Random(i).nextBytes(b);
+    return Base64.getEncoder().encodeToString(b);
+  }
+
+  private static void write(StateHarness<ValueState<String>> h, int keys) {
+    for (int i = 0; i < keys; i++) {
+      String value = value(i);
+      h.on("k" + i, (s, c, o) -> s.asyncUpdate(value));
+    }
+    h.drain();
+  }
+
+  private static void readBack(StateHarness<ValueState<String>> h, int keys) {
+    for (int i = 0; i < keys; i += 7) {
+      assertThat(h.<String>read("k" + i, (s, r) -> s.asyncValue().thenAccept(r::accept)))
+          .isEqualTo(value(i));
+    }
+  }
+
+  @Test
+  void newSstFilesAreWrittenToRemoteAndCacheAndReadLocally(@org.junit.jupiter.api.io.TempDir Path own)
+      throws IOException {
+    Config config =
+        backendConfig(own).with("state.backend.forst.cache.size-based-limit", "0"); // no evictions
+    try (StateHarness<ValueState<String>> h = valueHarness(config)) {
+      write(h, 3_000);
+      long remoteReads = RemoteSchemeFileSystemProvider.readRequests();
+
+      readBack(h, 3_000);
+
+      assertThat(RemoteSchemeFileSystemProvider.readRequests()).as("remote reads").isEqualTo(remoteReads);
+      assertThat(filesBelow(own.resolve("cache"), ".sst")).as("cached copies").isNotEmpty();
+      assertThat(filesBelow(own.resolve("checkpoints"), ".sst")).as("remote files").isNotEmpty();
+    }
+  }
+
+  @Test
+  void aSmallCacheStaysWithinItsLimitAndStillReadsEverything(@org.junit.jupiter.api.io.TempDir Path own) throws IOException {
+    try (StateHarness<ValueState<String>> h = valueHarness(backendConfig(own))) {
+      write(h, 8_000);
+      long remoteReads = RemoteSchemeFileSystemProvider.readRequests();
+
+      readBack(h, 8_000);
+
+      // 800 kB of state in a 256 kB cache: some reads had to go remote, and the cache kept its limit
+      // (copies being loaded back included).
+      assertThat(RemoteSchemeFileSystemProvider.readRequests()).isGreaterThan(remoteReads);
+      assertThat(bytesBelow(own.resolve("cache"))).isLessThanOrEqualTo(256 * 1024);
+    }
+  }
+
+  @Test
+  void theCacheIsOffWhenThePrimaryIsLocal(@org.junit.jupiter.api.io.TempDir Path own) throws IOException {
+    Config config =
+        backendConfig(own).with("execution.checkpointing.dir", own.resolve("checkpoints").toUri().toString());
+    try (StateHarness<ValueState<String>> h = valueHarness(config)) {
+      write(h, 3_000);
+      readBack(h, 3_000);
+
+      assertThat(filesBelow(own.resolve("checkpoints"), ".sst")).isNotEmpty();
+      assertThat(filesBelow(own.resolve("cache"), "")).isEmpty();
+      assertThat(filesBelow(own.resolve("local"), ".sst")).isEmpty();
+    }
+  }
+}
