@@ -625,10 +625,11 @@ public final class LsmTree implements Closeable {
         List<MemTable> imms = new ArrayList<>(current.imms);
         imms.removeIf(m -> m == imm);
         install(new SuperVersion(active, imms, version));
+        flushes.incrementAndGet();
+        // Scheduled before waiters wake, so awaitBackgroundWork never sees a due compaction as idle.
+        maybeScheduleCompaction();
         lock.notifyAll();
       }
-      flushes.incrementAndGet();
-      maybeScheduleCompaction();
     } catch (Throwable t) {
       fail(t);
     }
@@ -733,14 +734,19 @@ public final class LsmTree implements Closeable {
     try {
       List<FileMeta> outputs = compact(pick);
       synchronized (lock) {
+        if (closed) {
+          compactionRunning = false;
+          lock.notifyAll();
+          return; // its outputs are unreferenced: the next open deletes them as orphans
+        }
         Version version = current.version.edit(pick.inputs(), pick.outputLevel(), outputs);
         persist(version);
         install(new SuperVersion(active, current.imms, version));
         compactionRunning = false;
+        compactions.incrementAndGet();
+        maybeScheduleCompaction(); // before waiters wake, as in flushOldest
         lock.notifyAll();
       }
-      compactions.incrementAndGet();
-      maybeScheduleCompaction();
     } catch (Throwable t) {
       synchronized (lock) {
         compactionRunning = false;
