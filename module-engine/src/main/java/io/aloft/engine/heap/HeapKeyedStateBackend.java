@@ -1,5 +1,6 @@
 package io.aloft.engine.heap;
 
+import io.aloft.engine.state.RowKeys;
 import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.KeyedStateBackend;
@@ -55,8 +56,7 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
           d.readFully(key);
           byte[] value = new byte[d.readInt()];
           d.readFully(value);
-          int group = ((key[0] & 0xFF) << 8) | (key[1] & 0xFF);
-          if (context.keyGroupRange().contains(group)) {
+          if (context.keyGroupRange().contains(RowKeys.keyGroup(key))) {
             table.put(key, value);
           }
         }

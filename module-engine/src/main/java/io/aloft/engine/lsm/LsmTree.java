@@ -842,15 +842,11 @@ public final class LsmTree implements Closeable {
   }
 
   private boolean overlapsClip(RangeTombstone t) {
-    return keyGroup(t.start()) <= clip.endKeyGroup() && keyGroupOfEnd(t.end()) >= clip.startKeyGroup();
+    return keyGroup(t.start()) <= clip.endKeyGroup() && keyGroup(t.end()) >= clip.startKeyGroup();
   }
 
   private static int keyGroup(byte[] key) {
     return key.length < 2 ? 0 : ((key[0] & 0xFF) << 8) | (key[1] & 0xFF);
-  }
-
-  private static int keyGroupOfEnd(byte[] end) {
-    return keyGroup(end);
   }
 
   /**
