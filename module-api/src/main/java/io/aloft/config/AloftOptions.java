@@ -183,7 +183,11 @@ public final class AloftOptions {
       ConfigOption.string(
           FORST_PREFIX + "cache.policy",
           "lru",
-          "File-cache eviction policy: lru (two-list LRU) or tinylfu (Caffeine W-TinyLFU).");
+          "File-cache eviction policy: lru (two-list LRU), tinylfu (Caffeine W-TinyLFU), or none (no"
+              + " file cache: every read of an SST goes to the primary store).");
+
+  /** The {@link #FORST_CACHE_POLICY} value that turns the file cache off. */
+  public static final String FORST_CACHE_POLICY_NONE = "none";
 
   public static final ConfigOption<Integer> FORST_CACHE_LRU_ACCESS_BEFORE_PROMOTE =
       ConfigOption.integer(

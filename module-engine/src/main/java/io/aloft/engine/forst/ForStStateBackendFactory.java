@@ -43,7 +43,10 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
             .resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(local);
     FileSystems fileSystems = context.fileSystems();
-    if (!primary.scheme().equals(LocalFileSystemProvider.SCHEME)) { // SPEC §7: not over a local primary
+    boolean cacheWanted =
+        !primary.scheme().equals(LocalFileSystemProvider.SCHEME) // SPEC §7: not over a local primary
+            && !config.get(AloftOptions.FORST_CACHE_POLICY).equals(AloftOptions.FORST_CACHE_POLICY_NONE);
+    if (cacheWanted) {
       CachingFileSystem cache =
           CachingFileSystem.forBackend(fs, config, local, Plugins.cachePolicyFactory(config));
       fs = cache;

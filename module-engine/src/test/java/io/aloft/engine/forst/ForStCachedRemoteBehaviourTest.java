@@ -137,4 +137,21 @@ class ForStCachedRemoteBehaviourTest extends StateBackendBehaviourSuite {
       assertThat(filesBelow(own.resolve("local"), ".sst")).isEmpty();
     }
   }
+
+  @Test
+  void policyNoneTurnsTheCacheOffOnARemoteStore(@org.junit.jupiter.api.io.TempDir Path own) throws IOException {
+    Config config = backendConfig(own).with("state.backend.forst.cache.policy", "none");
+    try (StateHarness<ValueState<String>> h = valueHarness(config)) {
+      write(h, 3_000);
+      long remoteReads = RemoteSchemeFileSystemProvider.readRequests();
+
+      readBack(h, 3_000);
+
+      // Block cache off too: every read of an SST block is a remote read; nothing is cached on disk.
+      assertThat(RemoteSchemeFileSystemProvider.readRequests()).isGreaterThan(remoteReads);
+      assertThat(filesBelow(own.resolve("checkpoints"), ".sst")).isNotEmpty();
+      assertThat(filesBelow(own.resolve("cache"), "")).isEmpty();
+      assertThat(filesBelow(own.resolve("local"), ".sst")).isEmpty();
+    }
+  }
 }

@@ -1,6 +1,7 @@
 package io.aloft.engine.testkit;
 
 import io.aloft.config.Config;
+import io.aloft.config.ConfigOption;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.spi.fs.FileEntry;
 import io.aloft.spi.fs.FileInput;
@@ -43,15 +44,28 @@ public final class RemoteSchemeFileSystemProvider implements FileSystemProvider 
   }
 
   @Override
+  public List<ConfigOption<?>> options() {
+    return List.of(READ_LATENCY);
+  }
+
+  @Override
   public Set<String> schemes() {
     return Set.of(SCHEME);
   }
+
+  /**
+   * {@code testkit.remote.read-latency}: what each read request waits, as a remote store would (for
+   * benchmarks; tests leave it at 0).
+   */
+  public static final ConfigOption<Duration> READ_LATENCY =
+      ConfigOption.duration(
+          "testkit.remote.read-latency", Duration.ZERO, "Latency added to every remote:// read request.");
 
   @Override
   public StateFileSystem create(String scheme, Config config) {
     RemoteShapedFileSystem fs =
         new RemoteShapedFileSystem(
-            new Translating(new LocalFileSystemProvider().create("file", config)), Duration.ZERO);
+            new Translating(new LocalFileSystemProvider().create("file", config)), config.get(READ_LATENCY));
     CREATED.add(fs);
     return fs;
   }
