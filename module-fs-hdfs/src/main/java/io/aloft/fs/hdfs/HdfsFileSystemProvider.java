@@ -1,0 +1,196 @@
+package io.aloft.fs.hdfs;
+
+import io.aloft.config.Config;
+import io.aloft.config.ConfigException;
+import io.aloft.config.ConfigOption;
+import io.aloft.spi.fs.FileSystemProvider;
+import io.aloft.spi.fs.StateFileSystem;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import org.apache.hadoop.conf.Configuration;
+
+/**
+ * The {@code hdfs://} storage provider: HDFS through Hadoop's shaded client. A location's authority is
+ * the NameNode ({@code host:port}) or an HA nameservice; {@code hdfs:///path} (no authority) means the
+ * file system named by Hadoop's {@code fs.defaultFS}.
+ *
+ * <p>How the storage contract maps onto HDFS:
+ *
+ * <ul>
+ *   <li>Reads are positional reads ({@code PositionedReadable.readFully(position, …)}) on one open
+ *       {@code FSDataInputStream}, safe from many threads at once; {@code readTail} is one such read at
+ *       {@code length - n}. {@code newInput()} opens the file (one NameNode call, which also tells its
+ *       length), so a missing file fails there.
+ *   <li>A writer writes a hidden temp file beside its target ({@code .<name>.<16 hex digits>.tmp}) and
+ *       {@code close()} renames it onto the target: the file appears whole, never half-written.
+ *       {@code create()} renames with {@code Options.Rename.OVERWRITE}, replacing an old file in one
+ *       NameNode operation. {@code createExclusive()} renames with {@code Options.Rename.NONE}: the
+ *       NameNode decides atomically, and its {@code FileAlreadyExistsException} becomes
+ *       {@link java.nio.file.FileAlreadyExistsException}; an existing target is also checked at
+ *       {@code createExclusive()}, so a doomed writer learns before it writes. {@code abort()} closes
+ *       and deletes the temp file. {@code list} never shows temp files.
+ *   <li>HDFS has no server-side copy: {@code supportsFastCopy()} is false and {@code copy} streams the
+ *       bytes through this process (the SPI's fallback), publishing the target like any other write.
+ *   <li>{@code list} walks the directory tree page by page ({@code listStatusIterator});
+ *       {@code deleteRecursively} is one recursive delete; {@code delete} of a missing file is a
+ *       no-op.
+ *   <li>Errors name the location: a missing file is {@link java.nio.file.NoSuchFileException}, a
+ *       permission failure {@link java.nio.file.AccessDeniedException} naming the operation, an
+ *       unreachable NameNode an {@link java.io.IOException} naming it, safe mode and standby NameNodes
+ *       say so.
+ * </ul>
+ *
+ * <p><b>Retries are Hadoop's.</b> The provider adds no retry loop of its own, because the client
+ * already retries every layer and a second loop would multiply its waits: connecting to the NameNode
+ * ({@code ipc.client.connect.max.retries}, default 10, {@code ipc.client.connect.retry.interval}
+ * 1000 ms; {@code ipc.client.connect.max.retries.on.timeouts} 45 of {@code ipc.client.connect.timeout}
+ * 20 s), failing over between HA NameNodes ({@code dfs.client.failover.*}), reading from another
+ * replica when a DataNode fails and re-fetching block locations up to
+ * {@code dfs.client.max.block.acquire.failures} (3) times with a backoff from
+ * {@code dfs.client.retry.window.base} (3000 ms), and replacing a failed DataNode in a write pipeline.
+ * NameNode calls refused with {@code RetriableException} or in safe mode are retried only when
+ * {@code dfs.client.retry.policy.enabled} is true. All of these are tuned through the pass-through keys
+ * below; the defaults suit a production cluster, where an unreachable NameNode fails after about
+ * ten seconds.
+ *
+ * <p><b>Hadoop configuration.</b> The Hadoop {@code Configuration} starts from Hadoop's defaults and
+ * any {@code core-site.xml} / {@code hdfs-site.xml} on the class path, then reads the files of
+ * {@link #CONFIG_FILES} in order, then takes every Aloft key starting with one of
+ * {@link #PASS_THROUGH_PREFIXES} verbatim ({@code dfs.replication: 2},
+ * {@code ipc.client.connect.max.retries: 3}, {@code hadoop.security.authentication: kerberos}, …).
+ * Later sources win.
+ *
+ * <p><b>FileSystem instances.</b> Each {@code StateFileSystem} this provider creates opens one Hadoop
+ * {@code FileSystem} per authority it meets, with {@code FileSystem.newInstance} (never Hadoop's global
+ * cache, which other code in the process may share and close), and closes them all when it is closed.
+ */
+public final class HdfsFileSystemProvider implements FileSystemProvider {
+
+  public static final String SCHEME = "hdfs";
+
+  /**
+   * Aloft keys with these prefixes are set on the Hadoop {@code Configuration} as they are: HDFS client
+   * keys ({@code dfs.}), file-system keys ({@code fs.}, e.g. {@code fs.defaultFS}), RPC keys
+   * ({@code ipc.}, connect retries and timeouts) and security keys ({@code hadoop.}, e.g.
+   * {@code hadoop.security.authentication}). Aloft's own keys never use them.
+   */
+  public static final List<String> PASS_THROUGH_PREFIXES = List.of("fs.", "dfs.", "ipc.", "hadoop.");
+
+  public static final ConfigOption<String> CONFIG_FILES =
+      ConfigOption.string(
+          "hdfs.config-files",
+          null,
+          "Comma-separated Hadoop XML configuration files read in order, e.g."
+              + " /etc/hadoop/conf/core-site.xml,/etc/hadoop/conf/hdfs-site.xml. Default: none (only"
+              + " Hadoop's defaults, *-site.xml files on the class path, and the pass-through keys fs.*,"
+              + " dfs.*, ipc.*, hadoop.*).");
+
+  public static final ConfigOption<String> USER =
+      ConfigOption.string(
+          "hdfs.user",
+          null,
+          "User to act as with simple (non-Kerberos) authentication. Default: Hadoop's login user"
+              + " (HADOOP_USER_NAME, else the operating-system user). With Kerberos, the logged-in"
+              + " principal must be allowed to impersonate this user.");
+
+  private static final List<ConfigOption<?>> OPTIONS = List.of(CONFIG_FILES, USER);
+
+  public HdfsFileSystemProvider() {}
+
+  @Override
+  public Set<String> schemes() {
+    return Set.of(SCHEME);
+  }
+
+  /**
+   * Creates an HDFS file system from the {@code hdfs.} keys and the pass-through Hadoop keys. Nothing
+   * is sent: an unreachable NameNode shows at the first access, naming the location.
+   *
+   * @throws ConfigException naming the key when an {@code hdfs.} key is unknown or malformed, or a file
+   *     of {@code hdfs.config-files} is missing or unreadable
+   * @throws IllegalArgumentException if {@code scheme} is not {@code hdfs}
+   */
+  @Override
+  public StateFileSystem create(String scheme, Config config) {
+    if (!SCHEME.equals(scheme)) {
+      throw new IllegalArgumentException("The HDFS provider serves the scheme hdfs, not '" + scheme + "'");
+    }
+    config.validate("hdfs.", OPTIONS);
+    Configuration hadoop = hadoopConfiguration(config);
+    Optional<String> user = config.getOptional(USER);
+    if (user.isPresent() && user.get().isBlank()) {
+      throw new ConfigException(
+          USER.key(), "Invalid value for '" + USER.key() + "': a user name must not be blank");
+    }
+    return new HdfsFileSystem(hadoop, user, passThroughKeys(config));
+  }
+
+  /** The configuration keys this provider reads, all under {@code hdfs.}; see the class comment for the rest. */
+  @Override
+  public List<ConfigOption<?>> options() {
+    return OPTIONS;
+  }
+
+  /** Hadoop's defaults, then {@link #CONFIG_FILES}, then the pass-through keys. */
+  static Configuration hadoopConfiguration(Config config) {
+    Configuration hadoop = new Configuration();
+    List<Path> files = configFiles(config);
+    for (Path file : files) {
+      hadoop.addResource(new org.apache.hadoop.fs.Path(file.toUri()));
+    }
+    try {
+      hadoop.size(); // Hadoop parses its resources lazily: make a broken file fail here, named.
+    } catch (RuntimeException e) {
+      throw new ConfigException(
+          CONFIG_FILES.key(),
+          "Invalid value for '" + CONFIG_FILES.key() + "': cannot read Hadoop configuration from "
+              + files + ": " + e.getMessage(),
+          e);
+    }
+    passThroughKeys(config).forEach(hadoop::set);
+    return hadoop;
+  }
+
+  /** The Aloft entries that are Hadoop keys, by key. */
+  static Map<String, String> passThroughKeys(Config config) {
+    Map<String, String> keys = new java.util.TreeMap<>();
+    for (String prefix : PASS_THROUGH_PREFIXES) {
+      keys.putAll(config.withPrefix(prefix));
+    }
+    return keys;
+  }
+
+  private static List<Path> configFiles(Config config) {
+    Optional<String> text = config.getOptional(CONFIG_FILES);
+    List<Path> files = new ArrayList<>();
+    if (text.isEmpty()) {
+      return files;
+    }
+    for (String name : text.get().split(",")) {
+      String trimmed = name.strip();
+      if (trimmed.isEmpty()) {
+        continue;
+      }
+      Path file;
+      try {
+        file = Path.of(trimmed).toAbsolutePath();
+      } catch (java.nio.file.InvalidPathException e) {
+        throw new ConfigException(
+            CONFIG_FILES.key(), "Invalid value for '" + CONFIG_FILES.key() + "': " + e.getMessage(), e);
+      }
+      if (!Files.isRegularFile(file) || !Files.isReadable(file)) {
+        throw new ConfigException(
+            CONFIG_FILES.key(),
+            "Invalid value for '" + CONFIG_FILES.key() + "': " + file
+                + (Files.exists(file) ? " is not a readable file" : " does not exist"));
+      }
+      files.add(file);
+    }
+    return files;
+  }
+}
