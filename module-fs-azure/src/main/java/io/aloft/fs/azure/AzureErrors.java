@@ -1,0 +1,163 @@
+package io.aloft.fs.azure;
+
+import com.azure.core.exception.HttpResponseException;
+import com.azure.storage.blob.models.BlobErrorCode;
+import com.azure.storage.blob.models.BlobStorageException;
+import io.aloft.spi.fs.Location;
+import java.io.IOException;
+import java.io.InterruptedIOException;
+import java.net.ConnectException;
+import java.net.NoRouteToHostException;
+import java.net.SocketTimeoutException;
+import java.net.UnknownHostException;
+import java.net.http.HttpConnectTimeoutException;
+import java.net.http.HttpTimeoutException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.NoSuchFileException;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * Turns what the SDK throws into the storage contract's exceptions, each naming the location, the
+ * operation and — when the service was never reached — the endpoint. The one place that reads Blob
+ * service status and error codes.
+ */
+final class AzureErrors {
+
+  static final int FORBIDDEN = 403;
+  static final int NOT_FOUND = 404;
+  static final int CONFLICT = 409;
+  static final int PRECONDITION_FAILED = 412;
+  static final int RANGE_NOT_SATISFIABLE = 416;
+
+  private AzureErrors() {}
+
+  /**
+   * The contract's exception for a failed request to {@code endpoint}. With {@code conditionalCreate}
+   * (the one request that sends {@code If-None-Match: *}), 409 and 412 mean that the blob exists:
+   * Azure answers 409 {@code BlobAlreadyExists}, some versions and Azurite 412 {@code ConditionNotMet}
+   * or a bare 409.
+   */
+  static IOException translate(
+      RuntimeException e, String operation, Location location, String endpoint, boolean conditionalCreate) {
+    if (e instanceof HttpResponseException response && response.getResponse() != null) {
+      return translateResponse(response, operation, location, endpoint, conditionalCreate);
+    }
+    if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
+      InterruptedIOException interrupted =
+          new InterruptedIOException(operation + " " + location + " was interrupted");
+      interrupted.initCause(e);
+      return interrupted;
+    }
+    return new IOException(operation + " " + location + " failed: " + unreachableReason(e, endpoint), e);
+  }
+
+  /** Whether the request failed with {@code status}. */
+  static boolean hasStatus(RuntimeException e, int status) {
+    return status(e) == status;
+  }
+
+  /** The HTTP status of a failed request, or 0 when no response arrived. */
+  static int status(RuntimeException e) {
+    return e instanceof HttpResponseException response && response.getResponse() != null
+        ? response.getResponse().getStatusCode()
+        : 0;
+  }
+
+  /** The service's error code ({@code BlobNotFound}, {@code ServerBusy}, …) or "". */
+  static String errorCode(RuntimeException e) {
+    if (e instanceof BlobStorageException storage && storage.getErrorCode() != null) {
+      return storage.getErrorCode().toString();
+    }
+    if (e instanceof HttpResponseException response && response.getResponse() != null) {
+      String code = response.getResponse().getHeaderValue("x-ms-error-code");
+      return code == null ? "" : code;
+    }
+    return "";
+  }
+
+  private static IOException translateResponse(
+      HttpResponseException e,
+      String operation,
+      Location location,
+      String endpoint,
+      boolean conditionalCreate) {
+    int status = e.getResponse().getStatusCode();
+    String code = errorCode(e);
+    String detail = describe(e, status, code);
+    if (status == NOT_FOUND) {
+      String reason =
+          code.equals(BlobErrorCode.CONTAINER_NOT_FOUND.toString())
+              ? "its container does not exist at " + endpoint
+              : null;
+      return withCause(new NoSuchFileException(location.toString(), null, reason), e);
+    }
+    if (conditionalCreate && (status == CONFLICT || status == PRECONDITION_FAILED)) {
+      return withCause(
+          new FileAlreadyExistsException(
+              location.toString(),
+              null,
+              "it exists (" + operation + " with If-None-Match: * answered " + status
+                  + (code.isEmpty() ? "" : " " + code) + ")"),
+          e);
+    }
+    if (status == FORBIDDEN) {
+      return withCause(
+          new AccessDeniedException(
+              location.toString(), null, operation + " denied by " + endpoint + ": " + detail),
+          e);
+    }
+    return new IOException(operation + " " + location + " failed at " + endpoint + ": " + detail, e);
+  }
+
+  private static String unreachableReason(Throwable e, String endpoint) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
+        return "cannot connect to " + endpoint + " (" + t + ")";
+      }
+      if (t instanceof UnknownHostException) {
+        return "unknown host in " + endpoint + " (" + t.getMessage() + ")";
+      }
+      if (t instanceof NoRouteToHostException) {
+        return "no route to " + endpoint;
+      }
+      if (t instanceof SocketTimeoutException
+          || t instanceof HttpTimeoutException
+          || t instanceof TimeoutException) {
+        return "timed out talking to " + endpoint + " (" + t.getMessage() + ")";
+      }
+    }
+    return "error talking to " + endpoint + ": " + e;
+  }
+
+  private static String describe(HttpResponseException e, int status, String code) {
+    StringBuilder s = new StringBuilder("HTTP ").append(status);
+    if (!code.isEmpty()) {
+      s.append(' ').append(code);
+    }
+    if (e instanceof BlobStorageException storage && storage.getServiceMessage() != null) {
+      String message = storage.getServiceMessage().strip();
+      int newline = message.indexOf('\n'); // Azure appends RequestId and Time on further lines
+      s.append(": ").append(newline < 0 ? message : message.substring(0, newline).strip());
+    }
+    String requestId = e.getResponse().getHeaderValue("x-ms-request-id");
+    if (requestId != null) {
+      s.append(" (request id ").append(requestId).append(')');
+    }
+    return s.toString();
+  }
+
+  private static boolean hasCause(Throwable e, Class<? extends Throwable> type) {
+    for (Throwable t = e; t != null; t = t.getCause()) {
+      if (type.isInstance(t)) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private static <T extends IOException> T withCause(T exception, Throwable cause) {
+    exception.initCause(cause);
+    return exception;
+  }
+}
