@@ -1,7 +1,20 @@
 /**
- * Aloft GCS storage provider. Its classes arrive with the issue that builds
- * this module; until then it holds only its descriptor, so applications can already name it.
+ * The {@code gs://} storage provider: Google Cloud Storage through Google's generated client for the
+ * JSON API ({@code google-api-services-storage}), which, unlike {@code google-cloud-storage}, resolves
+ * on the module path. Applications add this module and set
+ * {@code execution.checkpointing.dir: gs://bucket/path}; the engine finds the provider with
+ * {@link java.util.ServiceLoader}. Configuration keys start with {@code gcs.} (see
+ * {@link io.aloft.fs.gcs.GcsFileSystemProvider}). Exports nothing.
  */
 module io.aloft.fs.gcs {
   requires io.aloft.api;
+  requires com.google.api.services.storage;
+  requires google.api.client;
+  requires com.google.api.client;
+  requires com.google.api.client.json.gson;
+  requires com.google.auth;
+  requires com.google.auth.oauth2;
+
+  provides io.aloft.spi.fs.FileSystemProvider with
+      io.aloft.fs.gcs.GcsFileSystemProvider;
 }
