@@ -204,4 +204,32 @@ class LsmTreeTest {
       assertThat(perPresentGet).isBetween(0.9, 1.1);
     }
   }
+
+  @Test
+  void compactionReadsItsInputsInRunsOfBlocksNotBlockByBlock() throws Exception {
+    RemoteShapedFileSystem remote = new RemoteShapedFileSystem(local, Duration.ZERO);
+    LsmOptions options =
+        new LsmOptions(256 << 10, 2, 4096, 10, List.of(Compression.LZ4), 4 << 20, 64 << 20, 4, 20, 0);
+    try (LsmTree tree =
+        LsmTree.open(options, remote, primary, dir.resolve("local"), CompactionFilter.NONE, null,
+            InstantSource.system())) {
+      fill(tree, 100_000);
+      tree.flush();
+      int inputFiles = tree.levels().stream().mapToInt(List::size).sum();
+      long inputBytes = tree.levels().stream().flatMap(List::stream).mapToLong(f -> f.size()).sum();
+      long before = remote.readRequests();
+
+      tree.compactAll();
+
+      long reads = remote.readRequests() - before;
+      long blocks = inputBytes / 4096; // data blocks hold 4 KiB uncompressed: at least this many
+      // Block-by-block would be one request per data block; with 2 MiB read-ahead it is one run per
+      // input file per 2 MiB, plus at most one tail read per file opened.
+      System.out.printf(
+          "compaction of %d files, %,d bytes (>= %d blocks): %d remote reads%n", inputFiles, inputBytes, blocks, reads);
+      assertThat(reads)
+          .isLessThanOrEqualTo(2L * inputFiles + inputBytes / LsmTree.COMPACTION_READAHEAD_BYTES)
+          .isLessThan(blocks / 4);
+    }
+  }
 }

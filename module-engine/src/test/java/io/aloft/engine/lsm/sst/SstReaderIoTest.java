@@ -187,4 +187,71 @@ class SstReaderIoTest {
       assertThat(reader.properties()).isEqualTo(written.properties());
     }
   }
+
+  @Test
+  void sequentialIteratorReadsRunsOfBlocksAndReturnsTheSameEntries() throws IOException {
+    List<Entry> entries = sequentialEntries(20_000, 100); // ~2 MB of 4 KiB blocks
+    Written written = files.write(SstOptions.defaults(), entries);
+    long blocks = written.properties().dataBlockCount();
+    CountingInputFile file = SstFiles.counting(written.location());
+    int readahead = 256 << 10;
+
+    try (SstReader reader = SstReader.open(file, 1, BlockCache.none());
+        SstIterator it = reader.sequentialIterator(readahead)) {
+      int before = file.reads();
+      List<Entry> read = new ArrayList<>();
+      for (it.seekToFirst(); it.valid(); it.next()) {
+        read.add(it.entry());
+      }
+
+      assertThat(read).isEqualTo(entries);
+      long dataBytes = written.properties().fileSize(); // an upper bound of the data blocks' bytes
+      assertThat((long) file.reads() - before)
+          .as("ranged reads for %d blocks", blocks)
+          .isBetween(1L, dataBytes / readahead + 2)
+          .isLessThan(blocks / 10);
+    }
+  }
+
+  @Test
+  void sequentialIteratorSeeksAndReadsBlocksLargerThanTheReadahead() throws IOException {
+    List<Entry> entries = sequentialEntries(2_000, 100);
+    Written written = files.write(SstOptions.defaults(), entries);
+    CountingInputFile file = SstFiles.counting(written.location());
+
+    try (SstReader reader = SstReader.open(file, 1, BlockCache.none());
+        SstIterator it = reader.sequentialIterator(1)) { // every run is one block
+      it.seek(key(1_500));
+      List<Entry> read = new ArrayList<>();
+      for (; it.valid(); it.next()) {
+        read.add(it.entry());
+      }
+      assertThat(read).isEqualTo(entries.subList(1_500, 2_000));
+    }
+    try (SstReader reader = SstReader.open(file, 1, BlockCache.none())) {
+      assertThatThrownBy(() -> reader.sequentialIterator(0)).isInstanceOf(IllegalArgumentException.class);
+    }
+  }
+
+  @Test
+  void sequentialIteratorReportsADamagedBlockWithItsOffset() throws IOException {
+    Written written = files.write(SstOptions.defaults(), sequentialEntries(2_000, 100));
+    java.nio.file.Path path = java.nio.file.Path.of(written.location().path());
+    byte[] content = java.nio.file.Files.readAllBytes(path);
+    content[5_000] ^= 0x10; // inside the second data block
+    java.nio.file.Files.write(path, content);
+
+    try (SstReader reader = SstReader.open(SstFiles.counting(written.location()), 1, BlockCache.none());
+        SstIterator it = reader.sequentialIterator(1 << 20)) {
+      assertThatThrownBy(
+              () -> {
+                for (it.seekToFirst(); it.valid(); it.next()) {
+                  it.entry();
+                }
+              })
+          .isInstanceOf(SstCorruptionException.class)
+          .hasMessageContaining("data block")
+          .hasMessageContaining(path.getFileName().toString());
+    }
+  }
 }
