@@ -109,8 +109,9 @@ public final class AzureBlobFileSystemProvider implements FileSystemProvider {
       ConfigOption.duration(
           "azure.request-timeout",
           Duration.ofSeconds(60),
-          "Longest wait for a response, and longest silence while sending a request or reading a"
-              + " response; an attempt that exceeds it is retried.");
+          "Longest wait for a response, longest silence while sending a request or reading a response,"
+              + " and longest one attempt may take (at least 1 s); an attempt that exceeds it is"
+              + " retried.");
 
   public static final ConfigOption<Integer> MAX_RETRIES =
       ConfigOption.integer(
@@ -185,8 +186,8 @@ public final class AzureBlobFileSystemProvider implements FileSystemProvider {
     AzureClients clients =
         AzureClients.create(
             AzureClients.Settings.from(config),
-            config.get(CONNECTION_TIMEOUT),
-            config.get(REQUEST_TIMEOUT),
+            positive(config, CONNECTION_TIMEOUT),
+            positive(config, REQUEST_TIMEOUT),
             config.get(MAX_RETRIES));
     return new AzureBlobFileSystem(
         clients, blockSize, config.get(MAX_RETRIES), config.get(MAX_CONCURRENCY), listPageSize);
@@ -196,6 +197,15 @@ public final class AzureBlobFileSystemProvider implements FileSystemProvider {
   @Override
   public List<ConfigOption<?>> options() {
     return OPTIONS;
+  }
+
+  private static Duration positive(Config config, ConfigOption<Duration> option) {
+    Duration value = config.get(option);
+    if (value.isZero() || value.isNegative()) {
+      throw new ConfigException(
+          option.key(), "Invalid value for '" + option.key() + "': " + value + " (expected more than 0 ms)");
+    }
+    return value;
   }
 
   private static long blockSize(Config config) {

@@ -185,7 +185,8 @@ final class AzureClients {
         new RequestRetryOptions(
             RetryPolicyType.EXPONENTIAL,
             maxRetries + 1,
-            requestTimeout,
+            // The SDK counts this in whole seconds, at least one.
+            requestTimeout.compareTo(Duration.ofSeconds(1)) < 0 ? Duration.ofSeconds(1) : requestTimeout,
             Duration.ofMillis(100),
             Duration.ofSeconds(5),
             null);
