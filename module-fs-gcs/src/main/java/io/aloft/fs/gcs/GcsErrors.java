@@ -56,7 +56,8 @@ final class GcsErrors {
     int status = e.getStatusCode();
     if (status == NOT_FOUND) {
       return withCause(
-          new NoSuchFileException(location.toString(), null, operation + " at " + endpoint + ": " + detail),
+          new NoSuchFileException(
+              location.toString(), null, operation + " " + location + " at " + endpoint + ": " + detail),
           e);
     }
     if (status == FORBIDDEN || status == UNAUTHORIZED) {
