@@ -147,13 +147,13 @@ final class AzureBlobFileSystem implements StateFileSystem {
 
   @Override
   public InputFile newInputFile(Location location) {
-    AzureLocation.of(location);
+    blob(location); // a malformed location, or one of an account the endpoint does not serve, fails here
     return new AzureInputFile(this, location, AzureInputFile.UNKNOWN_LENGTH);
   }
 
   @Override
   public InputFile newInputFile(Location location, long length) {
-    AzureLocation.of(location);
+    blob(location);
     if (length < 0) {
       throw new IllegalArgumentException("negative length " + length + " for " + location);
     }
@@ -163,6 +163,7 @@ final class AzureBlobFileSystem implements StateFileSystem {
   @Override
   public OutputFile newOutputFile(Location location) {
     requireFile(AzureLocation.of(location), location);
+    blob(location);
     return new AzureOutputFile(this, location);
   }
 
