@@ -1,0 +1,93 @@
+package io.aloft.fs.azure;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aloft.config.Config;
+import io.aloft.engine.testkit.StateBackendBehaviourSuite;
+import io.aloft.engine.testkit.StateHarness;
+import io.aloft.serde.Serializers;
+import io.aloft.spi.fs.FileEntry;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import io.aloft.state.ValueState;
+import io.aloft.state.ValueStateDescriptor;
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.UUID;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * End to end: the {@code forst} backend keeps its SST files in Azure Blob Storage (Azurite, through
+ * {@code abfss://} locations) and shows the behaviour every backend must show. Each test writes below a
+ * checkpoint directory of its own in one container. A small write buffer makes the suite's data reach
+ * SST files and compactions; with small files, a small local file cache and no block cache, reads go
+ * through the file cache to Azure and evictions happen.
+ *
+ * <p>{@link ForStCheckpointOnAzureTest} checkpoints and restores.
+ */
+class ForStOnAzureBehaviourTest extends StateBackendBehaviourSuite {
+
+  static final String CONTAINER = "forst";
+
+  @BeforeAll
+  static void startStore() {
+    AzuriteServer.shared().createContainer(CONTAINER);
+  }
+
+  @Override
+  protected Config backendConfig(Path dir) {
+    return forstOnAzure(checkpointDir(), dir);
+  }
+
+  /** A checkpoint directory no other test uses, written the way ABFS users write locations. */
+  static Location checkpointDir() {
+    return Location.of(
+        "abfss://" + CONTAINER + "@" + AzuriteServer.ACCOUNT + ".dfs.core.windows.net/" + UUID.randomUUID()
+            + "/ckp");
+  }
+
+  /** The forst backend with its checkpoints (and so its SST files) below {@code checkpoints}. */
+  static Config forstOnAzure(Location checkpoints, Path dir) {
+    return AzuriteServer.shared()
+        .config()
+        .with("state.backend.type", "forst")
+        .with("execution.checkpointing.dir", checkpoints.toString())
+        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
+        .with("state.backend.forst.cache.dir", dir.resolve("cache").toString())
+        .with("state.backend.forst.cache.size-based-limit", "256kb")
+        .with("state.backend.forst.cache.reserve-size", "16mb")
+        .with("state.backend.forst.writebuffer.size", "64kb")
+        .with("state.backend.forst.compaction.level.target-file-size-base", "32kb")
+        .with("state.backend.forst.block.blocksize", "1kb")
+        .with("state.backend.forst.block.cache-size", "0");
+  }
+
+  @Test
+  void sstFilesLandInTheContainerAndServeReads(@TempDir Path dir) throws IOException {
+    Location checkpoints = checkpointDir();
+    var descriptor = new ValueStateDescriptor<>("value", Serializers.STRING);
+    String padding = "x".repeat(200);
+
+    try (StateHarness<ValueState<String>> h =
+        new StateHarness<>(forstOnAzure(checkpoints, dir), c -> c.getState(descriptor))) {
+      for (int i = 0; i < 600; i++) {
+        String value = i + padding;
+        h.on("key-" + i, (s, c, o) -> s.update(value));
+      }
+      h.drain();
+
+      List<FileEntry> remote;
+      try (StateFileSystem azure = AzuriteServer.shared().fileSystem()) {
+        remote = azure.list(checkpoints);
+      }
+      assertThat(remote)
+          .as("files below %s", checkpoints)
+          .anySatisfy(f -> assertThat(f.location().fileName()).endsWith(".sst"));
+      assertThat(h.<String>read("key-7", (s, r) -> r.accept(s.value()))).isEqualTo("7" + padding);
+      assertThat(h.<String>read("key-599", (s, r) -> r.accept(s.value()))).isEqualTo("599" + padding);
+    }
+  }
+}
