@@ -72,7 +72,10 @@ final class FakeGcs implements AutoCloseable {
     BATCH,
     UPLOAD,
     START_SESSION,
+    /** A request of an upload session: a chunk but the last, or a status query. */
     CHUNK,
+    /** The request of an upload session that states the total size. */
+    LAST_CHUNK,
     REWRITE,
   }
 
@@ -130,6 +133,7 @@ final class FakeGcs implements AutoCloseable {
   private final Map<Op, Deque<Fault>> faults = new HashMap<>();
   private final List<String> requests = new ArrayList<>();
   private volatile String requiredToken;
+  private volatile String requiredUserProject;
   private volatile long rewriteBytesPerCall = Long.MAX_VALUE;
 
   FakeGcs() throws IOException {
@@ -165,6 +169,14 @@ final class FakeGcs implements AutoCloseable {
   /** From now on every request but {@code /token} needs {@code Authorization: Bearer} {@link #TOKEN}. */
   void requireToken() {
     requiredToken = TOKEN;
+  }
+
+  /**
+   * From now on every request but batches (whose calls are checked) and upload-session requests
+   * (whose session was started with it) must name {@code project} as {@code userProject}; 400 if not.
+   */
+  void requireUserProject(String project) {
+    requiredUserProject = project;
   }
 
   /** Rewrites copy at most this many bytes per call and answer {@code done: false} until finished. */
@@ -260,6 +272,14 @@ final class FakeGcs implements AutoCloseable {
         error(exchange, 401, "Anonymous caller does not have storage.objects.get access.");
         return;
       }
+      String project = requiredUserProject;
+      if (project != null
+          && !uri.getPath().startsWith("/batch/")
+          && !request.query().containsKey("upload_id")
+          && !project.equals(request.query().get("userProject"))) {
+        error(exchange, 400, "fake GCS: userProject " + project + " required, got " + request.query().get("userProject"));
+        return;
+      }
       route(request);
     } catch (RuntimeException e) {
       error(exchange, 500, "fake GCS failed: " + e);
@@ -345,16 +365,18 @@ final class FakeGcs implements AutoCloseable {
     byte[] content;
     long first;
     long last;
-    synchronized (this) {
-      state = states.get(bucket + "/" + name);
-      if (state == null) {
-        error(r.exchange(), 404, "No such object: " + bucket + "/" + name);
-        return;
-      }
-      String failed = preconditionFailure(bucket, name, r.longParam("ifGenerationMatch"));
-      if (failed != null) {
-        error(r.exchange(), 412, failed);
-        return;
+    while (true) {
+      synchronized (this) {
+        state = states.get(bucket + "/" + name);
+        if (state == null) {
+          error(r.exchange(), 404, "No such object: " + bucket + "/" + name);
+          return;
+        }
+        String failed = preconditionFailure(bucket, name, r.longParam("ifGenerationMatch"));
+        if (failed != null) {
+          error(r.exchange(), 412, failed);
+          return;
+        }
       }
       long[] range = ignoreRange ? null : range(r.header("Range"), state.size());
       if (range != null && range.length == 0) {
@@ -363,7 +385,13 @@ final class FakeGcs implements AutoCloseable {
       }
       first = range == null ? 0 : range[0];
       last = range == null ? state.size() - 1 : range[1];
+      // Read outside the lock, so reads run in parallel; a write meanwhile means reading again.
       content = readRange(bucket, name, first, (int) (last - first + 1));
+      synchronized (this) {
+        if (states.get(bucket + "/" + name) == state) {
+          break;
+        }
+      }
     }
     r.exchange().getResponseHeaders().add("x-goog-generation", String.valueOf(state.generation()));
     r.exchange().getResponseHeaders().add("Content-Type", "application/octet-stream");
@@ -606,15 +634,16 @@ final class FakeGcs implements AutoCloseable {
   }
 
   private void chunk(Request r, String id, Session session) throws IOException {
-    if (fault(r, Op.CHUNK, session.bucket + "/" + session.name, Fault.APPLY_THEN_503)) {
-      return;
-    }
-    boolean lose = pollFault(Op.CHUNK, Fault.APPLY_THEN_503) != null;
     Matcher m = CONTENT_RANGE.matcher(String.valueOf(r.header("Content-Range")));
     if (!m.matches()) {
       error(r.exchange(), 400, "bad Content-Range: " + r.header("Content-Range"));
       return;
     }
+    Op op = m.group(4).equals("*") ? Op.CHUNK : Op.LAST_CHUNK;
+    if (fault(r, op, session.bucket + "/" + session.name, Fault.APPLY_THEN_503)) {
+      return;
+    }
+    boolean lose = pollFault(op, Fault.APPLY_THEN_503) != null;
     StorageObject created = null;
     synchronized (session) {
       if (session.completed) {
@@ -692,7 +721,11 @@ final class FakeGcs implements AutoCloseable {
       }
       int status;
       String body;
-      if (words[0].equals("DELETE") && segments.size() == 6 && segments.get(4).equals("o")) {
+      String project = requiredUserProject;
+      if (project != null && !project.equals(query(URI.create(words[1]).getRawQuery()).get("userProject"))) {
+        status = 400;
+        body = errorJson(400, "fake GCS: userProject " + project + " required in " + requestLine);
+      } else if (words[0].equals("DELETE") && segments.size() == 6 && segments.get(4).equals("o")) {
         synchronized (this) {
           requests.add(Op.DELETE + " " + segments.get(3) + "/" + segments.get(5));
         }
