@@ -96,7 +96,7 @@ public final class AzureBlobFileSystemProvider implements FileSystemProvider {
           null,
           "Blob service endpoint every location goes to, e.g. http://127.0.0.1:10000/devstoreaccount1"
               + " (Azurite: the account is the path) or a private endpoint. Default:"
-              + " https://<account>.blob.<suffix> from each location.");
+              + " https://{account}.blob.{suffix} from each location.");
 
   public static final ConfigOption<Duration> CONNECTION_TIMEOUT =
       ConfigOption.duration(
