@@ -8,10 +8,13 @@
 module io.aloft.fs.hdfs {
   requires io.aloft.api;
   requires hadoop.client.api;
-  // Hadoop's client uses these JDK modules but, being an automatic module, cannot say so; on the
-  // module path they would not be resolved. UserGroupInformation logs in through JAAS with
-  // com.sun.security.auth (jdk.security.auth) and Kerberos classes (java.security.jgss); Configuration
-  // parses XML (java.xml); metrics register MBeans (java.management); DNS lookups use JNDI (java.naming).
+  // Hadoop's client uses these JDK modules but, being an automatic module, cannot say so. A full JDK
+  // resolves them anyway (java.base's service uses bind them in), but an image or launch that limits
+  // the modules (jlink, --limit-modules) would not, and the client would fail at the first access:
+  // metrics register MBeans (java.management), Configuration parses XML (java.xml), NetUtils and the
+  // security code use JNDI and Kerberos types (java.naming, java.security.jgss), and
+  // UserGroupInformation logs in with com.sun.security.auth.module.UnixLoginModule
+  // (jdk.security.auth). HdfsProviderOnModulePathTest runs with --limit-modules to keep this list true.
   requires java.xml;
   requires java.management;
   requires java.naming;

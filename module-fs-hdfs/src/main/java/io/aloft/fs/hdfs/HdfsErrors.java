@@ -93,7 +93,7 @@ final class HdfsErrors {
       if (t instanceof ConnectException || t instanceof NoRouteToHostException) {
         return new IOException(
             operation + " " + location + " failed: cannot connect to the NameNode at " + namenode
-                + ", after the client's retries (ipc.client.connect.max.retries): " + firstLine(t),
+                + " (" + firstLine(t) + ")",
             e);
       }
       if (t instanceof UnknownHostException) {

@@ -131,6 +131,9 @@ final class HdfsFileSystem implements StateFileSystem {
           new InterruptedIOException("interrupted while opening " + uri + " for " + location);
       interrupted.initCause(e);
       throw interrupted;
+    } catch (IOException e) {
+      // Hadoop names the URI it was given ("Incomplete HDFS URI, no host"), not the location.
+      throw new IOException("Cannot open " + location + " at " + uri + ": " + e.getMessage(), e);
     } catch (NumberFormatException e) {
       throw malformedValue(uri, e);
     } catch (IllegalArgumentException e) {

@@ -45,18 +45,31 @@ import org.apache.hadoop.conf.Configuration;
  *       say so.
  * </ul>
  *
- * <p><b>Retries are Hadoop's.</b> The provider adds no retry loop of its own, because the client
- * already retries every layer and a second loop would multiply its waits: connecting to the NameNode
- * ({@code ipc.client.connect.max.retries}, default 10, {@code ipc.client.connect.retry.interval}
- * 1000 ms; {@code ipc.client.connect.max.retries.on.timeouts} 45 of {@code ipc.client.connect.timeout}
- * 20 s), failing over between HA NameNodes ({@code dfs.client.failover.*}), reading from another
- * replica when a DataNode fails and re-fetching block locations up to
- * {@code dfs.client.max.block.acquire.failures} (3) times with a backoff from
- * {@code dfs.client.retry.window.base} (3000 ms), and replacing a failed DataNode in a write pipeline.
- * NameNode calls refused with {@code RetriableException} or in safe mode are retried only when
- * {@code dfs.client.retry.policy.enabled} is true. All of these are tuned through the pass-through keys
- * below; the defaults suit a production cluster, where an unreachable NameNode fails after about
- * ten seconds.
+ * <p><b>Retries are Hadoop's.</b> The provider adds no retry loop of its own: Hadoop's client already
+ * retries at several layers, and a loop around it would multiply its waits. What the client does with
+ * its defaults, and the pass-through keys that change it (docs/storage-hdfs.md has the whole table):
+ *
+ * <ul>
+ *   <li>A NameNode that refuses connections (nothing listens) fails the call at once: for a single
+ *       NameNode the RPC retry policy is "try once" unless {@code dfs.client.retry.policy.enabled} is
+ *       true, in which case {@code dfs.client.retry.policy.spec} ({@code 10000,6,60000,10}: six retries
+ *       about 10 s apart, then ten about 60 s apart) applies both to connecting and to the call.
+ *       {@code ipc.client.connect.max.retries} does not apply to the NameNode of an hdfs:// URI.
+ *   <li>A NameNode that does not answer connection attempts at all (a dropped host) is tried
+ *       {@code ipc.client.connect.max.retries.on.timeouts} + 1 times (default 46) for
+ *       {@code ipc.client.connect.timeout} each (default 20 s): about 15 minutes. Lower both where a
+ *       fast failure matters more than riding out a network partition.
+ *   <li>With an HA nameservice the client fails over between NameNodes up to
+ *       {@code dfs.client.failover.max.attempts} (15) times with backoff.
+ *   <li>A read whose DataNode fails moves to another replica; when none is left the client waits and
+ *       re-fetches the block locations, up to {@code dfs.client.max.block.acquire.failures} (3) rounds,
+ *       waiting {@code dfs.client.retry.window.base} (3000 ms) longer each round. A DataNode that
+ *       comes back meanwhile serves the read.
+ *   <li>A write whose DataNode fails continues on the pipeline's remaining DataNodes (replacing the
+ *       failed one as {@code dfs.client.block.write.replace-datanode-on-failure.*} says).
+ * </ul>
+ *
+ * <p>What escapes all that is final and names the location, as the storage contract asks.
  *
  * <p><b>Hadoop configuration.</b> The Hadoop {@code Configuration} starts from Hadoop's defaults and
  * any {@code core-site.xml} / {@code hdfs-site.xml} on the class path, then reads the files of
