@@ -99,9 +99,15 @@ final class CacheFixture {
     }
   }
 
-  /** Bytes of every file below {@code dir} now; files vanishing meanwhile are skipped. */
+  /**
+   * Bytes of every file below {@code dir} now; files vanishing meanwhile are skipped. A file is counted
+   * once even if the walk meets it twice: the cache publishes a copy by renaming it from {@code tmp/}
+   * to {@code files/}, and a walk that lists {@code tmp/} before the rename and {@code files/} after it
+   * would otherwise count the same bytes twice (it once made this sample exceed the limit by a file).
+   */
   static long diskUsage(Path dir) {
     long total = 0;
+    java.util.Set<Object> seen = new java.util.HashSet<>();
     List<Path> todo = new ArrayList<>(List.of(dir));
     while (!todo.isEmpty()) {
       Path p = todo.remove(todo.size() - 1);
@@ -111,7 +117,11 @@ final class CacheFixture {
             children.forEach(todo::add);
           }
         } else {
-          total += Files.size(p);
+          var attributes = Files.readAttributes(p, java.nio.file.attribute.BasicFileAttributes.class);
+          Object identity = attributes.fileKey() != null ? attributes.fileKey() : p;
+          if (seen.add(identity)) {
+            total += attributes.size();
+          }
         }
       } catch (NoSuchFileException e) {
         // deleted while walking
