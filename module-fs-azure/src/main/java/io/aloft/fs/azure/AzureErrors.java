@@ -1,6 +1,7 @@
 package io.aloft.fs.azure;
 
 import com.azure.core.exception.HttpResponseException;
+import com.azure.core.http.HttpHeaderName;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.aloft.spi.fs.Location;
@@ -29,6 +30,9 @@ final class AzureErrors {
   static final int CONFLICT = 409;
   static final int PRECONDITION_FAILED = 412;
   static final int RANGE_NOT_SATISFIABLE = 416;
+
+  private static final HttpHeaderName ERROR_CODE = HttpHeaderName.fromString("x-ms-error-code");
+  private static final HttpHeaderName REQUEST_ID = HttpHeaderName.fromString("x-ms-request-id");
 
   private AzureErrors() {}
 
@@ -70,7 +74,7 @@ final class AzureErrors {
       return storage.getErrorCode().toString();
     }
     if (e instanceof HttpResponseException response && response.getResponse() != null) {
-      String code = response.getResponse().getHeaderValue("x-ms-error-code");
+      String code = response.getResponse().getHeaders().getValue(ERROR_CODE);
       return code == null ? "" : code;
     }
     return "";
@@ -140,7 +144,7 @@ final class AzureErrors {
       int newline = message.indexOf('\n'); // Azure appends RequestId and Time on further lines
       s.append(": ").append(newline < 0 ? message : message.substring(0, newline).strip());
     }
-    String requestId = e.getResponse().getHeaderValue("x-ms-request-id");
+    String requestId = e.getResponse().getHeaders().getValue(REQUEST_ID);
     if (requestId != null) {
       s.append(" (request id ").append(requestId).append(')');
     }

@@ -13,6 +13,7 @@ import io.aloft.spi.fs.Location;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
+import java.nio.file.FileAlreadyExistsException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -207,7 +208,7 @@ final class AzureFileOutput extends FileOutput {
         }
         if (blocksDiscarded) {
           failure =
-              new java.nio.file.FileAlreadyExistsException(
+              new FileAlreadyExistsException(
                   location.toString(), null, "another writer published it while this one wrote blocks");
           failure.initCause(e);
         }

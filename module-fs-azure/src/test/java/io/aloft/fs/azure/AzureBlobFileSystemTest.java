@@ -23,6 +23,7 @@ import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
+import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.NoSuchFileException;
 import java.time.OffsetDateTime;
@@ -317,11 +318,11 @@ class AzureBlobFileSystemTest {
 
     try (StateFileSystem wrong = new AzureBlobFileSystemProvider().create("wasb", config)) {
       assertThatThrownBy(() -> wrong.list(root))
-          .isInstanceOf(java.nio.file.AccessDeniedException.class)
+          .isInstanceOf(AccessDeniedException.class)
           .hasMessageContaining(root.toString())
           .hasMessageContaining("LIST");
       assertThatThrownBy(() -> write(wrong, file, bytes(10, 12)))
-          .isInstanceOf(java.nio.file.AccessDeniedException.class)
+          .isInstanceOf(AccessDeniedException.class)
           .hasMessageContaining(file.toString());
     }
   }

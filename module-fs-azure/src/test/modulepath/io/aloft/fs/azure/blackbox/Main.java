@@ -9,6 +9,7 @@ import io.aloft.spi.fs.StateFileSystem;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import java.util.ServiceLoader;
+import java.util.TreeSet;
 
 /**
  * Finds the {@code abfss://} provider with {@link ServiceLoader}, writes a file through it, copies it,
@@ -28,7 +29,7 @@ public final class Main {
             .orElseThrow(() -> new IllegalStateException("no storage provider serves abfss://"));
     Module module = azure.getClass().getModule();
     System.out.println("provider " + azure.getClass().getName() + " in " + describe(module));
-    System.out.println("schemes " + new java.util.TreeSet<>(azure.schemes()));
+    System.out.println("schemes " + new TreeSet<>(azure.schemes()));
     ModuleLayer.boot()
         .findModule("com.azure.storage.blob")
         .ifPresent(sdk -> System.out.println("sdk in " + describe(sdk)));
