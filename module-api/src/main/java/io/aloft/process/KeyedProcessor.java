@@ -54,6 +54,13 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
   /** The key groups this instance owns; records of other key groups are rejected. */
   KeyGroupRange keyGroupRange();
 
+  /**
+   * A snapshot of this instance's metrics, by name, sorted: the state backend's (for {@code forst}:
+   * {@code forst.*}, including the file cache's {@code forst.cache.*}) and the asynchronous execution's
+   * ({@code async.*}). The names are listed in the README's metrics section.
+   */
+  java.util.SortedMap<String, Long> metrics();
+
   /** Closes the function and releases the state backend. */
   @Override
   void close();

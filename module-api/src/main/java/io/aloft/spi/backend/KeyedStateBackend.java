@@ -65,6 +65,14 @@ public interface KeyedStateBackend extends AutoCloseable {
    */
   default void checkpointSubsumed(long checkpointId) throws IOException {}
 
+  /**
+   * This instance's counters and gauges now, by name (for example {@code forst.cache.hits}), in a map
+   * the caller may keep. Names are documented with each backend; the default has none.
+   */
+  default java.util.Map<String, Long> metrics() {
+    return java.util.Map.of();
+  }
+
   /** Releases memory, files and threads. */
   @Override
   void close() throws IOException;

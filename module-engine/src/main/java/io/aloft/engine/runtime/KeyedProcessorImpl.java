@@ -276,6 +276,17 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     drainInFlight();
   }
 
+  @Override
+  public java.util.SortedMap<String, Long> metrics() {
+    checkThread();
+    java.util.SortedMap<String, Long> all = new java.util.TreeMap<>(backend.metrics());
+    if (aec != null) {
+      all.put("async.in-flight-records", (long) aec.inFlightRecords());
+      all.put("async.max-in-flight-records", (long) aec.maxInFlightRecords());
+    }
+    return java.util.Collections.unmodifiableSortedMap(all);
+  }
+
   /** The most records that were in flight at once (0 with direct execution). */
   public int maxInFlightRecords() {
     return aec == null ? 0 : aec.maxInFlightRecords();

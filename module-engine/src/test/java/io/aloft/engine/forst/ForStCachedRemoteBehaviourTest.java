@@ -1,6 +1,7 @@
 package io.aloft.engine.forst;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aloft.config.Config;
 import io.aloft.engine.testkit.RemoteSchemeFileSystemProvider;
@@ -152,6 +153,40 @@ class ForStCachedRemoteBehaviourTest extends StateBackendBehaviourSuite {
       assertThat(filesBelow(own.resolve("checkpoints"), ".sst")).isNotEmpty();
       assertThat(filesBelow(own.resolve("cache"), "")).isEmpty();
       assertThat(filesBelow(own.resolve("local"), ".sst")).isEmpty();
+    }
+  }
+
+  @Test
+  void theProcessorPublishesTheBackendsAndTheCachesMetrics(@org.junit.jupiter.api.io.TempDir Path own)
+      throws IOException {
+    Config config = backendConfig(own).with("state.backend.forst.cache.size-based-limit", "0");
+    try (StateHarness<ValueState<String>> h = valueHarness(config)) {
+      write(h, 3_000);
+      readBack(h, 3_000);
+
+      var metrics = h.processor().metrics();
+
+      assertThat(metrics)
+          .containsKeys(
+              "forst.flushes", "forst.compactions", "forst.live-files", "forst.block-cache.hits",
+              "forst.cache.misses", "forst.cache.evictions", "forst.cache.load-backs",
+              "forst.cache.bytes-used", "forst.cache.remote-bytes-read", "async.max-in-flight-records");
+      assertThat(metrics.get("forst.flushes")).isPositive();
+      assertThat(metrics.get("forst.cache.hits")).as("reads of double-written files").isPositive();
+      assertThat(metrics.get("forst.cache.bytes-used")).isPositive();
+      assertThat(metrics.get("async.in-flight-records")).isZero();
+      assertThat(metrics.get("async.max-in-flight-records")).isPositive();
+      assertThatThrownBy(() -> metrics.put("x", 1L)).isInstanceOf(UnsupportedOperationException.class);
+    }
+  }
+
+  @Test
+  void withoutAFileCacheThereAreNoCacheMetrics(@org.junit.jupiter.api.io.TempDir Path own) throws IOException {
+    Config config = backendConfig(own).with("state.backend.forst.cache.policy", "none");
+    try (StateHarness<ValueState<String>> h = valueHarness(config)) {
+      write(h, 100);
+      assertThat(h.processor().metrics()).containsKey("forst.flushes");
+      assertThat(h.processor().metrics().keySet()).noneMatch(k -> k.startsWith("forst.cache."));
     }
   }
 }
