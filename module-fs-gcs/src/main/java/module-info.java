@@ -14,6 +14,11 @@ module io.aloft.fs.gcs {
   requires com.google.api.client.json.gson;
   requires com.google.auth;
   requires com.google.auth.oauth2;
+  // google-http-client, google-api-client and google-auth-library are automatic modules and cannot say
+  // that they need Guava and Gson, which are explicit modules: an explicit module is resolved only when
+  // a named module requires it, so without these the module path fails with NoClassDefFoundError.
+  requires com.google.common;
+  requires com.google.gson;
 
   provides io.aloft.spi.fs.FileSystemProvider with
       io.aloft.fs.gcs.GcsFileSystemProvider;
