@@ -198,7 +198,6 @@ public final class GcsFileSystemProvider implements FileSystemProvider {
           request.setReadTimeout(readTimeout);
           request.setNumberOfRetries(adapter.isPresent() ? 1 : 0);
           request.setIOExceptionHandler(null);
-          request.setRetryOnExecuteIOException(false);
         };
     Storage storage =
         new Storage.Builder(new NetHttpTransport(), GsonFactory.getDefaultInstance(), initializer)
