@@ -61,6 +61,15 @@ public interface StateFileSystem extends Closeable {
   void deleteRecursively(Location directory) throws IOException;
 
   /**
+   * Requests this file system has sent to its store so far, by operation (for S3: {@code GetObject},
+   * {@code PutObject}, ...), in a map the caller may keep. Every attempt counts, retries included, as
+   * the store bills them. Empty when the provider does not count.
+   */
+  default java.util.Map<String, Long> requestCounts() {
+    return java.util.Map.of();
+  }
+
+  /**
    * Whether {@link #copy} is a fast copy inside the store (a server-side copy or a hard link) rather
    * than a download and upload.
    */

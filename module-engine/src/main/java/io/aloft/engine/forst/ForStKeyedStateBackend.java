@@ -320,6 +320,8 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     m.put("forst.sst-read-requests", t.remoteReads());
     m.put("forst.block-cache.hits", t.blockCacheHits());
     m.put("forst.block-cache.misses", t.blockCacheMisses());
+    // Every request the primary store's provider counted (all users of that file system instance).
+    primaryFs.requestCounts().forEach((operation, n) -> m.put("forst.storage.requests." + operation, n));
     if (primaryFs instanceof io.aloft.engine.lsm.files.CachingFileSystem cache) {
       io.aloft.engine.lsm.files.FileCacheMetrics c = cache.metrics();
       m.put("forst.cache.hits", c.hits());

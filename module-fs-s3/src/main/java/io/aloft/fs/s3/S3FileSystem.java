@@ -40,6 +40,7 @@ final class S3FileSystem implements StateFileSystem {
   private final List<SdkAutoCloseable> owned;
   private final AwsCredentialsProvider credentials;
   private final S3Errors errors;
+  private final RequestCounter requests;
   private final long partSize;
   private final int maxRetries;
   private final int listPageSize;
@@ -55,6 +56,7 @@ final class S3FileSystem implements StateFileSystem {
       List<SdkAutoCloseable> owned,
       AwsCredentialsProvider credentials,
       S3Errors errors,
+      RequestCounter requests,
       long partSize,
       int maxRetries,
       int listPageSize,
@@ -70,6 +72,7 @@ final class S3FileSystem implements StateFileSystem {
     this.owned = List.copyOf(owned);
     this.credentials = credentials;
     this.errors = errors;
+    this.requests = requests;
     this.partSize = partSize;
     this.maxRetries = maxRetries;
     this.listPageSize = listPageSize;
@@ -322,6 +325,12 @@ final class S3FileSystem implements StateFileSystem {
     } catch (SdkException e) {
       throw errors.translate(e, "COPY to " + target + " from", source, false);
     }
+  }
+
+  /** HTTP requests sent, by S3 operation; every attempt counts. */
+  @Override
+  public Map<String, Long> requestCounts() {
+    return requests.snapshot();
   }
 
   @Override

@@ -204,6 +204,7 @@ public final class S3FileSystemProvider implements FileSystemProvider {
             .socketTimeout(requestTimeout)
             .build();
     S3Client s3;
+    RequestCounter requests = new RequestCounter();
     AwsCredentialsProvider credentials = null;
     try {
       credentials = credentials(config);
@@ -220,7 +221,8 @@ public final class S3FileSystemProvider implements FileSystemProvider {
                                   .backoffStrategy(BACKOFF)
                                   .throttlingBackoffStrategy(THROTTLING_BACKOFF)
                                   .build())
-                          .apiCallAttemptTimeout(requestTimeout));
+                          .apiCallAttemptTimeout(requestTimeout)
+                          .addExecutionInterceptor(requests));
       endpoint.ifPresent(builder::endpointOverride);
       Optional<String> region =
           config.getOptional(REGION).or(() -> endpoint.map(e -> DEFAULT_ENDPOINT_REGION));
@@ -244,6 +246,7 @@ public final class S3FileSystemProvider implements FileSystemProvider {
         List.of(s3, http),
         credentials,
         new S3Errors(endpointText),
+        requests,
         partSize,
         maxRetries,
         listPageSize,

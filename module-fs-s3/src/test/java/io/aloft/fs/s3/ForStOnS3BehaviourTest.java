@@ -90,6 +90,11 @@ class ForStOnS3BehaviourTest extends StateBackendBehaviourSuite {
           .anySatisfy(f -> assertThat(f.location().fileName()).endsWith(".sst"));
       assertThat(h.<String>read("key-7", (s, r) -> r.accept(s.value()))).isEqualTo("7" + padding);
       assertThat(h.<String>read("key-599", (s, r) -> r.accept(s.value()))).isEqualTo("599" + padding);
+      // What the SST files cost in S3 requests, as the backend's metrics publish it.
+      assertThat(h.processor().metrics())
+          .hasKeySatisfying(
+              new org.assertj.core.api.Condition<>(
+                  k -> k.startsWith("forst.storage.requests.Put"), "an S3 upload operation"));
     }
   }
 }

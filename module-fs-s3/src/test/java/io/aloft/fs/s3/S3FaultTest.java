@@ -70,6 +70,8 @@ class S3FaultTest {
 
     assertThat(readRange(FILE, 100, 50)).isEqualTo(slice(100, 50));
     assertThat(store.requests("GET")).hasSize(3);
+    // The file system's request counts include the retries, as the store bills them.
+    assertThat(fs.requestCounts()).containsEntry("GetObject", 3L);
   }
 
   @Test

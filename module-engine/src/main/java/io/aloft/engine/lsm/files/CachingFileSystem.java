@@ -119,6 +119,12 @@ public final class CachingFileSystem implements StateFileSystem {
     return location -> location.scheme().equals(scheme) ? this : all.forLocation(location);
   }
 
+  /** The remote store's: requests the cache itself saves never reach it. */
+  @Override
+  public Map<String, Long> requestCounts() {
+    return remote.requestCounts();
+  }
+
   /** What the cache has done so far. */
   public FileCacheMetrics metrics() {
     return cache.metrics();
