@@ -6,12 +6,14 @@ import io.aloft.config.ConfigOption;
 import io.aloft.spi.fs.FileSystemProvider;
 import io.aloft.spi.fs.StateFileSystem;
 import java.nio.file.Files;
+import java.nio.file.InvalidPathException;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
+import java.util.TreeMap;
 import org.apache.hadoop.conf.Configuration;
 
 /**
@@ -171,7 +173,7 @@ public final class HdfsFileSystemProvider implements FileSystemProvider {
 
   /** The Aloft entries that are Hadoop keys, by key. */
   static Map<String, String> passThroughKeys(Config config) {
-    Map<String, String> keys = new java.util.TreeMap<>();
+    Map<String, String> keys = new TreeMap<>();
     for (String prefix : PASS_THROUGH_PREFIXES) {
       keys.putAll(config.withPrefix(prefix));
     }
@@ -192,7 +194,7 @@ public final class HdfsFileSystemProvider implements FileSystemProvider {
       Path file;
       try {
         file = Path.of(trimmed).toAbsolutePath();
-      } catch (java.nio.file.InvalidPathException e) {
+      } catch (InvalidPathException e) {
         throw new ConfigException(
             CONFIG_FILES.key(), "Invalid value for '" + CONFIG_FILES.key() + "': " + e.getMessage(), e);
       }
