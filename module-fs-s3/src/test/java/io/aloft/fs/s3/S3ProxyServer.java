@@ -24,8 +24,10 @@ import software.amazon.awssdk.services.s3.S3Client;
  * <p>S3Proxy's fat jar bundles unrelocated copies of the AWS SDK, Guava, Jetty and logback, so it never
  * goes on the test class path: Maven copies it to {@code target/s3proxy/}, and it runs here in a class
  * loader of its own whose parent is the platform class loader, driven by reflection.
+ *
+ * <p>Public, in this module's test-jar, for the S3 benchmark (which sets {@code aloft.s3proxy.jar}).
  */
-final class S3ProxyServer {
+public final class S3ProxyServer {
 
   static final String ACCESS_KEY = "aloft-test";
   static final String SECRET_KEY = "aloft-test-secret";
@@ -46,7 +48,7 @@ final class S3ProxyServer {
   }
 
   /** The JVM's S3Proxy, started on first call. */
-  static synchronized S3ProxyServer shared() {
+  public static synchronized S3ProxyServer shared() {
     if (shared == null) {
       shared = start();
       S3ProxyServer server = shared;
@@ -132,12 +134,12 @@ final class S3ProxyServer {
     }
   }
 
-  URI endpoint() {
+  public URI endpoint() {
     return endpoint;
   }
 
   /** The {@code s3.*} keys that point the provider at this S3Proxy, with short timeouts. */
-  Config config() {
+  public Config config() {
     return Config.of(
         Map.of(
             "s3.endpoint", endpoint.toString(),
@@ -150,7 +152,7 @@ final class S3ProxyServer {
   }
 
   /** A file system on this S3Proxy; the caller closes it. */
-  StateFileSystem fileSystem() {
+  public StateFileSystem fileSystem() {
     return new S3FileSystemProvider().create("s3", config());
   }
 
@@ -167,7 +169,7 @@ final class S3ProxyServer {
   }
 
   /** Creates {@code bucket} unless it exists. */
-  void createBucket(String bucket) {
+  public void createBucket(String bucket) {
     try (S3Client s3 = adminClient()) {
       if (s3.listBuckets().buckets().stream().noneMatch(b -> b.name().equals(bucket))) {
         s3.createBucket(b -> b.bucket(bucket));
