@@ -31,6 +31,10 @@ final class TableCache implements AutoCloseable {
   }
 
   SstReader reader(FileMeta file) throws IOException {
+    SstReader open = readers.get(file.fileNumber()); // the common case, without computeIfAbsent's locking
+    if (open != null) {
+      return open;
+    }
     try {
       return readers.computeIfAbsent(
           file.fileNumber(),
