@@ -4,7 +4,9 @@ import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import com.github.benmanes.caffeine.cache.Policy;
 import io.aloft.spi.cache.CachePolicy;
+import java.util.HashMap;
 import java.util.LinkedHashSet;
+import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
@@ -26,6 +28,14 @@ import java.util.Set;
  *       probation segments, less frequently used first, then the protected segment).
  * </ul>
  *
+ * <p>Admission ({@link #admit}): TinyLFU's rule, applied before a file is copied back into the cache: the
+ * candidate comes in only if it was used more often than the victim it would displace. Uses are counted
+ * per file — reads served from a copy ({@link #onAccess}) and remote reads of uncached files
+ * ({@link #onMiss}) — exactly, since files are few, and every count is halved after a sample of
+ * {@value #SAMPLE_PER_FILE} events per file tracked (at least {@value #MIN_SAMPLE}), so the counts
+ * follow a changing workload. Without this, a cache smaller than its working set copies a file back
+ * on every few misses only to evict another that is just as hot.
+ *
  * <p>So a file read often stays while a scan of files read once passes through: the scan's files stay
  * in the window and probation segments with low frequency and are the coldest. Caffeine samples
  * frequencies only once its entries weigh at least half its maximum; below that, when nothing needs
@@ -39,7 +49,16 @@ final class TinyLfuPolicy implements CachePolicy {
   /** Capacity changes smaller than 1/32 are ignored: each resize restarts Caffeine's window sizing. */
   private static final int RESIZE_THRESHOLD_SHIFT = 5;
 
+  /** TinyLFU's sample size: events per tracked file before every count is halved. */
+  static final int SAMPLE_PER_FILE = 10;
+
+  /** The smallest sample, so that a cache of few files does not forget at once. */
+  static final int MIN_SAMPLE = 640;
+
   private final Set<String> evictedByCaffeine = new LinkedHashSet<>();
+  /** Uses per file, cached or not, since the counts were last halved. */
+  private final Map<String, Integer> uses = new HashMap<>();
+  private long events;
   private final Cache<String, Long> files;
   private final Policy.Eviction<String, Long> eviction;
   private long maximumKib = Long.MAX_VALUE;
@@ -68,6 +87,32 @@ final class TinyLfuPolicy implements CachePolicy {
   @Override
   public void onAccess(String file) {
     files.getIfPresent(file);
+    count(file);
+  }
+
+  @Override
+  public void onMiss(String file) {
+    count(file);
+  }
+
+  /** TinyLFU admission: only a candidate used more often than the victim displaces it. */
+  @Override
+  public boolean admit(String candidate, String victim) {
+    return uses.getOrDefault(candidate, 0) > uses.getOrDefault(victim, 0);
+  }
+
+  /** How often {@code file} was used in the current sample (for tests). */
+  int uses(String file) {
+    return uses.getOrDefault(file, 0);
+  }
+
+  private void count(String file) {
+    uses.merge(file, 1, Integer::sum);
+    if (++events >= Math.max(MIN_SAMPLE, (long) SAMPLE_PER_FILE * uses.size())) {
+      events = 0;
+      uses.replaceAll((f, n) -> n / 2);
+      uses.values().removeIf(n -> n == 0);
+    }
   }
 
   @Override

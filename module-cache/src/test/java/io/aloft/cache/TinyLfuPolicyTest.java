@@ -150,4 +150,49 @@ class TinyLfuPolicyTest {
       }
     }
   }
+
+  @Test
+  void admitsALoadBackOnlyWhenTheCandidateIsUsedMoreThanTheVictim() {
+    TinyLfuPolicy policy = new TinyLfuPolicy();
+    policy.onInsert("cached", FILE);
+    for (int i = 0; i < 10; i++) {
+      policy.onAccess("cached");
+    }
+    for (int i = 0; i < 3; i++) {
+      policy.onMiss("candidate");
+    }
+
+    assertThat(policy.admit("candidate", "cached")).as("3 misses against 10 hits").isFalse();
+
+    for (int i = 0; i < 8; i++) {
+      policy.onMiss("candidate");
+    }
+    assertThat(policy.admit("candidate", "cached")).as("11 misses against 10 hits").isTrue();
+    assertThat(policy.admit("never-seen", "cached")).isFalse();
+  }
+
+  @Test
+  void countsAreHalvedAfterASampleSoThatOldPopularityFades() {
+    TinyLfuPolicy policy = new TinyLfuPolicy();
+    policy.onInsert("old", FILE);
+    for (int i = 0; i < 100; i++) {
+      policy.onAccess("old");
+    }
+    // A sample later (MIN_SAMPLE events in all), "old" counts half; two samples later, a quarter.
+    for (int i = 100; i < 2 * TinyLfuPolicy.MIN_SAMPLE; i++) {
+      policy.onMiss("new");
+    }
+
+    assertThat(policy.uses("old")).isEqualTo(25);
+    assertThat(policy.admit("new", "old")).isTrue();
+  }
+
+  @Test
+  void lruAdmitsEveryCandidate() {
+    TwoListLruPolicy lru = new TwoListLruPolicy(6, 3);
+    lru.onInsert("cached", FILE);
+    lru.onAccess("cached");
+
+    assertThat(lru.admit("never-seen", "cached")).isTrue();
+  }
 }

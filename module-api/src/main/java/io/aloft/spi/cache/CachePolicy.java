@@ -22,6 +22,25 @@ public interface CachePolicy {
   /** {@code file}, which is cached, was read (once per read request served from the local copy). */
   void onAccess(String file);
 
+  /**
+   * {@code file}, which is not cached, was read from the remote store (once per read request). A
+   * frequency-based policy counts it, so that a file can earn its way back in; the default ignores it.
+   */
+  default void onMiss(String file) {}
+
+  /**
+   * Whether loading {@code candidate}, not cached, back into the cache is worth evicting
+   * {@code victim}, the file {@link #nextVictim()} names now. The cache asks before it copies a file
+   * back when that copy would not fit without evicting; a refused candidate stays remote (its reads
+   * keep going to the remote store) and is asked about again after more misses. The default admits
+   * every candidate, as a plain recency policy does; an admission policy (TinyLFU) admits a candidate
+   * only when it is used more often than the victim, which keeps a cache smaller than its working set
+   * from copying files in only to evict them again.
+   */
+  default boolean admit(String candidate, String victim) {
+    return true;
+  }
+
   /** {@code file} left the cache (evicted, or deleted because the engine dropped it). */
   void onRemove(String file);
 

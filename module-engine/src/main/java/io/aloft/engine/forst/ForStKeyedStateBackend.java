@@ -334,6 +334,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       m.put("forst.cache.remote-bytes-read", c.remoteBytesRead());
       m.put("forst.cache.corrupt-copies-dropped", c.corruptCopiesDropped());
       m.put("forst.cache.copies-not-cached", c.copiesNotCached());
+      m.put("forst.cache.load-backs-refused", c.loadBacksRefused());
     }
     return m;
   }

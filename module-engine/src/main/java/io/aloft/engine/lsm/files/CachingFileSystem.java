@@ -297,7 +297,7 @@ public final class CachingFileSystem implements StateFileSystem {
 
   /** A read of {@code file} went to the remote store; enough of them load the file back. */
   void missed(CachingInputFile file, long bytes) {
-    cache.recordMiss(bytes);
+    cache.recordMiss(file.key(), bytes);
     if (loadBackAfter > 0 && remoteReads.merge(file.key(), 1, Integer::sum) >= loadBackAfter) {
       scheduleLoadBack(file);
     }
@@ -324,13 +324,21 @@ public final class CachingFileSystem implements StateFileSystem {
   }
 
   private void loadBack(CachingInputFile file) {
+    InputFile source = file.remote();
+    long length;
+    try {
+      length = file.knownLength() >= 0 ? file.knownLength() : source.length();
+    } catch (IOException | RuntimeException e) {
+      return; // as a failed read below: the file stays remote, and its next misses try again
+    }
+    if (!cache.admitsLoadBack(file.key(), length)) {
+      return; // the policy prefers the file it would evict: this one stays remote for now
+    }
     LocalCopy copy = cache.beginCopy(file.location());
     if (copy == null) {
       return;
     }
     try {
-      InputFile source = file.remote();
-      long length = file.knownLength() >= 0 ? file.knownLength() : source.length();
       if (!copy.reserveFor(length)) {
         return; // no room under the limits: the file stays remote
       }

@@ -88,6 +88,7 @@ final class FileCache implements Closeable {
   private long remoteBytesRead;
   private long corruptCopiesDropped;
   private long copiesNotCached;
+  private long loadBacksRefused;
 
   private FileCache(
       Path dir, CachePolicy policy, long sizeLimit, long reserveSize, FreeSpaceProbe probe, int chunkSize) {
@@ -291,6 +292,29 @@ final class FileCache implements Closeable {
           closeChannel(f);
         }
       }
+    }
+  }
+
+  /**
+   * Whether a load-back of {@code key} ({@code bytes} of data) should go ahead: it fits without
+   * evicting, or the policy {@linkplain CachePolicy#admit admits} it over the file it would evict
+   * first. Counts a refusal.
+   */
+  boolean admitsLoadBack(String key, long bytes) {
+    synchronized (lock) {
+      if (closed) {
+        return false;
+      }
+      updateCapacity();
+      if (fits(CacheFileFormat.diskBytes(bytes, chunkSize), false)) {
+        return true;
+      }
+      Optional<String> victim = policy.nextVictim();
+      if (victim.isEmpty() || policy.admit(key, victim.get())) {
+        return true;
+      }
+      loadBacksRefused++;
+      return false;
     }
   }
 
@@ -590,8 +614,9 @@ final class FileCache implements Closeable {
 
   // ------------------------------------------------------------------------------------ metrics
 
-  void recordMiss(long bytes) {
+  void recordMiss(String key, long bytes) {
     synchronized (lock) {
+      policy.onMiss(key);
       misses++;
       remoteReadRequests++;
       remoteBytesRead += bytes;
@@ -623,7 +648,8 @@ final class FileCache implements Closeable {
           remoteReadRequests,
           remoteBytesRead,
           corruptCopiesDropped,
-          copiesNotCached);
+          copiesNotCached,
+          loadBacksRefused);
     }
   }
 

@@ -17,6 +17,7 @@ package io.aloft.engine.lsm.files;
  *     found them) and deleted; their reads went to the remote store
  * @param copiesNotCached new files and load-backs left uncached: no room under the limits, or a local
  *     write failed
+ * @param loadBacksRefused load-backs the policy did not admit over the file they would have evicted
  */
 public record FileCacheMetrics(
     long hits,
@@ -28,4 +29,5 @@ public record FileCacheMetrics(
     long remoteReadRequests,
     long remoteBytesRead,
     long corruptCopiesDropped,
-    long copiesNotCached) {}
+    long copiesNotCached,
+    long loadBacksRefused) {}

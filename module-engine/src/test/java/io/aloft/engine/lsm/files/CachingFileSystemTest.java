@@ -162,6 +162,31 @@ class CachingFileSystemTest {
   }
 
   @Test
+  void aLoadBackThatWouldEvictGoesAheadOnlyIfThePolicyAdmitsIt() throws IOException {
+    RecencyPolicy policy = new RecencyPolicy();
+    policy.admitting = false;
+    try (CachingFileSystem fs =
+        fx.cache(policy).loadBackAfter(2).sizeLimit(diskBytes(SIZE)).loadBackExecutor(Runnable::run).build()) {
+      writeExclusive(fs, fx.file("a.sst"), bytes(SIZE, 21)); // cached: the cache is now full
+      writeExclusive(fx.remote, fx.file("b.sst"), bytes(SIZE, 22)); // remote only
+      for (int i = 0; i < 6; i++) {
+        read(fs, fx.file("b.sst"), i, 10); // misses: three load-back attempts, all refused
+      }
+      assertThat(policy.misses).hasSize(6).containsOnly(fx.file("b.sst").toString());
+      assertThat(fs.metrics().loadBacks()).isZero();
+      assertThat(fs.metrics().loadBacksRefused()).isEqualTo(3);
+      assertThat(fx.copyOf(fx.file("a.sst"))).as("the victim stays").isPresent();
+
+      policy.admitting = true;
+      read(fs, fx.file("b.sst"), 0, 10);
+      read(fs, fx.file("b.sst"), 0, 10);
+      assertThat(fs.metrics().loadBacks()).isEqualTo(1);
+      assertThat(fx.copyOf(fx.file("b.sst"))).isPresent();
+      assertThat(fx.copyOf(fx.file("a.sst"))).isEmpty();
+    }
+  }
+
+  @Test
   void metricsCountEachKindOfEvent() throws IOException {
     try (CachingFileSystem fs =
         fx.cache(new RecencyPolicy()).loadBackAfter(2).sizeLimit(2 * diskBytes(SIZE)).build()) {
@@ -184,6 +209,7 @@ class CachingFileSystemTest {
                   2, // files cached
                   3, // remote read requests: two misses and one load-back read
                   10 + 20 + SIZE, // remote bytes
+                  0,
                   0,
                   0));
     }
@@ -262,7 +288,7 @@ class CachingFileSystemTest {
 
       assertThat(fx.cacheFiles()).isEmpty();
       assertThat(fx.remote.readRequests() - remoteReads).isEqualTo(2);
-      assertThat(fs.metrics()).isEqualTo(new FileCacheMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
+      assertThat(fs.metrics()).isEqualTo(new FileCacheMetrics(0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0));
     }
   }
 

@@ -10,6 +10,19 @@ import java.util.Optional;
 final class RecencyPolicy implements CachePolicy {
   private final LinkedHashMap<String, Long> files = new LinkedHashMap<>(16, 0.75f, true);
   final List<Long> capacities = new ArrayList<>();
+  /** Files reported missed, in order; and whether load-backs are admitted over a victim. */
+  final List<String> misses = new ArrayList<>();
+  boolean admitting = true;
+
+  @Override
+  public void onMiss(String file) {
+    misses.add(file);
+  }
+
+  @Override
+  public boolean admit(String candidate, String victim) {
+    return admitting;
+  }
 
   @Override
   public void onInsert(String file, long bytes) {
