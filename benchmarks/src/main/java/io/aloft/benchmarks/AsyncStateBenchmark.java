@@ -95,7 +95,9 @@ public class AsyncStateBenchmark {
             .with("state.backend.forst.writebuffer.size", "256kb")
             .with("state.backend.forst.executor.strategy", strategy)
             .with("execution.async-state.total-buffer-size", inFlight)
-            .with("execution.async-state.active-buffer-size", Math.min(1000, inFlight))
+            // Batches of a quarter of the bound, so that batches overlap: one is being processed on
+            // the task thread while others wait on the store (Flink's defaults: 1000 of 6000).
+            .with("execution.async-state.active-buffer-size", Math.max(1, inFlight / 4))
             .with(RemoteSchemeFileSystemProvider.READ_LATENCY.key(), readLatency);
     aloft = Aloft.create(config);
     processor =

@@ -34,7 +34,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * restore), on the default store: a local directory ({@code file://}) holds
  * {@code execution.checkpointing.dir}, and forst's primary directory inside it.
  *
- * <p>State: {@code stateMiB} MiB of keys and values (8-byte keys, 100-byte values, one value state),
+ * <p>State: {@code stateMiB} MiB of keys and values (8-byte keys, 100 incompressible bytes each, one value state),
  * written through a keyed processor untimed before each measurement. Both measurements are single
  * shots on a freshly loaded state:
  *
@@ -135,12 +135,10 @@ public class CheckpointRestoreBenchmark {
     }
   }
 
+  /** 100 pseudo-random bytes, the same for the same key: incompressible, so the state's size on disk is its size. */
   static byte[] value(long key) {
     byte[] v = new byte[VALUE_BYTES];
-    Arrays.fill(v, (byte) ('a' + key % 26));
-    v[0] = (byte) key;
-    v[1] = (byte) (key >> 8);
-    v[2] = (byte) (key >> 16);
+    new java.util.SplittableRandom(key * 0x9E3779B97F4A7C15L).nextBytes(v);
     return v;
   }
 

@@ -209,9 +209,11 @@ public class FileCacheBenchmark {
       long misses = m.misses() - cacheBefore.misses();
       line +=
           String.format(
-              ", file-cache hit rate %.3f (%,d hits, %,d misses), %d evictions, %d load-backs, %d files / %,d bytes cached",
+              ", file-cache hit rate %.3f (%,d hits, %,d misses), %d evictions, %d load-backs (%d refused),"
+                  + " %d files / %,d bytes cached",
               hits + misses == 0 ? 0.0 : (double) hits / (hits + misses), hits, misses,
               m.evictions() - cacheBefore.evictions(), m.loadBacks() - cacheBefore.loadBacks(),
+              m.loadBacksRefused() - cacheBefore.loadBacksRefused(),
               m.filesCached(), m.bytesUsed());
     }
     System.out.printf("%n  [%s, %s] %s%n", policy, placement, line);
