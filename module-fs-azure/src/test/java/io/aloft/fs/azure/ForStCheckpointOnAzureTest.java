@@ -1,124 +1,23 @@
 package io.aloft.fs.azure;
 
-import static org.assertj.core.api.Assertions.assertThat;
-
 import io.aloft.config.Config;
-import io.aloft.engine.Aloft;
-import io.aloft.process.Checkpoint;
-import io.aloft.process.Collector;
-import io.aloft.process.KeyedProcessFunction;
-import io.aloft.process.KeyedProcessor;
-import io.aloft.process.StateContext;
-import io.aloft.serde.Serializers;
-import io.aloft.spi.fs.StateFileSystem;
-import io.aloft.state.ValueState;
-import io.aloft.state.ValueStateDescriptor;
-import java.io.IOException;
+import io.aloft.engine.testkit.ForStCheckpointRoundTripSuite;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
 import org.junit.jupiter.api.BeforeAll;
-import org.junit.jupiter.api.io.TempDir;
-import org.junit.jupiter.params.ParameterizedTest;
-import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * End to end: the {@code forst} backend checkpoints to Azure Blob Storage (Azurite), and a new processor
- * in a new engine, with fresh local directories, restores from the checkpoint and carries on.
- * Incremental checkpoints reference the SST files in place; full ones copy them with server-side Copy
- * Blob requests.
+ * {@link ForStCheckpointRoundTripSuite} on Azure Blob Storage (Azurite): checkpoint, restore in a new engine, carry on.
+ * Incremental checkpoints reference the SST files in place; full ones copy them with server-side Copy Blob.
  */
-class ForStCheckpointOnAzureTest {
-
-  private static final int KEYS = 50;
-  private static final int ROUNDS = 10;
-
-  @TempDir Path dir;
+class ForStCheckpointOnAzureTest extends ForStCheckpointRoundTripSuite {
 
   @BeforeAll
   static void startStore() {
     AzuriteServer.shared().createContainer(ForStOnAzureBehaviourTest.CONTAINER);
   }
 
-  /** Counts the records of each key and emits {@code key=count}. */
-  static final class Counter extends KeyedProcessFunction<String, String, String> {
-    private ValueState<Long> count;
-
-    @Override
-    public void open(StateContext context) {
-      count = context.getState(new ValueStateDescriptor<>("count", Serializers.LONG));
-    }
-
-    @Override
-    public void processElement(String key, Context<String> context, Collector<String> out) {
-      count
-          .asyncValue()
-          .thenCompose(
-              n -> {
-                long next = (n == null ? 0 : n) + 1;
-                return count.asyncUpdate(next).thenAccept(ignored -> out.collect(key + "=" + next));
-              });
-    }
-  }
-
-  @ParameterizedTest(name = "incremental: {0}")
-  @ValueSource(booleans = {true, false})
-  void aProcessorRestoredFromAnAzureCheckpointContinuesFromItsState(boolean incremental)
-      throws IOException {
-    Config config =
-        ForStOnAzureBehaviourTest.forstOnAzure(
-                ForStOnAzureBehaviourTest.checkpointDir(), dir.resolve("run-1"))
-            .with("execution.checkpointing.incremental", String.valueOf(incremental));
-
-    Checkpoint checkpoint;
-    try (Aloft aloft = Aloft.create(config)) {
-      KeyedProcessor<String, String, String> counter = processor(aloft, new ArrayList<>()).build();
-      for (int round = 0; round < ROUNDS; round++) {
-        for (int k = 0; k < KEYS; k++) {
-          counter.processElement("key-" + k);
-        }
-      }
-      checkpoint = counter.checkpoint(1);
-      counter.processElement("key-0"); // after the checkpoint: lost with this run
-      counter.drain();
-      counter.close();
-    }
-
-    assertThat(checkpoint.location().scheme()).isEqualTo("abfss");
-    try (StateFileSystem azure = AzuriteServer.shared().fileSystem()) {
-      assertThat(azure.list(checkpoint.location())).as("files of %s", checkpoint.location()).isNotEmpty();
-    }
-    if (incremental) {
-      assertThat(checkpoint.filesReferenced()).isPositive();
-      assertThat(checkpoint.filesCopied()).isZero();
-    } else {
-      assertThat(checkpoint.filesCopied()).isPositive();
-    }
-
-    List<String> out = new ArrayList<>();
-    Config restart =
-        config
-            .with("state.backend.forst.local-dir", dir.resolve("run-2/local").toString())
-            .with("state.backend.forst.cache.dir", dir.resolve("run-2/cache").toString());
-    try (Aloft aloft = Aloft.create(restart)) {
-      KeyedProcessor<String, String, String> restored =
-          processor(aloft, out).restoreFrom(checkpoint.location()).build();
-      restored.processElement("key-0");
-      restored.processElement("key-49");
-      restored.drain();
-      restored.close();
-    }
-
-    assertThat(out).containsExactlyInAnyOrder("key-0=" + (ROUNDS + 1), "key-49=" + (ROUNDS + 1));
-  }
-
-  private static Aloft.ProcessorBuilder<String, String, String> processor(
-      Aloft aloft, List<String> out) {
-    return aloft
-        .<String, String, String>keyedProcessor(new Counter())
-        .name("counter")
-        .keySelector(key -> key)
-        .keySerializer(Serializers.STRING)
-        .output(out::add);
+  @Override
+  protected Config forstConfig(Path localRoot) {
+    return ForStOnAzureBehaviourTest.forstOnAzure(ForStOnAzureBehaviourTest.checkpointDir(), localRoot);
   }
 }
