@@ -66,6 +66,10 @@ public class AsyncStateBenchmark {
   @Param("1000")
   public int inFlight;
 
+  /** {@code execution.async-state.active-buffer-size}; 0: a quarter of {@link #inFlight}. */
+  @Param("0")
+  public int batch;
+
   /** {@code state.backend.forst.executor.strategy}: {@code virtual} needs Java 21+. */
   @Param("virtual")
   public String strategy;
@@ -97,7 +101,7 @@ public class AsyncStateBenchmark {
             .with("execution.async-state.total-buffer-size", inFlight)
             // Batches of a quarter of the bound, so that batches overlap: one is being processed on
             // the task thread while others wait on the store (Flink's defaults: 1000 of 6000).
-            .with("execution.async-state.active-buffer-size", Math.max(1, inFlight / 4))
+            .with("execution.async-state.active-buffer-size", batch > 0 ? batch : Math.max(1, inFlight / 4))
             .with(RemoteSchemeFileSystemProvider.READ_LATENCY.key(), readLatency);
     aloft = Aloft.create(config);
     processor =
