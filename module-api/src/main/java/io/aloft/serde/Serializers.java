@@ -11,6 +11,7 @@ import java.lang.reflect.RecordComponent;
 import java.lang.reflect.Type;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -234,10 +235,28 @@ public final class Serializers {
     out.write(v);
   }
 
+  /** Lengths above this are read in growing chunks rather than allocated up front. */
+  private static final int READ_CHUNK = 1 << 16;
+
   private static byte[] readBytes(DataInput in) throws IOException {
-    byte[] b = new byte[readVarInt(in)];
-    in.readFully(b);
-    return b;
+    int length = readVarInt(in); // never negative: readVarInt rejects what does not fit in 31 bits
+    if (length <= READ_CHUNK) {
+      byte[] b = new byte[length];
+      in.readFully(b);
+      return b;
+    }
+    // A damaged length must end in an EOFException at the end of the input, not in an attempt to
+    // allocate up to 2 GiB first: grow the array as the bytes actually arrive.
+    byte[] b = new byte[READ_CHUNK];
+    int filled = 0;
+    while (true) {
+      in.readFully(b, filled, b.length - filled);
+      filled = b.length;
+      if (filled == length) {
+        return b;
+      }
+      b = Arrays.copyOf(b, (int) Math.min(length, 2L * filled));
+    }
   }
 
   // --- plumbing ------------------------------------------------------------------------------------

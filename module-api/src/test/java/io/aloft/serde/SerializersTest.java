@@ -346,4 +346,24 @@ class SerializersTest {
 
     assertThatThrownBy(() -> read(Serializers.STRING, cut)).isInstanceOf(IOException.class);
   }
+
+  @Test
+  void aDamagedHugeLengthEndsAtTheEndOfTheInputWithoutAllocatingIt() {
+    // A length of 2^31 - 1 followed by three bytes: the read must fail with EOF after growing to at
+    // most twice what arrived, not try to allocate 2 GiB first.
+    byte[] damaged = bytes(0xFF, 0xFF, 0xFF, 0xFF, 0x07, 'a', 'b', 'c');
+
+    assertThatThrownBy(() -> read(Serializers.BYTES, damaged)).isInstanceOf(java.io.EOFException.class);
+    assertThatThrownBy(() -> read(Serializers.STRING, damaged)).isInstanceOf(java.io.EOFException.class);
+  }
+
+  @Test
+  void valuesLongerThanOneReadChunkRoundTrip() throws IOException {
+    byte[] large = new byte[200_000 + 7];
+    new java.util.Random(3).nextBytes(large);
+
+    assertThat(read(Serializers.BYTES, bytesOf(Serializers.BYTES, large))).isEqualTo(large);
+    String text = "é".repeat(70_000); // 140,000 UTF-8 bytes
+    assertThat(read(Serializers.STRING, bytesOf(Serializers.STRING, text))).isEqualTo(text);
+  }
 }
