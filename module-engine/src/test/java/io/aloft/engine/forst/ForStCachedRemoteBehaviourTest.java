@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aloft.config.Config;
+import io.aloft.engine.testkit.ForStOnRemoteStore;
 import io.aloft.engine.testkit.RemoteSchemeFileSystemProvider;
 import io.aloft.engine.testkit.StateBackendBehaviourSuite;
 import io.aloft.engine.testkit.StateHarness;
@@ -30,20 +31,10 @@ class ForStCachedRemoteBehaviourTest extends StateBackendBehaviourSuite {
 
   @Override
   protected Config backendConfig(Path dir) {
-    return Config.empty()
-        .with("state.backend.type", "forst")
-        .with(
-            "execution.checkpointing.dir",
-            RemoteSchemeFileSystemProvider.locationOf(dir.resolve("checkpoints")).toString())
-        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
-        .with("state.backend.forst.cache.dir", dir.resolve("cache").toString())
-        .with("state.backend.forst.cache.size-based-limit", "256kb")
-        .with("state.backend.forst.cache.reserve-size", "16mb")
-        .with("state.backend.forst.writebuffer.size", "64kb")
-        .with("state.backend.forst.compaction.level.target-file-size-base", "32kb")
-        .with("state.backend.forst.block.blocksize", "1kb")
-        .with("state.backend.forst.block.cache-size", "0");
+    return ForStOnRemoteStore.config(
+        Config.empty(), RemoteSchemeFileSystemProvider.locationOf(dir.resolve("checkpoints")), dir);
   }
+
 
   private static StateHarness<ValueState<String>> valueHarness(Config config) {
     return new StateHarness<>(config, c -> c.getState(new ValueStateDescriptor<>("v", Serializers.STRING)));

@@ -3,6 +3,7 @@ package io.aloft.fs.azure;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
+import io.aloft.engine.testkit.ForStOnRemoteStore;
 import io.aloft.engine.testkit.StateBackendBehaviourSuite;
 import io.aloft.engine.testkit.StateHarness;
 import io.aloft.serde.Serializers;
@@ -51,19 +52,9 @@ class ForStOnAzureBehaviourTest extends StateBackendBehaviourSuite {
 
   /** The forst backend with its checkpoints (and so its SST files) below {@code checkpoints}. */
   static Config forstOnAzure(Location checkpoints, Path dir) {
-    return AzuriteServer.shared()
-        .config()
-        .with("state.backend.type", "forst")
-        .with("execution.checkpointing.dir", checkpoints.toString())
-        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
-        .with("state.backend.forst.cache.dir", dir.resolve("cache").toString())
-        .with("state.backend.forst.cache.size-based-limit", "256kb")
-        .with("state.backend.forst.cache.reserve-size", "16mb")
-        .with("state.backend.forst.writebuffer.size", "64kb")
-        .with("state.backend.forst.compaction.level.target-file-size-base", "32kb")
-        .with("state.backend.forst.block.blocksize", "1kb")
-        .with("state.backend.forst.block.cache-size", "0");
+    return ForStOnRemoteStore.config(AzuriteServer.shared().config(), checkpoints, dir);
   }
+
 
   @Test
   void sstFilesLandInTheContainerAndServeReads(@TempDir Path dir) throws IOException {

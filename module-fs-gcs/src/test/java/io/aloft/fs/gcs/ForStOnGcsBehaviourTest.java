@@ -3,6 +3,7 @@ package io.aloft.fs.gcs;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
+import io.aloft.engine.testkit.ForStOnRemoteStore;
 import io.aloft.engine.testkit.StateBackendBehaviourSuite;
 import io.aloft.engine.testkit.StateHarness;
 import io.aloft.serde.Serializers;
@@ -50,21 +51,9 @@ class ForStOnGcsBehaviourTest extends StateBackendBehaviourSuite {
 
   /** The forst backend with its checkpoints (and so its SST files) below {@code checkpoints}. */
   static Config forstOnGcs(Location checkpoints, Path dir) {
-    return SharedFakeGcs.get()
-        .config()
-        .with("state.backend.type", "forst")
-        .with("execution.checkpointing.dir", checkpoints.toString())
-        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
-        // Beside the local dir, not in it: the backend deletes its local dir on close, and with the
-        // default <local-dir>/cache that delete currently fails (DirectoryNotEmptyException).
-        .with("state.backend.forst.cache.dir", dir.resolve("cache").toString())
-        .with("state.backend.forst.cache.size-based-limit", "256kb")
-        .with("state.backend.forst.cache.reserve-size", "16mb")
-        .with("state.backend.forst.writebuffer.size", "64kb")
-        .with("state.backend.forst.compaction.level.target-file-size-base", "32kb")
-        .with("state.backend.forst.block.blocksize", "1kb")
-        .with("state.backend.forst.block.cache-size", "0");
+    return ForStOnRemoteStore.config(SharedFakeGcs.get().config(), checkpoints, dir);
   }
+
 
   @Test
   void sstFilesLandInTheBucketAndServeReads(@TempDir Path dir) throws IOException {
