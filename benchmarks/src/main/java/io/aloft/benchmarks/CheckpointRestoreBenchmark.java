@@ -3,16 +3,10 @@ package io.aloft.benchmarks;
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
 import io.aloft.process.Checkpoint;
-import io.aloft.process.Collector;
-import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
-import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.spi.fs.Location;
-import io.aloft.state.ValueState;
-import io.aloft.state.ValueStateDescriptor;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
@@ -97,7 +91,7 @@ public class CheckpointRestoreBenchmark {
 
   private KeyedProcessor<Long, Long, Void> build(Location restoreFrom, boolean check) {
     var builder =
-        aloft.keyedProcessor(new Blobs(check)).name("blobs").keySelector(k -> k).keySerializer(Serializers.LONG);
+        aloft.keyedProcessor(new KeyedBlobs(check ? KeyedBlobs.Mode.CHECK_AND_REWRITE : KeyedBlobs.Mode.WRITE, CheckpointRestoreBenchmark::value)).name("blobs").keySelector(k -> k).keySerializer(Serializers.LONG);
     if (restoreFrom != null) {
       builder.restoreFrom(restoreFrom);
     }
@@ -140,37 +134,5 @@ public class CheckpointRestoreBenchmark {
     byte[] v = new byte[VALUE_BYTES];
     new java.util.SplittableRandom(key * 0x9E3779B97F4A7C15L).nextBytes(v);
     return v;
-  }
-
-  /** Writes each key's value (a blind write while loading); when checking, reads and checks it first. */
-  static final class Blobs extends KeyedProcessFunction<Long, Long, Void> {
-    private final boolean check;
-    private ValueState<byte[]> blob;
-
-    Blobs(boolean check) {
-      this.check = check;
-    }
-
-    @Override
-    public void open(StateContext context) {
-      blob = context.getState(new ValueStateDescriptor<>("blob", Serializers.BYTES));
-    }
-
-    @Override
-    public void processElement(Long key, Context<Long> context, Collector<Void> out) {
-      byte[] expected = value(key);
-      if (!check) {
-        blob.asyncUpdate(expected);
-        return;
-      }
-      blob.asyncValue()
-          .thenAccept(
-              v -> {
-                if (!Arrays.equals(v, expected)) {
-                  throw new IllegalStateException("key " + key + ": wrong value restored");
-                }
-                blob.asyncUpdate(expected);
-              });
-    }
   }
 }

@@ -3,14 +3,9 @@ package io.aloft.benchmarks;
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
 import io.aloft.fs.s3.S3ProxyServer;
-import io.aloft.process.Collector;
-import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
-import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.spi.fs.Location;
-import io.aloft.state.ValueState;
-import io.aloft.state.ValueStateDescriptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -104,7 +99,7 @@ public class S3Benchmark {
   }
 
   private KeyedProcessor<Long, Long, Void> build(boolean check, Location restoreFrom) {
-    var builder = aloft.keyedProcessor(new Values(check)).name("values").keySelector(k -> k).keySerializer(Serializers.LONG);
+    var builder = aloft.keyedProcessor(new KeyedBlobs(check ? KeyedBlobs.Mode.CHECK : KeyedBlobs.Mode.WRITE, S3Benchmark::value)).name("values").keySelector(k -> k).keySerializer(Serializers.LONG);
     if (restoreFrom != null) {
       builder.restoreFrom(restoreFrom);
     }
@@ -239,35 +234,5 @@ public class S3Benchmark {
     v[1] = (byte) (key >> 8);
     v[2] = (byte) (key >> 16);
     return v;
-  }
-
-  /** Writes each key's value blindly, or reads it and checks it. */
-  static final class Values extends KeyedProcessFunction<Long, Long, Void> {
-    private final boolean check;
-    private ValueState<byte[]> value;
-
-    Values(boolean check) {
-      this.check = check;
-    }
-
-    @Override
-    public void open(StateContext context) {
-      value = context.getState(new ValueStateDescriptor<>("value", Serializers.BYTES));
-    }
-
-    @Override
-    public void processElement(Long key, Context<Long> context, Collector<Void> out) {
-      if (!check) {
-        value.asyncUpdate(value(key));
-        return;
-      }
-      value.asyncValue()
-          .thenAccept(
-              v -> {
-                if (!Arrays.equals(v, value(key))) {
-                  throw new IllegalStateException("key " + key + ": wrong value read from S3");
-                }
-              });
-    }
   }
 }
