@@ -14,6 +14,7 @@ import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.backend.RestoredInstance;
 import io.aloft.spi.backend.StateBackendFactory;
+import io.aloft.engine.checkpoint.CheckpointStore;
 import io.aloft.engine.checkpoint.InstanceCheckpoint;
 import io.aloft.config.ConfigException;
 import java.util.ArrayList;
@@ -208,8 +209,37 @@ public final class Aloft implements AutoCloseable {
       String instanceName = name + "-" + subtaskIndex + "of" + parallelism;
       List<RestoredInstance> restored = new ArrayList<>();
       KeyedProcessorImpl.Restore restore = KeyedProcessorImpl.Restore.NONE;
-      if (restoreFrom != null) {
-        restore = readCheckpoint(range, maxParallelism, restored);
+      Location root = config.getOptional(AloftOptions.CHECKPOINTING_DIR).map(Location::of).orElse(null);
+      int numRetained = config.get(AloftOptions.CHECKPOINTING_NUM_RETAINED);
+      CheckpointStore store;
+      List<InstanceCheckpoint> parts = restoreFrom == null ? null : readCheckpoint(maxParallelism);
+      try {
+        StateFileSystem rootFs = root == null ? null : plugins.fileSystem(root, config);
+        if (parts == null) {
+          store =
+              root == null
+                  ? null
+                  : CheckpointStore.create(rootFs, root, instanceName, maxParallelism, range, numRetained);
+        } else {
+          restore = restoredParts(parts, range, restored);
+          store =
+              CheckpointStore.restore(
+                  plugins.fileSystem(restoreFrom, config),
+                  restoreFrom,
+                  parts,
+                  rootFs,
+                  root,
+                  instanceName,
+                  maxParallelism,
+                  range,
+                  numRetained);
+        }
+      } catch (IOException e) {
+        Location where = restoreFrom != null ? restoreFrom : root;
+        throw new UncheckedIOException(
+            (restoreFrom != null ? "cannot restore checkpoint " : "cannot open checkpoint storage ") + where
+                + ": " + e.getMessage(),
+            e);
       }
       KeyedStateBackend backend;
       try {
@@ -270,35 +300,25 @@ public final class Aloft implements AutoCloseable {
               executors,
               async,
               new KeyedProcessorImpl.CheckpointSettings(
-                  config.getOptional(AloftOptions.CHECKPOINTING_DIR).map(Location::of).orElse(null),
+                  root,
                   config.get(AloftOptions.CHECKPOINTING_INCREMENTAL),
-                  config.get(AloftOptions.CHECKPOINTING_NUM_RETAINED),
+                  store,
                   location -> plugins.fileSystem(location, config),
                   backendFactory.type()),
               restore));
     }
 
     /**
-     * Reads every part of the checkpoint, keeps those overlapping {@code range}, and checks they can be
-     * restored here.
+     * Reads every part of the checkpoint and checks that it is complete and can be restored here
+     * (same max parallelism, same backend).
      */
-    private KeyedProcessorImpl.Restore readCheckpoint(
-        KeyGroupRange range, int maxParallelism, List<RestoredInstance> restored) {
+    private List<InstanceCheckpoint> readCheckpoint(int maxParallelism) {
       List<InstanceCheckpoint> parts;
       try {
-        parts = InstanceCheckpoint.readAll(plugins.fileSystem(restoreFrom, config), restoreFrom);
-        if (!parts.isEmpty()) {
-          InstanceCheckpoint.markRestored(plugins.fileSystem(restoreFrom, config), restoreFrom);
-        }
+        parts = CheckpointStore.readComplete(plugins.fileSystem(restoreFrom, config), restoreFrom);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read checkpoint " + restoreFrom + ": " + e.getMessage(), e);
       }
-      if (parts.isEmpty()) {
-        throw new UncheckedIOException(
-            new java.io.FileNotFoundException("no completed checkpoint at " + restoreFrom));
-      }
-      Map<String, String> formats = new LinkedHashMap<>();
-      List<InstanceCheckpoint.Timer> timers = new ArrayList<>();
       for (InstanceCheckpoint part : parts) {
         if (part.maxParallelism() != maxParallelism) {
           throw new ConfigException(
@@ -313,8 +333,18 @@ public final class Aloft implements AutoCloseable {
               "Checkpoint " + restoreFrom + " was taken by the '" + part.backendType()
                   + "' backend; it cannot be restored by '" + backendFactory.type() + "'");
         }
+      }
+      return parts;
+    }
+
+    /** The parts overlapping {@code range}, for the backend; their state formats and timers. */
+    private KeyedProcessorImpl.Restore restoredParts(
+        List<InstanceCheckpoint> parts, KeyGroupRange range, List<RestoredInstance> restored) {
+      Map<String, String> formats = new LinkedHashMap<>();
+      List<InstanceCheckpoint.Timer> timers = new ArrayList<>();
+      for (InstanceCheckpoint part : parts) {
         KeyGroupRange theirs = part.keyGroupRange();
-        if (theirs.endKeyGroup() < range.startKeyGroup() || theirs.startKeyGroup() > range.endKeyGroup()) {
+        if (!theirs.overlaps(range)) {
           continue;
         }
         restored.add(new RestoredInstance(theirs, part.backendMetadata(), restoreFrom.parent()));

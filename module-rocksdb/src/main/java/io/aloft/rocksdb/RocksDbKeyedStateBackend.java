@@ -380,7 +380,12 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     }
     byte[] metadata = new RocksDbSnapshot(columnFamilies, listed).encode();
     return new SnapshotResult(
-        metadata, referenced, copied, bytesCopied, flushed + localCopies + bytesCopied);
+        metadata,
+        referenced,
+        copied,
+        bytesCopied,
+        flushed + localCopies + bytesCopied,
+        listed.stream().map(RocksDbSnapshot.DbFile::location).toList());
   }
 
   /**

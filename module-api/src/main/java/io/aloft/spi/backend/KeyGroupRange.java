@@ -44,6 +44,11 @@ public record KeyGroupRange(int startKeyGroup, int endKeyGroup) {
   }
 
   /** Number of key groups in the range. */
+  /** Whether the two ranges share a key group. */
+  public boolean overlaps(KeyGroupRange other) {
+    return startKeyGroup <= other.endKeyGroup && other.startKeyGroup <= endKeyGroup;
+  }
+
   public int size() {
     return endKeyGroup - startKeyGroup + 1;
   }

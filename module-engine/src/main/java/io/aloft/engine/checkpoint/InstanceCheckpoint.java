@@ -2,12 +2,8 @@ package io.aloft.engine.checkpoint;
 
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.fs.FileEntry;
-import io.aloft.spi.fs.FileInput;
-import io.aloft.spi.fs.FileOutput;
-import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
-import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;
 import java.io.DataOutputStream;
@@ -16,24 +12,30 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.zip.CRC32C;
 
 /**
  * One processor instance's part of a checkpoint: {@code <root>/chk-<id>/<instance>.meta}. A checkpoint
- * of a job with N instances has N parts; a restore at any parallelism reads every part and takes those
- * whose key groups overlap its own. Format (version 1, also in {@code docs/format.md}):
+ * of a job with N instances has N parts, and is complete when its parts cover every key group once; a
+ * restore at any parallelism reads every part and takes those whose key groups overlap its own. Format
+ * (version 2, also in {@code docs/format.md}; version 1 lacked the incarnation and the file list, and is
+ * still read):
  *
  * <pre>
  *   magic "ALOFTCKP" (8) | version int32 | checkpointId int64 | maxParallelism int32
  *   | keyGroupStart int32 | keyGroupEnd int32 | backendType UTF | instanceName UTF
+ *   | incarnation UTF                                            the writing run of the instance
  *   | state count int32, (state id UTF, format UTF)*            kind, serializer ids and versions, TTL
  *   | timer count int32, (timestamp int64, keyGroup int32, key length int32, key bytes)*
- *   | backend metadata length int32, bytes                       e.g. forst's file list
+ *   | file count int32, (path relative to the checkpoint root UTF)*   every file the part needs
+ *   | backend metadata length int32, bytes                       e.g. forst's files by level
  *   | CRC32C of everything before (int32)
  * </pre>
  *
+ * @param incarnation the run of the instance that wrote the part ({@link CheckpointStore} fences it
+ *     when another run restores its key groups); empty in version 1 parts
  * @param stateFormats each registered state's format as {@code StateRegistry.format} describes it
  * @param timers the instance's pending event-time timers
+ * @param files every file in checkpoint storage the part needs, relative to the checkpoint root
  */
 public record InstanceCheckpoint(
     long checkpointId,
@@ -41,26 +43,19 @@ public record InstanceCheckpoint(
     KeyGroupRange keyGroupRange,
     String backendType,
     String instanceName,
+    String incarnation,
     Map<String, String> stateFormats,
     List<Timer> timers,
+    List<String> files,
     byte[] backendMetadata) {
 
   static final long MAGIC = 0x414c4f4654434b50L; // "ALOFTCKP"
-  static final int VERSION = 1;
+  static final int VERSION = 2;
   static final String SUFFIX = ".meta";
 
-  /**
-   * Written into a checkpoint directory by every restore from it. An instance that finds it never
-   * deletes the checkpoint or its files: a successor may be running on them.
-   */
-  public static final String RESTORED_MARKER = "_restored";
-
-  /** Marks {@code checkpointDir} as restored from (idempotent). */
-  public static void markRestored(StateFileSystem fs, Location checkpointDir) throws IOException {
-    if (!fs.exists(checkpointDir.resolve(RESTORED_MARKER))) {
-      FileOutput out = fs.newOutputFile(checkpointDir.resolve(RESTORED_MARKER)).create();
-      out.close();
-    }
+  public InstanceCheckpoint {
+    timers = List.copyOf(timers);
+    files = List.copyOf(files);
   }
 
   /** A pending timer: its time and serialized key. */
@@ -83,6 +78,7 @@ public record InstanceCheckpoint(
     out.writeInt(keyGroupRange.endKeyGroup());
     out.writeUTF(backendType);
     out.writeUTF(instanceName);
+    out.writeUTF(incarnation);
     out.writeInt(stateFormats.size());
     for (Map.Entry<String, String> e : stateFormats.entrySet()) {
       out.writeUTF(e.getKey());
@@ -95,22 +91,14 @@ public record InstanceCheckpoint(
       out.writeInt(t.keyBytes().length);
       out.write(t.keyBytes());
     }
+    out.writeInt(files.size());
+    for (String f : files) {
+      out.writeUTF(f);
+    }
     out.writeInt(backendMetadata.length);
     out.write(backendMetadata);
-    CRC32C crc = new CRC32C();
-    crc.update(bytes.toByteArray());
-    out.writeInt((int) crc.getValue());
     out.flush();
-    byte[] data = bytes.toByteArray();
-    FileOutput file = fs.newOutputFile(file(checkpointDir, instanceName)).createExclusive();
-    try {
-      file.write(data);
-    } catch (IOException | RuntimeException e) {
-      file.abort();
-      throw e;
-    }
-    file.close();
-    return data.length;
+    return MetadataFile.write(fs, file(checkpointDir, instanceName), bytes.toByteArray(), true);
   }
 
   /**
@@ -119,36 +107,23 @@ public record InstanceCheckpoint(
    * @throws CheckpointException if the file is not a valid part (naming the file)
    */
   public static InstanceCheckpoint read(StateFileSystem fs, Location file) throws IOException {
-    InputFile in = fs.newInputFile(file);
-    long length = in.length();
-    if (length < 16 || length > Integer.MAX_VALUE) {
-      throw new CheckpointException("checkpoint metadata " + file + " is truncated or too large (" + length + " bytes)");
-    }
-    byte[] data = new byte[(int) length];
-    try (FileInput input = in.newInput()) {
-      input.readFully(0, data, 0, data.length);
-    }
-    CRC32C crc = new CRC32C();
-    crc.update(data, 0, data.length - 4);
-    DataInputStream trailer = new DataInputStream(new ByteArrayInputStream(data, data.length - 4, 4));
-    if (trailer.readInt() != (int) crc.getValue()) {
-      throw new CheckpointException("checkpoint metadata " + file + " is corrupt: checksum mismatch");
-    }
+    DataInputStream d = MetadataFile.read(fs, file, "checkpoint metadata", 12);
     try {
-      DataInputStream d = new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4));
       if (d.readLong() != MAGIC) {
         throw new CheckpointException(file + " is not Aloft checkpoint metadata (bad magic)");
       }
       int version = d.readInt();
-      if (version != VERSION) {
+      if (version != 1 && version != VERSION) {
         throw new CheckpointException(
-            "checkpoint metadata " + file + " has format version " + version + "; this build reads " + VERSION);
+            "checkpoint metadata " + file + " has format version " + version + "; this build reads 1 to "
+                + VERSION);
       }
       long id = d.readLong();
       int maxParallelism = d.readInt();
       KeyGroupRange range = new KeyGroupRange(d.readInt(), d.readInt());
       String backendType = d.readUTF();
       String instanceName = d.readUTF();
+      String incarnation = version >= 2 ? d.readUTF() : "";
       int states = d.readInt();
       Map<String, String> formats = new LinkedHashMap<>();
       for (int i = 0; i < states; i++) {
@@ -163,9 +138,17 @@ public record InstanceCheckpoint(
         d.readFully(key);
         timers.add(new Timer(ts, group, key));
       }
+      List<String> files = new ArrayList<>();
+      if (version >= 2) {
+        int fileCount = d.readInt();
+        for (int i = 0; i < fileCount; i++) {
+          files.add(d.readUTF());
+        }
+      }
       byte[] metadata = new byte[d.readInt()];
       d.readFully(metadata);
-      return new InstanceCheckpoint(id, maxParallelism, range, backendType, instanceName, formats, timers, metadata);
+      return new InstanceCheckpoint(
+          id, maxParallelism, range, backendType, instanceName, incarnation, formats, timers, files, metadata);
     } catch (IOException | RuntimeException e) {
       if (e instanceof CheckpointException c) {
         throw c;

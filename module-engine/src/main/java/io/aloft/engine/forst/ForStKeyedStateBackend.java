@@ -139,6 +139,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     tree.flush();
     long flushed = tree.metrics().bytesFlushed() - flushedBefore;
     List<List<FileMeta>> levels = new ArrayList<>();
+    List<String> files = new ArrayList<>();
     long referenced = 0;
     long copied = 0;
     long bytesCopied = 0;
@@ -163,14 +164,16 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
             checkpointRefs.computeIfAbsent(source.toString(), k -> new HashSet<>());
           }
         }
-        listed.add(f.withName(inCheckpoint.relativeTo(root)));
+        String relative = inCheckpoint.relativeTo(root);
+        listed.add(f.withName(relative));
+        files.add(relative);
       }
       levels.add(listed);
     }
     Map<String, Integer> ids = new LinkedHashMap<>();
     tables.forEach((name, table) -> ids.put(name, table.id()));
     byte[] metadata = new ForStSnapshot(tree.lastSeq(), ids, levels).encode();
-    return new SnapshotResult(metadata, referenced, copied, bytesCopied, flushed + bytesCopied);
+    return new SnapshotResult(metadata, referenced, copied, bytesCopied, flushed + bytesCopied, files);
   }
 
   private static boolean isBelow(Location location, Location root) {

@@ -36,6 +36,8 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
   private final Map<String, HeapTable> tables = new ConcurrentHashMap<>();
   private final BackendContext context;
   private volatile boolean closed;
+  /** The file each of this instance's checkpoints wrote, until the checkpoint is subsumed. */
+  private final Map<Long, Location> written = new java.util.HashMap<>();
 
   HeapKeyedStateBackend(BackendContext context) throws IOException {
     this.context = context;
@@ -90,8 +92,19 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
       throw e;
     }
     output.close();
-    byte[] metadata = file.relativeTo(request.checkpointRoot()).getBytes(StandardCharsets.UTF_8);
-    return new SnapshotResult(metadata, 0, 1, bytes.size(), bytes.size());
+    written.put(request.checkpointId(), file);
+    String relative = file.relativeTo(request.checkpointRoot());
+    byte[] metadata = relative.getBytes(StandardCharsets.UTF_8);
+    return new SnapshotResult(metadata, 0, 1, bytes.size(), bytes.size(), List.of(relative));
+  }
+
+  /** Deletes the file this instance wrote for the checkpoint (also after a failed attempt). */
+  @Override
+  public void checkpointSubsumed(long checkpointId) throws IOException {
+    Location file = written.remove(checkpointId);
+    if (file != null) {
+      context.fileSystems().forLocation(file).delete(file);
+    }
   }
 
   @Override

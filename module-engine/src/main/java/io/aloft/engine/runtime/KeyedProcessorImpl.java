@@ -3,16 +3,15 @@ package io.aloft.engine.runtime;
 import io.aloft.config.AloftOptions;
 import io.aloft.config.ConfigException;
 import io.aloft.engine.async.AsyncExecutionController;
+import io.aloft.engine.checkpoint.CheckpointStore;
 import io.aloft.engine.checkpoint.InstanceCheckpoint;
 import io.aloft.process.Checkpoint;
 import io.aloft.spi.backend.SnapshotRequest;
 import io.aloft.spi.backend.SnapshotResult;
 import io.aloft.spi.fs.FileSystems;
 import io.aloft.spi.fs.Location;
-import io.aloft.spi.fs.StateFileSystem;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -78,7 +77,6 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final StateRegistry states;
   private final ExecutorStrategy executors; // null: direct execution
   private final CheckpointSettings checkpoints;
-  private final ArrayDeque<Long> retainedCheckpoints = new ArrayDeque<>();
   private final AsyncExecutionController aec; // null: direct execution
   private long watermark = Long.MIN_VALUE;
   private RuntimeException failure;
@@ -109,9 +107,10 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
    * Where and how this instance checkpoints.
    *
    * @param root {@code execution.checkpointing.dir}, or null when unset (checkpoints then fail)
+   * @param store this run's share of the root (retention, leases, fencing); null when root is
    */
   public record CheckpointSettings(
-      Location root, boolean incremental, int numRetained, FileSystems fileSystems, String backendType) {}
+      Location root, boolean incremental, CheckpointStore store, FileSystems fileSystems, String backendType) {}
 
   /** What a restore hands the processor itself: state formats to check, timers to re-register. */
   public record Restore(Map<String, String> stateFormats, List<InstanceCheckpoint.Timer> timers) {
@@ -301,13 +300,13 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           AloftOptions.CHECKPOINTING_DIR.key(),
           name + ": cannot checkpoint: '" + AloftOptions.CHECKPOINTING_DIR.key() + "' is not set");
     }
-    if (!retainedCheckpoints.isEmpty() && checkpointId <= retainedCheckpoints.peekLast()) {
-      throw new IllegalArgumentException(
-          "checkpoint ids must increase: " + checkpointId + " after " + retainedCheckpoints.peekLast());
-    }
+    CheckpointStore store = checkpoints.store();
+    store.checkNextId(checkpointId);
     drainInFlight();
     Location dir = checkpoints.root().resolve("chk-" + checkpointId);
+    InstanceCheckpoint part = null;
     try {
+      store.beginCheckpoint(checkpointId);
       SnapshotResult snapshot =
           backend.snapshot(
               new SnapshotRequest(checkpointId, checkpoints.root(), dir, checkpoints.incremental()));
@@ -315,21 +314,26 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       for (TimerQueue.Timer<K> t : timers.all()) {
         pending.add(new InstanceCheckpoint.Timer(t.timestamp(), t.keyGroup(), t.keyBytes()));
       }
-      StateFileSystem fs = checkpoints.fileSystems().forLocation(dir);
-      long metadataBytes =
+      part =
           new InstanceCheckpoint(
-                  checkpointId,
-                  maxParallelism,
-                  keyGroupRange,
-                  checkpoints.backendType(),
-                  name,
-                  states.formats(),
-                  pending,
-                  snapshot.metadata())
-              .write(fs, dir);
-      // Written: the checkpoint is complete. Nothing after this point may fail it.
-      retainedCheckpoints.add(checkpointId);
-      subsumeOldCheckpoints(fs);
+              checkpointId,
+              maxParallelism,
+              keyGroupRange,
+              checkpoints.backendType(),
+              name,
+              store.incarnation(),
+              states.formats(),
+              pending,
+              snapshot.files(),
+              snapshot.metadata());
+      long metadataBytes = part.write(checkpoints.fileSystems().forLocation(dir), dir);
+      store.completeCheckpoint(part);
+      // Complete. Nothing after this point may fail it: what expiring leaves undone, the next does.
+      try {
+        store.expire(backend::checkpointSubsumed);
+      } catch (IOException | RuntimeException e) {
+        // Deleting late loses nothing; deleting wrongly would.
+      }
       return new Checkpoint(
           checkpointId,
           dir,
@@ -339,53 +343,25 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           snapshot.bytesWritten() + metadataBytes,
           Duration.ofNanos(System.nanoTime() - start));
     } catch (IOException | RuntimeException e) {
-      // The checkpoint never completed: release what it pinned so its copies can go. Completed
-      // checkpoints are untouched.
-      try {
-        backend.checkpointSubsumed(checkpointId);
-      } catch (IOException | RuntimeException cleanup) {
-        e.addSuppressed(cleanup);
+      // The checkpoint never completed: release what it pinned so its copies can go — unless its part
+      // may be in storage after all (a restore could find it), or a restore fenced this run (its
+      // successor holds what it wrote). Completed checkpoints are untouched.
+      boolean keep =
+          store.fenced()
+              || (part != null
+                  && !(e instanceof java.nio.file.FileAlreadyExistsException)
+                  && store.keepIfWritten(part));
+      if (!keep) {
+        try {
+          backend.checkpointSubsumed(checkpointId);
+        } catch (IOException | RuntimeException cleanup) {
+          e.addSuppressed(cleanup);
+        }
       }
       if (e instanceof RuntimeException r) {
         throw r;
       }
       throw new UncheckedIOException(name + ": checkpoint " + checkpointId + " failed: " + e.getMessage(), (IOException) e);
-    }
-  }
-
-  /**
-   * Drops checkpoints beyond the retained count, oldest first. A failure stops the round and leaves
-   * the rest for the next checkpoint: deleting late loses nothing, deleting wrongly would.
-   */
-  private void subsumeOldCheckpoints(StateFileSystem fs) {
-    while (retainedCheckpoints.size() > checkpoints.numRetained()) {
-      try {
-        subsume(fs, retainedCheckpoints.peek());
-      } catch (IOException | RuntimeException e) {
-        return;
-      }
-      retainedCheckpoints.poll();
-    }
-  }
-
-  /** Drops an old checkpoint: this instance's part, what only it needed, and its directory once empty. */
-  private void subsume(StateFileSystem fs, long checkpointId) throws IOException {
-    Location dir = checkpoints.root().resolve("chk-" + checkpointId);
-    if (fs.exists(dir.resolve(InstanceCheckpoint.RESTORED_MARKER))) {
-      // A successor restored from it and may run on its files: this instance (perhaps a zombie
-      // after a failover) must not delete any of them.
-      return;
-    }
-    fs.delete(InstanceCheckpoint.file(dir, name));
-    backend.checkpointSubsumed(checkpointId);
-    boolean otherParts = false;
-    for (var entry : fs.list(dir)) {
-      if (entry.location().fileName().endsWith(".meta")) {
-        otherParts = true;
-      }
-    }
-    if (!otherParts) {
-      fs.deleteRecursively(dir);
     }
   }
 
@@ -423,6 +399,15 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       function.close();
     } catch (Exception e) {
       error = addTo(error, e);
+    }
+    if (checkpoints.store() != null) {
+      try {
+        // Checkpoints that sibling instances completed since this one's last checkpoint may have
+        // subsumed some of its own: discard them now rather than leave them behind.
+        checkpoints.store().expire(backend::checkpointSubsumed);
+      } catch (IOException | RuntimeException e) {
+        // Left for a processor restored from these checkpoints to discard.
+      }
     }
     try {
       closeResources();

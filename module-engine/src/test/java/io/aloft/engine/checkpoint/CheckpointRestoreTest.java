@@ -33,7 +33,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * Checkpoint and restore through the public API, against a model of every key's state, for each
  * backend that checkpoints: same parallelism, fewer and more instances (rescale), timers, format
- * checks, file references versus copies, retention, and a stale instance that keeps running.
+ * checks, file references versus copies and retention. {@link CheckpointOwnershipTest} covers what
+ * instances and runs share: inherited files, incomplete checkpoints, fencing.
  */
 class CheckpointRestoreTest {
   @TempDir Path dir;
@@ -152,7 +153,7 @@ class CheckpointRestoreTest {
     return sums;
   }
 
-  private Checkpoint checkpointAll(List<KeyedProcessor<String, Cmd, String>> ps, long id) {
+  static Checkpoint checkpointAll(List<KeyedProcessor<String, Cmd, String>> ps, long id) {
     Checkpoint last = null;
     for (KeyedProcessor<String, Cmd, String> p : ps) {
       last = p.checkpoint(id);
@@ -160,7 +161,7 @@ class CheckpointRestoreTest {
     return last;
   }
 
-  private static void closeAll(List<KeyedProcessor<String, Cmd, String>> ps) {
+  static void closeAll(List<KeyedProcessor<String, Cmd, String>> ps) {
     ps.forEach(KeyedProcessor::close);
   }
 
@@ -301,26 +302,6 @@ class CheckpointRestoreTest {
       var ps = instances(aloft, 1, last, out, false);
       assertThat(sums(ps, out)).isEqualTo(model);
       closeAll(ps);
-    }
-  }
-
-  @org.junit.jupiter.api.Test
-  void aStaleInstanceThatKeepsRunningCannotHarmItsSuccessor() throws Exception {
-    List<String> out = new ArrayList<>();
-    Map<String, Long> model = new TreeMap<>();
-    try (Aloft aloft = Aloft.create(config("forst"))) {
-      var zombie = instances(aloft, 1, null, out, false);
-      feed(zombie.get(0), 1, model);
-      Location chk = checkpointAll(zombie, 1).location();
-      var successor = instances(aloft, 1, chk, out, false);
-      // The zombie goes on: writes, compacts (through checkpoints), subsumes its old checkpoint, closes.
-      for (int round = 2; round < 6; round++) {
-        feed(zombie.get(0), round, new TreeMap<>());
-        checkpointAll(zombie, round);
-      }
-      closeAll(zombie);
-      assertThat(sums(successor, out)).isEqualTo(model);
-      closeAll(successor);
     }
   }
 }

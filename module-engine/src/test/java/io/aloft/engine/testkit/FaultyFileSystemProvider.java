@@ -33,6 +33,20 @@ public final class FaultyFileSystemProvider implements FileSystemProvider {
 
   public static void disarm() {
     failAt = Long.MAX_VALUE;
+    hook.set(null);
+  }
+
+  private record Hook(java.util.function.Predicate<Location> matches, Runnable action) {}
+
+  private static final java.util.concurrent.atomic.AtomicReference<Hook> hook =
+      new java.util.concurrent.atomic.AtomicReference<>();
+
+  /**
+   * Runs {@code action} once, just before the first request for a location that {@code matches}: a
+   * way to interleave two instances at an exact point of a protocol.
+   */
+  public static void beforeRequest(java.util.function.Predicate<Location> matches, Runnable action) {
+    hook.set(new Hook(matches, action));
   }
 
   /** Requests counted since the last {@link #failRequest}. */
@@ -41,6 +55,10 @@ public final class FaultyFileSystemProvider implements FileSystemProvider {
   }
 
   static void request(Location location) throws IOException {
+    Hook h = hook.get();
+    if (h != null && h.matches().test(location) && hook.compareAndSet(h, null)) {
+      h.action().run();
+    }
     if (REQUESTS.incrementAndGet() == failAt) {
       throw new IOException("injected failure of request " + failAt + " (" + location + ")");
     }

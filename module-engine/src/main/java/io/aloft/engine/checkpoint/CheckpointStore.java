@@ -1,0 +1,656 @@
+package io.aloft.engine.checkpoint;
+
+import io.aloft.spi.backend.KeyGroupRange;
+import io.aloft.spi.fs.FileEntry;
+import io.aloft.spi.fs.FileOutput;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import java.io.FileNotFoundException;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.UUID;
+
+/**
+ * One processor instance's share of the checkpoint root: which checkpoint parts it retains, which
+ * shared files it still needs, and when it may delete them — kept without a coordinator, through
+ * objects in the root that every instance can read. Flink keeps this in its JobManager (the completed
+ * checkpoint store and the shared state registry); Aloft's instances have no JobManager, so each keeps
+ * its own, and they agree through three kinds of objects:
+ *
+ * <ul>
+ *   <li><b>Parts</b> ({@code chk-<id>/<instance>.meta}, {@link InstanceCheckpoint}) list the files they
+ *       need. A checkpoint is <i>complete</i> when its parts cover every key group exactly once.
+ *   <li><b>Leases</b> ({@code instances/<incarnation>/lease}, {@link Lease}): each run of an instance
+ *       names the parts it retains and the files written by other runs that those parts list.
+ *   <li><b>Fences</b> ({@code instances/<incarnation>/fenced}): written by a restore for every run
+ *       whose key groups it takes over. A fenced run completes no checkpoint and deletes nothing.
+ * </ul>
+ *
+ * <p>Rules. An instance retains its newest {@code num-retained} complete checkpoints and every newer
+ * one; older ones are discarded. A restore <i>takes over</i> the runs it replaces (the writers of the
+ * parts it reads and any run whose lease overlaps its key groups): it retains what their leases
+ * retained, the restored checkpoint included, and fences them. Files a run wrote itself are deleted by
+ * its backend once none of its retained checkpoints lists them ({@code checkpointSubsumed}); files of
+ * other runs (inherited by a restore) are deleted by the last instance whose lease names them; a part
+ * of another run is deleted by the last instance whose lease retains it.
+ *
+ * <p>Why this is safe without a coordinator: each pair of racing parties writes before it reads what
+ * the other writes. A discard writes a tombstone ({@code <part>.discarded}) and then checks its own
+ * fence; a restore writes its fences and then checks that the parts it reads have no tombstone. At
+ * least one of the two sees the other: either the discard stops (deleting nothing) or the restore
+ * fails with a clear error (using nothing). Likewise two instances dropping the same inherited file
+ * each rewrite their lease before reading the others', so the last one deletes it. A crash at any
+ * point leaves more files than needed, never fewer.
+ *
+ * <p>Threading: owned by the processor's task thread.
+ */
+public final class CheckpointStore {
+  static final String INSTANCES = "instances";
+  static final String LEASE = "lease";
+  static final String FENCE = "fenced";
+  static final String TOMBSTONE_SUFFIX = ".discarded";
+
+  /** A discard of checkpoint parts: what a failure interrupts is finished by the next round. */
+  @FunctionalInterface
+  public interface OwnCheckpointSubsumed {
+    /** The backend may now delete what only this checkpoint of this run needed. */
+    void subsumed(long checkpointId) throws IOException;
+  }
+
+  private final StateFileSystem fs;
+  private final Location root;
+  private final String instanceName;
+  private final String incarnation;
+  private final int maxParallelism;
+  private final KeyGroupRange keyGroups;
+  private final int numRetained;
+
+  /** Parts read or written so far, by path relative to the root: parts never change. */
+  private final Map<String, InstanceCheckpoint> parts = new HashMap<>();
+  /** The parts this run retains, by checkpoint id: its own and those it took over. */
+  private final TreeMap<Long, List<String>> retained = new TreeMap<>();
+  /** The part paths this run wrote. */
+  private final Set<String> ownParts = new HashSet<>();
+  /** Checkpoints known to be complete. */
+  private final Set<Long> complete = new HashSet<>();
+  /** Files written by other runs that this run took over with their parts. */
+  private final Set<String> inheritedFiles = new HashSet<>();
+  /** Discarded checkpoints whose deletions have not all happened yet (tombstones are written). */
+  private final TreeMap<Long, List<String>> discarding = new TreeMap<>();
+  /** Inherited files this run no longer needs, until the last lease naming them is gone. */
+  private final Set<String> unneeded = new LinkedHashSet<>();
+  private long lastCheckpointId = Long.MIN_VALUE;
+  private boolean fenced;
+
+  private CheckpointStore(
+      StateFileSystem fs,
+      Location root,
+      String instanceName,
+      int maxParallelism,
+      KeyGroupRange keyGroups,
+      int numRetained) {
+    this.fs = fs;
+    this.root = root;
+    this.instanceName = instanceName;
+    this.incarnation = instanceName + "-" + UUID.randomUUID();
+    this.maxParallelism = maxParallelism;
+    this.keyGroups = keyGroups;
+    this.numRetained = numRetained;
+  }
+
+  /** The store of a run that starts without restoring; it writes nothing until its first checkpoint. */
+  public static CheckpointStore create(
+      StateFileSystem fs, Location root, String instanceName, int maxParallelism, KeyGroupRange keyGroups,
+      int numRetained) {
+    return new CheckpointStore(fs, root, instanceName, maxParallelism, keyGroups, numRetained);
+  }
+
+  /** This run's unique name: {@code <instance>-<uuid>}. */
+  public String incarnation() {
+    return incarnation;
+  }
+
+  // ------------------------------------------------------------------------------------------ restore
+
+  /**
+   * Reads every part of a checkpoint and checks that it can be restored: complete (every key group in
+   * exactly one part), of one max parallelism, and not being discarded.
+   *
+   * @throws FileNotFoundException if the directory holds no part
+   * @throws CheckpointException naming the checkpoint and the key groups or parts at fault
+   */
+  public static List<InstanceCheckpoint> readComplete(StateFileSystem fs, Location checkpointDir)
+      throws IOException {
+    Listing listing = Listing.of(fs, checkpointDir);
+    if (listing.parts().isEmpty()) {
+      throw new FileNotFoundException("no completed checkpoint at " + checkpointDir);
+    }
+    if (!listing.tombstones().isEmpty()) {
+      throw new CheckpointException(
+          "checkpoint " + checkpointDir + " is being discarded (a newer checkpoint subsumed it): "
+              + "restore from a newer checkpoint");
+    }
+    List<InstanceCheckpoint> read = new ArrayList<>();
+    for (Location part : listing.parts()) {
+      read.add(InstanceCheckpoint.read(fs, part));
+    }
+    String problem = coverageProblem(read);
+    if (problem != null) {
+      throw new CheckpointException("checkpoint " + checkpointDir + " " + problem);
+    }
+    return read;
+  }
+
+  /**
+   * Takes over the runs a restore replaces, in the root of the restored checkpoint: retains what they
+   * retained (the restored checkpoint included) under a new lease, fences them, checks that the parts
+   * it restores are still there, and removes their leases.
+   *
+   * <p>When the checkpoint is in this run's own root ({@code claim}), the returned store owns what it
+   * took over and discards it as its own checkpoints complete. Otherwise the lease written in the
+   * other root is a permanent hold, as Flink's {@code NO_CLAIM} restore mode: nothing there is ever
+   * deleted by this run, and the returned store starts empty in its own root.
+   *
+   * @param restoredParts what {@link #readComplete} returned for {@code checkpointDir}
+   * @param ownRoot this run's {@code execution.checkpointing.dir}, or null when it has none
+   * @param ownFs the file system of {@code ownRoot}
+   */
+  public static CheckpointStore restore(
+      StateFileSystem fs,
+      Location checkpointDir,
+      List<InstanceCheckpoint> restoredParts,
+      StateFileSystem ownFs,
+      Location ownRoot,
+      String instanceName,
+      int maxParallelism,
+      KeyGroupRange keyGroups,
+      int numRetained)
+      throws IOException {
+    Location checkpointRoot = checkpointDir.parent();
+    CheckpointStore taker =
+        new CheckpointStore(fs, checkpointRoot, instanceName, maxParallelism, keyGroups, numRetained);
+    taker.takeOver(checkpointDir, restoredParts);
+    if (ownRoot != null && ownRoot.equals(checkpointRoot)) {
+      return taker;
+    }
+    CheckpointStore fresh =
+        ownRoot == null
+            ? null
+            : new CheckpointStore(ownFs, ownRoot, instanceName, maxParallelism, keyGroups, numRetained);
+    return fresh;
+  }
+
+  private void takeOver(Location checkpointDir, List<InstanceCheckpoint> restoredParts) throws IOException {
+    long restoredId = restoredParts.get(0).checkpointId();
+    List<String> restoring = new ArrayList<>();
+    Set<String> predecessors = new LinkedHashSet<>();
+    for (InstanceCheckpoint part : restoredParts) {
+      if (part.keyGroupRange().overlaps(keyGroups)) {
+        String path = relative(InstanceCheckpoint.file(checkpointDir, part.instanceName()));
+        parts.put(path, part);
+        restoring.add(path);
+        if (!part.incarnation().isEmpty()) {
+          predecessors.add(part.incarnation());
+        }
+      }
+    }
+    Map<String, Lease> leases = readLeases();
+    for (Lease lease : leases.values()) {
+      if (lease.maxParallelism() == maxParallelism && lease.keyGroups().overlaps(keyGroups)) {
+        predecessors.add(lease.incarnation());
+      }
+    }
+    retained.put(restoredId, new ArrayList<>(restoring));
+    for (String predecessor : predecessors) {
+      adopt(leases.get(predecessor));
+    }
+    loadRetainedParts(restoring);
+    writeLease();
+    for (String predecessor : predecessors) {
+      FileOutput fence = fs.newOutputFile(instanceDir(predecessor).resolve(FENCE)).create();
+      fence.close();
+    }
+    // Fenced: the runs replaced here discard nothing from now on. Were the parts restored here
+    // discarded before that? Then this restore uses nothing and fails.
+    Listing now = Listing.of(fs, checkpointDir);
+    for (String path : restoring) {
+      Location part = root.resolve(path);
+      if (!now.parts().contains(part) || now.tombstones().contains(tombstone(part))) {
+        deleteQuietly(leaseLocation(incarnation));
+        throw new CheckpointException(
+            "checkpoint " + checkpointDir + " was discarded while it was being restored (" + part
+                + "): restore from a newer checkpoint");
+      }
+    }
+    // A replaced run may have completed a checkpoint after its lease was read above and before it
+    // saw its fence: take that over too.
+    boolean more = false;
+    for (String predecessor : predecessors) {
+      Lease again = readLease(leaseLocation(predecessor));
+      if (again != null) {
+        more |= adopt(again);
+      }
+    }
+    if (more) {
+      loadRetainedParts(restoring);
+      writeLease();
+    }
+    for (String predecessor : predecessors) {
+      fs.delete(leaseLocation(predecessor));
+    }
+    lastCheckpointId = retained.lastKey();
+  }
+
+  /** Retains what {@code lease} retained; returns whether anything was new. */
+  private boolean adopt(Lease lease) {
+    if (lease == null) {
+      return false;
+    }
+    boolean added = false;
+    for (Map.Entry<Long, List<String>> e : lease.retained().entrySet()) {
+      List<String> mine = retained.computeIfAbsent(e.getKey(), id -> new ArrayList<>());
+      for (String part : e.getValue()) {
+        if (!mine.contains(part)) {
+          mine.add(part);
+          added = true;
+        }
+      }
+    }
+    return added;
+  }
+
+  /**
+   * Reads the retained parts not read yet; parts that no longer exist (a replaced run discarded them)
+   * are dropped, except those being restored. Every file they list is inherited.
+   */
+  private void loadRetainedParts(List<String> required) throws IOException {
+    for (var it = retained.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, List<String>> e = it.next();
+      for (var parts = e.getValue().iterator(); parts.hasNext(); ) {
+        String path = parts.next();
+        if (this.parts.containsKey(path)) {
+          continue;
+        }
+        try {
+          this.parts.put(path, InstanceCheckpoint.read(fs, root.resolve(path)));
+        } catch (NoSuchFileException | FileNotFoundException gone) {
+          if (required.contains(path)) {
+            throw gone;
+          }
+          parts.remove();
+        }
+      }
+      if (e.getValue().isEmpty()) {
+        it.remove();
+      }
+    }
+    for (List<String> paths : retained.values()) {
+      for (String path : paths) {
+        inheritedFiles.addAll(this.parts.get(path).files());
+      }
+    }
+  }
+
+  // --------------------------------------------------------------------------------------- checkpoint
+
+  /**
+   * Checks that {@code checkpointId} can be written now: ids increase (also past every checkpoint taken
+   * over by a restore).
+   *
+   * @throws IllegalArgumentException if it does not
+   */
+  public void checkNextId(long checkpointId) {
+    if (checkpointId <= lastCheckpointId) {
+      throw new IllegalArgumentException(
+          "checkpoint ids must increase: " + checkpointId + " after " + lastCheckpointId);
+    }
+  }
+
+  /**
+   * Before a checkpoint writes anything: fails if this run is fenced, and names the part it is about
+   * to write in its lease, so that a restore racing with it takes the part over too.
+   */
+  public void beginCheckpoint(long checkpointId) throws IOException {
+    checkNotFenced();
+    TreeMap<Long, List<String>> withNew = new TreeMap<>(retained);
+    withNew.put(checkpointId, List.of(relative(InstanceCheckpoint.file(checkpointDir(checkpointId), instanceName))));
+    writeLease(withNew);
+  }
+
+  /**
+   * After this run's part is written: the checkpoint is this run's to retain. If a restore fenced the
+   * run meanwhile, this fails, but the part stays retained: the restore may be using it, and a fenced
+   * run deletes nothing.
+   */
+  public void completeCheckpoint(InstanceCheckpoint part) throws IOException {
+    retainOwn(part);
+    checkNotFenced();
+  }
+
+  private void retainOwn(InstanceCheckpoint part) {
+    String path = relative(InstanceCheckpoint.file(checkpointDir(part.checkpointId()), instanceName));
+    parts.put(path, part);
+    ownParts.add(path);
+    lastCheckpointId = Math.max(lastCheckpointId, part.checkpointId());
+    retained.put(part.checkpointId(), new ArrayList<>(List.of(path)));
+  }
+
+  /**
+   * After a checkpoint failed once its part was being written: whether the part may be in storage
+   * anyway (written before the failure, or the write's answer lost). Such a part is retained, as a
+   * completed one: a restore may find it, so what it lists must stay until retention discards it.
+   */
+  public boolean keepIfWritten(InstanceCheckpoint part) {
+    if (retained.containsKey(part.checkpointId())) {
+      return true;
+    }
+    boolean mayExist;
+    try {
+      mayExist = fs.exists(InstanceCheckpoint.file(checkpointDir(part.checkpointId()), instanceName));
+    } catch (IOException | RuntimeException unknown) {
+      mayExist = true;
+    }
+    if (mayExist) {
+      retainOwn(part);
+    }
+    return mayExist;
+  }
+
+  /** Whether a restore has taken this run's key groups over. */
+  public boolean fenced() {
+    return fenced;
+  }
+
+  private void checkNotFenced() throws IOException {
+    if (!fenced && fs.exists(instanceDir(incarnation).resolve(FENCE))) {
+      fenced = true;
+      deleteQuietly(leaseLocation(incarnation)); // the restore took over what it named
+    }
+    if (fenced) {
+      throw new CheckpointException(
+          instanceName + " (run " + incarnation + ") was fenced: a processor restored from a checkpoint has"
+              + " taken over its key groups (" + instanceDir(incarnation).resolve(FENCE) + "). This"
+              + " instance must stop; it completes no checkpoint and deletes nothing any more.");
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- retention
+
+  /**
+   * Discards the checkpoints beyond retention: those older than the {@code num-retained}-th newest
+   * complete one. Deletes the parts no other lease retains, lets the backend delete what only this
+   * run's discarded checkpoints needed, and deletes the inherited files no lease names any more. A
+   * failure leaves the rest for the next call: deleting late loses nothing, deleting wrongly would.
+   */
+  public void expire(OwnCheckpointSubsumed backend) throws IOException {
+    if (fenced) {
+      return;
+    }
+    List<Long> completeIds = new ArrayList<>();
+    for (long id : retained.keySet()) {
+      if (complete.contains(id) || isComplete(id)) {
+        complete.add(id);
+        completeIds.add(id);
+      }
+    }
+    Map<Long, List<String>> expired = new TreeMap<>();
+    if (completeIds.size() > numRetained) {
+      expired.putAll(retained.headMap(completeIds.get(completeIds.size() - numRetained)));
+    }
+    if (expired.isEmpty() && discarding.isEmpty() && unneeded.isEmpty()) {
+      return;
+    }
+    // 1. Tombstones first: a restore that reads one of these parts from now on fails cleanly.
+    for (List<String> paths : expired.values()) {
+      for (String path : paths) {
+        FileOutput out = fs.newOutputFile(tombstone(root.resolve(path))).create();
+        out.close();
+      }
+    }
+    discarding.putAll(expired);
+    expired.keySet().forEach(retained::remove);
+    // 2. A fenced run deletes nothing: whoever fenced it retains these parts now.
+    try {
+      checkNotFenced();
+    } catch (CheckpointException fencedNow) {
+      for (List<String> paths : discarding.values()) {
+        for (String path : paths) {
+          deleteQuietly(tombstone(root.resolve(path)));
+        }
+      }
+      return;
+    }
+    // 3. The lease stops naming them, before any other lease is read.
+    Set<String> stillInherited = inheritedInRetained();
+    for (List<String> paths : expired.values()) {
+      for (String path : paths) {
+        InstanceCheckpoint part = parts.get(path);
+        for (String file : part == null ? List.<String>of() : part.files()) {
+          if (inheritedFiles.contains(file) && !stillInherited.contains(file)) {
+            unneeded.add(file);
+          }
+        }
+      }
+    }
+    writeLease();
+    // 4. What other instances still need.
+    Set<String> othersParts = new HashSet<>();
+    Set<String> othersFiles = new HashSet<>();
+    for (Lease lease : readLeases().values()) {
+      if (!lease.incarnation().equals(incarnation)) {
+        othersParts.addAll(lease.retainedParts());
+        othersFiles.addAll(lease.inherited());
+      }
+    }
+    // 5. Parts and what only they needed.
+    for (var it = discarding.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, List<String>> e = it.next();
+      boolean own = false;
+      for (String path : e.getValue()) {
+        own |= ownParts.contains(path);
+        if (!othersParts.contains(path)) {
+          fs.delete(root.resolve(path));
+        }
+        fs.delete(tombstone(root.resolve(path)));
+      }
+      if (own) {
+        backend.subsumed(e.getKey());
+      }
+      e.getValue().forEach(path -> {
+        ownParts.remove(path);
+        parts.remove(path);
+      });
+      complete.remove(e.getKey());
+      deleteIfEmpty(checkpointDir(e.getKey()));
+      it.remove();
+    }
+    // 6. Inherited files that no lease names any more.
+    List<Location> free = new ArrayList<>();
+    for (String file : unneeded) {
+      if (!othersFiles.contains(file)) {
+        free.add(root.resolve(file));
+      }
+    }
+    if (!free.isEmpty()) {
+      fs.deleteFiles(free);
+    }
+    unneeded.clear();
+    inheritedFiles.retainAll(stillInherited);
+  }
+
+  /** Whether a checkpoint's parts cover every key group exactly once (and none is being discarded). */
+  private boolean isComplete(long checkpointId) throws IOException {
+    Listing listing = Listing.of(fs, checkpointDir(checkpointId));
+    if (!listing.tombstones().isEmpty()) {
+      return false;
+    }
+    List<InstanceCheckpoint> read = new ArrayList<>();
+    for (Location part : listing.parts()) {
+      String path = relative(part);
+      InstanceCheckpoint p = parts.get(path);
+      if (p == null) {
+        p = InstanceCheckpoint.read(fs, part);
+        parts.put(path, p);
+      }
+      read.add(p);
+    }
+    return !read.isEmpty() && read.get(0).maxParallelism() == maxParallelism && coverageProblem(read) == null;
+  }
+
+  /** Why these parts are not one complete checkpoint, or null if they are. */
+  private static String coverageProblem(List<InstanceCheckpoint> parts) {
+    int maxParallelism = parts.get(0).maxParallelism();
+    List<InstanceCheckpoint> sorted = new ArrayList<>(parts);
+    sorted.sort(Comparator.comparingInt(p -> p.keyGroupRange().startKeyGroup()));
+    int next = 0;
+    InstanceCheckpoint previous = null;
+    for (InstanceCheckpoint p : sorted) {
+      if (p.maxParallelism() != maxParallelism) {
+        return "mixes parts of max parallelism " + maxParallelism + " and " + p.maxParallelism() + " ("
+            + p.instanceName() + ")";
+      }
+      KeyGroupRange r = p.keyGroupRange();
+      if (r.startKeyGroup() > next) {
+        return "is incomplete: no part covers key groups " + new KeyGroupRange(next, r.startKeyGroup() - 1)
+            + " (" + describe(parts) + ")";
+      }
+      if (r.startKeyGroup() < next) {
+        return "has more than one part for key groups "
+            + new KeyGroupRange(r.startKeyGroup(), Math.min(next - 1, r.endKeyGroup())) + " ("
+            + previous.instanceName() + ", " + p.instanceName() + "): they come from different runs";
+      }
+      next = r.endKeyGroup() + 1;
+      previous = p;
+    }
+    if (next < maxParallelism) {
+      return "is incomplete: no part covers key groups " + new KeyGroupRange(next, maxParallelism - 1)
+          + " (" + describe(parts) + ")";
+    }
+    return null;
+  }
+
+  private static String describe(List<InstanceCheckpoint> parts) {
+    List<String> each = new ArrayList<>();
+    for (InstanceCheckpoint p : parts) {
+      each.add(p.instanceName() + " " + p.keyGroupRange());
+    }
+    return "parts: " + String.join(", ", each);
+  }
+
+  /** The files of other runs that the retained parts list. */
+  private Set<String> inheritedInRetained() {
+    return inheritedIn(retained);
+  }
+
+  private Set<String> inheritedIn(Map<Long, List<String>> checkpoints) {
+    Set<String> files = new LinkedHashSet<>();
+    for (List<String> paths : checkpoints.values()) {
+      for (String path : paths) {
+        InstanceCheckpoint part = parts.get(path);
+        if (part != null) {
+          part.files().stream().filter(inheritedFiles::contains).forEach(files::add);
+        }
+      }
+    }
+    return files;
+  }
+
+  // ------------------------------------------------------------------------------------------- leases
+
+  private void writeLease() throws IOException {
+    writeLease(retained);
+  }
+
+  private void writeLease(TreeMap<Long, List<String>> retainedNow) throws IOException {
+    new Lease(incarnation, instanceName, maxParallelism, keyGroups, retainedNow, inheritedIn(retainedNow))
+        .write(fs, leaseLocation(incarnation));
+  }
+
+  /** Every lease in the root, by incarnation; leases removed while listing are skipped. */
+  private Map<String, Lease> readLeases() throws IOException {
+    Map<String, Lease> leases = new LinkedHashMap<>();
+    for (FileEntry entry : fs.list(root.resolve(INSTANCES))) {
+      if (entry.location().fileName().equals(LEASE)) {
+        Lease lease = readLease(entry.location());
+        if (lease != null) {
+          leases.put(lease.incarnation(), lease);
+        }
+      }
+    }
+    return leases;
+  }
+
+  private Lease readLease(Location location) throws IOException {
+    try {
+      return Lease.read(fs, location);
+    } catch (NoSuchFileException | FileNotFoundException gone) {
+      return null;
+    }
+  }
+
+  // ------------------------------------------------------------------------------------------- layout
+
+  private Location checkpointDir(long checkpointId) {
+    return root.resolve("chk-" + checkpointId);
+  }
+
+  private Location instanceDir(String run) {
+    return root.resolve(INSTANCES + "/" + run);
+  }
+
+  private Location leaseLocation(String run) {
+    return instanceDir(run).resolve(LEASE);
+  }
+
+  private static Location tombstone(Location part) {
+    return part.parent().resolve(part.fileName() + TOMBSTONE_SUFFIX);
+  }
+
+  private String relative(Location location) {
+    return location.relativeTo(root);
+  }
+
+  private void deleteIfEmpty(Location dir) throws IOException {
+    if (fs.list(dir).isEmpty()) {
+      fs.deleteRecursively(dir); // only a local directory's empty folders remain
+    }
+  }
+
+  private void deleteQuietly(Location location) {
+    try {
+      fs.delete(location);
+    } catch (IOException | RuntimeException e) {
+      // Left over: a spare tombstone or lease keeps files longer, never shorter.
+    }
+  }
+
+  /** The parts and tombstones directly in a checkpoint directory. */
+  private record Listing(Set<Location> parts, Set<Location> tombstones) {
+    static Listing of(StateFileSystem fs, Location checkpointDir) throws IOException {
+      Set<Location> parts = new LinkedHashSet<>();
+      Set<Location> tombstones = new HashSet<>();
+      for (FileEntry entry : fs.list(checkpointDir)) {
+        Location l = entry.location();
+        if (!l.parent().equals(checkpointDir)) {
+          continue;
+        }
+        if (l.fileName().endsWith(InstanceCheckpoint.SUFFIX)) {
+          parts.add(l);
+        } else if (l.fileName().endsWith(InstanceCheckpoint.SUFFIX + TOMBSTONE_SUFFIX)) {
+          tombstones.add(l);
+        }
+      }
+      return new Listing(parts, tombstones);
+    }
+  }
+}

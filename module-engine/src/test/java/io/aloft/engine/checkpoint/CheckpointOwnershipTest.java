@@ -1,0 +1,375 @@
+package io.aloft.engine.checkpoint;
+
+import static io.aloft.engine.checkpoint.CheckpointRestoreTest.checkpointAll;
+import static io.aloft.engine.checkpoint.CheckpointRestoreTest.closeAll;
+import static io.aloft.engine.checkpoint.CheckpointRestoreTest.feed;
+import static io.aloft.engine.checkpoint.CheckpointRestoreTest.instances;
+import static io.aloft.engine.checkpoint.CheckpointRestoreTest.sums;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import io.aloft.config.Config;
+import io.aloft.engine.Aloft;
+import io.aloft.engine.checkpoint.CheckpointRestoreTest.Cmd;
+import io.aloft.engine.fs.LocalFileSystemProvider;
+import io.aloft.engine.testkit.FaultyFileSystemProvider;
+import io.aloft.process.KeyedProcessor;
+import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.StateFileSystem;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * Who deletes what in the checkpoint root, across instances and runs, without a coordinator: files a
+ * restore inherited are deleted once no instance needs them, a checkpoint missing a part never counts,
+ * a restore fences the run it replaces, and a restore racing with a discard either wins or fails
+ * cleanly. After every step, every file any part lists exists, and the newest complete checkpoint
+ * restores (from a copy of the root, so that the restore fences nobody) to the model.
+ */
+class CheckpointOwnershipTest {
+  @TempDir Path dir;
+
+  @AfterEach
+  void disarm() {
+    FaultyFileSystemProvider.disarm();
+  }
+
+  Path root() {
+    return dir.resolve("checkpoints");
+  }
+
+  Config config(Path root) {
+    return Config.empty()
+        .with("state.backend.type", "forst")
+        .with("execution.checkpointing.dir", "faulty://" + root)
+        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
+        .with("state.backend.forst.writebuffer.size", "64kb")
+        .with("state.backend.forst.compaction.level.max-size-level-base", "128kb")
+        .with("state.backend.forst.compaction.level.target-file-size-base", "32kb");
+  }
+
+  Location chk(Path root, long id) {
+    return Location.of("faulty://" + root.resolve("chk-" + id));
+  }
+
+  @ParameterizedTest(name = "2 -> {0} instances")
+  @ValueSource(ints = {1, 3})
+  void filesARestoreInheritedAreDeletedOnceNoInstanceNeedsThem(int parallelism) throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var first = instances(aloft, 2, null, out, false);
+      for (int round = 1; round <= 3; round++) {
+        for (var p : first) {
+          feed(p, round, model);
+        }
+        checkpointAll(first, round);
+      }
+      closeAll(first);
+      assertThat(filesOfRun("of2")).as("files the first run leaves in its checkpoint").isNotEmpty();
+
+      var second = instances(aloft, parallelism, chk(root(), 3), out, false);
+      assertThat(sums(second, out)).isEqualTo(model);
+      long id = 3;
+      for (int round = 4; round <= 40 && !filesOfRun("of2").isEmpty(); round++) {
+        for (var p : second) {
+          feed(p, round, model);
+        }
+        checkpointAll(second, ++id);
+        assertEveryListedFileExists();
+        assertThat(restoreCopy(id, parallelism)).as("checkpoint %d restored", id).isEqualTo(model);
+      }
+      assertThat(filesOfRun("of2"))
+          .as("files of the first run, once compaction has rewritten what the second run inherited")
+          .isEmpty();
+      assertThat(Files.exists(root().resolve("chk-3"))).as("the restored checkpoint, subsumed").isFalse();
+      assertThat(sums(second, out)).isEqualTo(model);
+      closeAll(second);
+      assertThat(filesBelow(root()))
+          .as("what is left once the second run has closed: its last checkpoint, leases and fences")
+          .isEqualTo(expectedLeftovers(id));
+    }
+  }
+
+  @Test
+  void aCheckpointMissingAPartNeitherRestoresNorCountsForRetention() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> atOne = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var ps = instances(aloft, 2, null, out, false);
+      for (var p : ps) {
+        feed(p, 1, atOne);
+      }
+      checkpointAll(ps, 1);
+      for (var p : ps) {
+        feed(p, 2, new TreeMap<>());
+      }
+      ps.get(0).checkpoint(2); // the second instance fails before its part of checkpoint 2
+      ps.get(0).checkpoint(3);
+
+      assertThat(Files.exists(root().resolve("chk-1/sums-0of2.meta")))
+          .as("checkpoint 1 is the newest complete one: kept")
+          .isTrue();
+      assertThatThrownBy(() -> instances(aloft, 2, chk(root(), 2), out, false))
+          .isInstanceOf(UncheckedIOException.class)
+          .hasMessageContaining("chk-2 is incomplete: no part covers key groups [64, 127]")
+          .hasMessageContaining("sums-0of2 [0, 63]");
+      assertThat(restoreCopy(1, 2)).isEqualTo(atOne);
+      assertEveryListedFileExists();
+
+      // Once both instances have completed newer checkpoints, checkpoint 1 goes.
+      ps.get(1).checkpoint(3);
+      checkpointAll(ps, 4);
+      assertThat(Files.exists(root().resolve("chk-1"))).isFalse();
+      assertEveryListedFileExists();
+      closeAll(ps);
+    }
+  }
+
+  @Test
+  void aRunThatKeepsGoingAfterARestoreIsFencedAndItsSuccessorLosesNothing() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var zombie = instances(aloft, 1, null, out, false);
+      feed(zombie.get(0), 1, model);
+      checkpointAll(zombie, 1);
+      var successor = instances(aloft, 1, chk(root(), 1), out, false);
+
+      // The old run goes on: writes, compacts, tries to checkpoint (and so to subsume), closes.
+      for (int round = 2; round < 6; round++) {
+        feed(zombie.get(0), round, new TreeMap<>());
+        long id = round;
+        assertThatThrownBy(() -> zombie.get(0).checkpoint(id))
+            .hasMessageContaining("was fenced")
+            .hasMessageContaining("instances/sums-0of1-");
+      }
+      closeAll(zombie);
+      assertEveryListedFileExists();
+      assertThat(sums(successor, out)).isEqualTo(model);
+
+      String oldRun = treeId(1);
+      for (int round = 2; round < 12 && !filesOfRun(oldRun).isEmpty(); round++) {
+        feed(successor.get(0), round, model);
+        checkpointAll(successor, round);
+        assertEveryListedFileExists();
+        assertThat(restoreCopy(round, 1)).isEqualTo(model);
+      }
+      assertThat(filesOfRun(oldRun)).as("files of the old run, once the successor needs none").isEmpty();
+      assertThat(sums(successor, out)).isEqualTo(model);
+      closeAll(successor);
+    }
+  }
+
+  @Test
+  void aRestoreThatWinsTheRaceWithADiscardKeepsTheCheckpointWhole() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> atOne = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var old = instances(aloft, 1, null, out, false);
+      feed(old.get(0), 1, atOne);
+      checkpointAll(old, 1);
+      feed(old.get(0), 2, new TreeMap<>());
+      List<KeyedProcessor<String, Cmd, String>> successor = new ArrayList<>();
+      // Checkpoint 2 subsumes checkpoint 1; just before its tombstone is written, a restore of
+      // checkpoint 1 runs to its end. The old run then finds itself fenced and deletes nothing.
+      FaultyFileSystemProvider.beforeRequest(
+          l -> l.path().endsWith("chk-1/sums-0of1.meta.discarded"),
+          () -> successor.addAll(instances(aloft, 1, chk(root(), 1), out, false)));
+      checkpointAll(old, 2);
+      assertThat(successor).hasSize(1);
+      assertThat(Files.exists(root().resolve("chk-1/sums-0of1.meta"))).isTrue();
+      assertThat(Files.exists(root().resolve("chk-1/sums-0of1.meta.discarded"))).isFalse();
+      assertEveryListedFileExists();
+      assertThat(sums(successor, out)).isEqualTo(atOne);
+      assertThatThrownBy(() -> old.get(0).checkpoint(3)).hasMessageContaining("was fenced");
+      closeAll(old);
+      assertThat(sums(successor, out)).isEqualTo(atOne);
+      closeAll(successor);
+    }
+  }
+
+  @Test
+  void aRestoreThatLosesTheRaceWithADiscardFailsAndUsesNothing() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> atTwo = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var old = instances(aloft, 1, null, out, false);
+      feed(old.get(0), 1, atTwo);
+      checkpointAll(old, 1);
+      feed(old.get(0), 2, atTwo);
+      List<Throwable> failed = new ArrayList<>();
+      // The tombstone is written; before the old run checks its fence, a restore of checkpoint 1
+      // starts: it must refuse, and the old run goes on to discard checkpoint 1.
+      FaultyFileSystemProvider.beforeRequest(
+          l -> l.path().endsWith("chk-1/sums-0of1.meta.discarded"),
+          () -> FaultyFileSystemProvider.beforeRequest(
+              l -> l.path().endsWith("/fenced"),
+              () -> {
+                try {
+                  instances(aloft, 1, chk(root(), 1), out, false);
+                } catch (RuntimeException e) {
+                  failed.add(e);
+                }
+              }));
+      checkpointAll(old, 2);
+      assertThat(failed).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("being discarded"));
+      assertThat(Files.exists(root().resolve("chk-1"))).isFalse();
+      assertEveryListedFileExists();
+      assertThat(restoreCopy(2, 1)).isEqualTo(atTwo);
+      old.get(0).checkpoint(3); // not fenced: the failed restore took nothing over
+      closeAll(old);
+    }
+  }
+
+  @Test
+  void aRestoreFromAnotherRootHoldsItForeverAndCopiesWhatItsOwnCheckpointsNeed() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    Path other = dir.resolve("other-job");
+    try (Aloft aloft = Aloft.create(config(other))) {
+      var ps = instances(aloft, 1, null, out, false);
+      feed(ps.get(0), 1, model);
+      checkpointAll(ps, 1);
+      closeAll(ps);
+    }
+    Location last = null;
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var ps = instances(aloft, 1, chk(other, 1), out, false);
+      for (int round = 2; round <= 4; round++) {
+        feed(ps.get(0), round, model);
+        var c = checkpointAll(ps, round);
+        if (round == 2) {
+          assertThat(c.filesCopied()).as("files of the other root, copied by the first checkpoint").isPositive();
+        }
+        last = c.location();
+      }
+      closeAll(ps);
+    }
+    assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta"))).as("never deleted from here").isTrue();
+    deleteTree(other); // the other job's owner may delete it: this root no longer needs it
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var ps = instances(aloft, 1, last, out, false);
+      assertThat(sums(ps, out)).isEqualTo(model);
+      closeAll(ps);
+    }
+  }
+
+  // ---------------------------------------------------------------------------------------- helpers
+
+  private final StateFileSystem local = new LocalFileSystemProvider().create("file", Config.empty());
+
+  /** The parts in the root (every checkpoint directory), by their path relative to the root. */
+  private Map<String, InstanceCheckpoint> parts() throws IOException {
+    Map<String, InstanceCheckpoint> parts = new TreeMap<>();
+    try (Stream<Path> dirs = Files.list(root())) {
+      for (Path chk : dirs.filter(p -> p.getFileName().toString().startsWith("chk-")).toList()) {
+        for (InstanceCheckpoint part : InstanceCheckpoint.readAll(local, Location.of(chk.toString()))) {
+          parts.put(root().relativize(chk.resolve(part.instanceName() + ".meta")).toString(), part);
+        }
+      }
+    }
+    return parts;
+  }
+
+  private void assertEveryListedFileExists() throws IOException {
+    for (Map.Entry<String, InstanceCheckpoint> e : parts().entrySet()) {
+      for (String file : e.getValue().files()) {
+        assertThat(root().resolve(file)).as("%s, listed by %s", file, e.getKey()).exists();
+      }
+    }
+  }
+
+  /** Files below the root written by instances whose name ends with {@code suffix} (a run, or "of2"). */
+  private Set<String> filesOfRun(String suffix) throws IOException {
+    return filesBelow(root()).stream()
+        .filter(f -> f.startsWith("shared/"))
+        .filter(f -> f.split("/")[1].endsWith(suffix) || f.contains(suffix))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The file-name prefix of the forst tree that wrote checkpoint {@code id}'s first file. */
+  private String treeId(long id) throws IOException {
+    InstanceCheckpoint first = parts().values().stream()
+        .filter(part -> part.checkpointId() == id)
+        .findFirst()
+        .orElseThrow();
+    String file = first.files().get(0); // shared/sums-0of1/<tree id>-<n>.sst
+    String name = file.substring(file.lastIndexOf('/') + 1);
+    return name.substring(0, name.lastIndexOf('-'));
+  }
+
+  private Set<String> expectedLeftovers(long lastId) throws IOException {
+    Set<String> expected = new TreeSet<>();
+    for (Map.Entry<String, InstanceCheckpoint> e : parts().entrySet()) {
+      assertThat(e.getValue().checkpointId()).isEqualTo(lastId);
+      expected.add(e.getKey());
+      expected.addAll(e.getValue().files());
+    }
+    for (String f : filesBelow(root())) {
+      if (f.startsWith("instances/") && (f.endsWith("/lease") || f.endsWith("/fenced"))) {
+        expected.add(f);
+      }
+    }
+    return expected;
+  }
+
+  static Set<String> filesBelow(Path root) throws IOException {
+    try (Stream<Path> files = Files.walk(root)) {
+      return files.filter(Files::isRegularFile)
+          .map(f -> root.relativize(f).toString())
+          .collect(Collectors.toCollection(TreeSet::new));
+    }
+  }
+
+  /** Restores checkpoint {@code id} from a copy of the root and reads every key's sum. */
+  private Map<String, Long> restoreCopy(long id, int parallelism) throws IOException {
+    Path copy = dir.resolve("copy-" + id + "-" + System.nanoTime());
+    copyTree(root(), copy);
+    List<String> out = new ArrayList<>();
+    try (Aloft aloft = Aloft.create(config(copy))) {
+      var ps = instances(aloft, parallelism, chk(copy, id), out, false);
+      Map<String, Long> sums = sums(ps, out);
+      closeAll(ps);
+      return sums;
+    } finally {
+      deleteTree(copy);
+    }
+  }
+
+  static void copyTree(Path from, Path to) throws IOException {
+    try (Stream<Path> paths = Files.walk(from)) {
+      for (Path p : (Iterable<Path>) paths::iterator) {
+        Path target = to.resolve(from.relativize(p).toString());
+        if (Files.isDirectory(p)) {
+          Files.createDirectories(target);
+        } else {
+          Files.copy(p, target);
+        }
+      }
+    }
+  }
+
+  static void deleteTree(Path root) throws IOException {
+    try (Stream<Path> paths = Files.walk(root)) {
+      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
+        Files.delete(p);
+      }
+    }
+  }
+}
