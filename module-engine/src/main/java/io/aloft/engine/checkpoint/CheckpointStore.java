@@ -83,6 +83,11 @@ public final class CheckpointStore {
   private final Set<String> ownParts = new HashSet<>();
   /** Checkpoints known to be complete. */
   private final Set<Long> complete = new HashSet<>();
+  /**
+   * Own checkpoints whose part may exist though the checkpoint failed: retained, so that what they
+   * list stays, but never counted as complete, so that they subsume nothing.
+   */
+  private final Set<Long> unconfirmed = new HashSet<>();
   /** Files written by other runs that this run took over with their parts. */
   private final Set<String> inheritedFiles = new HashSet<>();
   /** Discarded checkpoints whose deletions have not all happened yet (tombstones are written). */
@@ -334,7 +339,9 @@ public final class CheckpointStore {
    */
   public void completeCheckpoint(InstanceCheckpoint part) throws IOException {
     retainOwn(part);
+    unconfirmed.add(part.checkpointId());
     checkNotFenced();
+    unconfirmed.remove(part.checkpointId());
   }
 
   private void retainOwn(InstanceCheckpoint part) {
@@ -362,6 +369,7 @@ public final class CheckpointStore {
     }
     if (mayExist) {
       retainOwn(part);
+      unconfirmed.add(part.checkpointId());
     }
     return mayExist;
   }
@@ -398,6 +406,9 @@ public final class CheckpointStore {
     }
     List<Long> completeIds = new ArrayList<>();
     for (long id : retained.keySet()) {
+      if (unconfirmed.contains(id)) {
+        continue;
+      }
       if (complete.contains(id) || isComplete(id)) {
         complete.add(id);
         completeIds.add(id);
@@ -471,6 +482,7 @@ public final class CheckpointStore {
         parts.remove(path);
       });
       complete.remove(e.getKey());
+      unconfirmed.remove(e.getKey());
       deleteIfEmpty(checkpointDir(e.getKey()));
       it.remove();
     }

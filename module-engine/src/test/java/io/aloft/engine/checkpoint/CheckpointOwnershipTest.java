@@ -81,12 +81,12 @@ class CheckpointOwnershipTest {
         checkpointAll(first, round);
       }
       closeAll(first);
-      assertThat(filesOfRun("of2")).as("files the first run leaves in its checkpoint").isNotEmpty();
+      assertThat(filesOfRun("of2/")).as("files the first run leaves in its checkpoint").isNotEmpty();
 
       var second = instances(aloft, parallelism, chk(root(), 3), out, false);
       assertThat(sums(second, out)).isEqualTo(model);
       long id = 3;
-      for (int round = 4; round <= 40 && !filesOfRun("of2").isEmpty(); round++) {
+      for (int round = 4; round <= 40 && !filesOfRun("of2/").isEmpty(); round++) {
         for (var p : second) {
           feed(p, round, model);
         }
@@ -94,15 +94,14 @@ class CheckpointOwnershipTest {
         assertEveryListedFileExists();
         assertThat(restoreCopy(id, parallelism)).as("checkpoint %d restored", id).isEqualTo(model);
       }
-      assertThat(filesOfRun("of2"))
+      assertThat(filesOfRun("of2/"))
           .as("files of the first run, once compaction has rewritten what the second run inherited")
           .isEmpty();
       assertThat(Files.exists(root().resolve("chk-3"))).as("the restored checkpoint, subsumed").isFalse();
       assertThat(sums(second, out)).isEqualTo(model);
       closeAll(second);
-      assertThat(filesBelow(root()))
-          .as("what is left once the second run has closed: its last checkpoint, leases and fences")
-          .isEqualTo(expectedLeftovers(id));
+      // What is left once the second run has closed: its last checkpoint, leases and fences.
+      new CheckpointRootFiles(root()).assertOnlyCheckpointRemains(id);
     }
   }
 
@@ -164,15 +163,17 @@ class CheckpointOwnershipTest {
       assertThat(sums(successor, out)).isEqualTo(model);
 
       String oldRun = treeId(1);
+      long last = 1;
       for (int round = 2; round < 12 && !filesOfRun(oldRun).isEmpty(); round++) {
         feed(successor.get(0), round, model);
-        checkpointAll(successor, round);
+        last = checkpointAll(successor, round).id();
         assertEveryListedFileExists();
         assertThat(restoreCopy(round, 1)).isEqualTo(model);
       }
       assertThat(filesOfRun(oldRun)).as("files of the old run, once the successor needs none").isEmpty();
       assertThat(sums(successor, out)).isEqualTo(model);
       closeAll(successor);
+      new CheckpointRootFiles(root()).assertOnlyCheckpointRemains(last);
     }
   }
 
@@ -262,7 +263,7 @@ class CheckpointOwnershipTest {
       closeAll(ps);
     }
     assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta"))).as("never deleted from here").isTrue();
-    deleteTree(other); // the other job's owner may delete it: this root no longer needs it
+    CheckpointRootFiles.deleteTree(other); // the other job's owner may delete it: this root no longer needs it
     try (Aloft aloft = Aloft.create(config(root()))) {
       var ps = instances(aloft, 1, last, out, false);
       assertThat(sums(ps, out)).isEqualTo(model);
@@ -272,40 +273,20 @@ class CheckpointOwnershipTest {
 
   // ---------------------------------------------------------------------------------------- helpers
 
-  private final StateFileSystem local = new LocalFileSystemProvider().create("file", Config.empty());
-
-  /** The parts in the root (every checkpoint directory), by their path relative to the root. */
-  private Map<String, InstanceCheckpoint> parts() throws IOException {
-    Map<String, InstanceCheckpoint> parts = new TreeMap<>();
-    try (Stream<Path> dirs = Files.list(root())) {
-      for (Path chk : dirs.filter(p -> p.getFileName().toString().startsWith("chk-")).toList()) {
-        for (InstanceCheckpoint part : InstanceCheckpoint.readAll(local, Location.of(chk.toString()))) {
-          parts.put(root().relativize(chk.resolve(part.instanceName() + ".meta")).toString(), part);
-        }
-      }
-    }
-    return parts;
-  }
-
   private void assertEveryListedFileExists() throws IOException {
-    for (Map.Entry<String, InstanceCheckpoint> e : parts().entrySet()) {
-      for (String file : e.getValue().files()) {
-        assertThat(root().resolve(file)).as("%s, listed by %s", file, e.getKey()).exists();
-      }
-    }
+    new CheckpointRootFiles(root()).assertEveryListedFileExists();
   }
 
-  /** Files below the root written by instances whose name ends with {@code suffix} (a run, or "of2"). */
-  private Set<String> filesOfRun(String suffix) throws IOException {
-    return filesBelow(root()).stream()
-        .filter(f -> f.startsWith("shared/"))
-        .filter(f -> f.split("/")[1].endsWith(suffix) || f.contains(suffix))
+  /** Files below the root's {@code shared/} written by a run: its instance-name suffix or tree id. */
+  private Set<String> filesOfRun(String marker) throws IOException {
+    return new CheckpointRootFiles(root()).files().stream()
+        .filter(f -> f.startsWith("shared/") && f.contains(marker))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 
   /** The file-name prefix of the forst tree that wrote checkpoint {@code id}'s first file. */
   private String treeId(long id) throws IOException {
-    InstanceCheckpoint first = parts().values().stream()
+    InstanceCheckpoint first = new CheckpointRootFiles(root()).parts().values().stream()
         .filter(part -> part.checkpointId() == id)
         .findFirst()
         .orElseThrow();
@@ -314,33 +295,10 @@ class CheckpointOwnershipTest {
     return name.substring(0, name.lastIndexOf('-'));
   }
 
-  private Set<String> expectedLeftovers(long lastId) throws IOException {
-    Set<String> expected = new TreeSet<>();
-    for (Map.Entry<String, InstanceCheckpoint> e : parts().entrySet()) {
-      assertThat(e.getValue().checkpointId()).isEqualTo(lastId);
-      expected.add(e.getKey());
-      expected.addAll(e.getValue().files());
-    }
-    for (String f : filesBelow(root())) {
-      if (f.startsWith("instances/") && (f.endsWith("/lease") || f.endsWith("/fenced"))) {
-        expected.add(f);
-      }
-    }
-    return expected;
-  }
-
-  static Set<String> filesBelow(Path root) throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile)
-          .map(f -> root.relativize(f).toString())
-          .collect(Collectors.toCollection(TreeSet::new));
-    }
-  }
-
   /** Restores checkpoint {@code id} from a copy of the root and reads every key's sum. */
   private Map<String, Long> restoreCopy(long id, int parallelism) throws IOException {
     Path copy = dir.resolve("copy-" + id + "-" + System.nanoTime());
-    copyTree(root(), copy);
+    CheckpointRootFiles.copyTree(root(), copy);
     List<String> out = new ArrayList<>();
     try (Aloft aloft = Aloft.create(config(copy))) {
       var ps = instances(aloft, parallelism, chk(copy, id), out, false);
@@ -348,28 +306,7 @@ class CheckpointOwnershipTest {
       closeAll(ps);
       return sums;
     } finally {
-      deleteTree(copy);
-    }
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
-  }
-
-  static void deleteTree(Path root) throws IOException {
-    try (Stream<Path> paths = Files.walk(root)) {
-      for (Path p : (Iterable<Path>) paths.sorted(java.util.Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
-      }
+      CheckpointRootFiles.deleteTree(copy);
     }
   }
 }
