@@ -387,10 +387,12 @@ class RocksDbCheckpointTest {
       Location chk = checkpointAll(zombie, 1).location();
       var successor = instances(aloft, 1, chk, out);
       // Both go on under the same instance name, with the same RocksDB file numbers after the restore;
-      // the zombie subsumes its own checkpoints as it goes.
+      // the zombie, fenced by the restore, can no longer complete (or subsume) a checkpoint.
       for (int round = 2; round < 6; round++) {
         feedAll(zombie, round, new TreeMap<>());
-        checkpointAll(zombie, round);
+        int id = round;
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> checkpointAll(zombie, id))
+            .hasMessageContaining("was fenced");
         feedAll(successor, 100 + round, model);
         checkpointAll(successor, 100 + round);
       }
