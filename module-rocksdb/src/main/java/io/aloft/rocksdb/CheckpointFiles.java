@@ -17,9 +17,8 @@ import java.util.Set;
  * <p>A file this instance wrote is deleted when the last checkpoint listing it is subsumed (or failed):
  * SST files in {@code shared/} once no retained checkpoint lists them, a checkpoint's own files with
  * that checkpoint. A deletion that fails is retried with the next release. Files of the checkpoint
- * the instance was restored from are listed again but never deleted: they belong to that checkpoint,
- * which the engine never subsumes once it has been restored from, and which other instances may have
- * restored too.
+ * the instance was restored from are listed again but never deleted from here: other instances may
+ * have restored them too, so the engine's checkpoint store deletes them once no lease names them.
  *
  * <p>Threading: owned by the task thread, which takes checkpoints, subsumes them and restores.
  */

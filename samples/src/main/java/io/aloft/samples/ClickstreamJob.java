@@ -89,6 +89,16 @@ public final class ClickstreamJob {
         System.out.printf(
             "Processed the other %,d clicks and fired %,d window timers in all (%s)%n",
             CLICKS - CLICKS / 2, windows.size(), millisSince(t));
+        // The restored instance's own checkpoint subsumes the one it restored, which it took over:
+        // checkpoint 1 and the files only it still listed are deleted now.
+        Checkpoint second = processor.checkpoint(2);
+        boolean firstGone = aloft.fileSystem(checkpoints).list(checkpoint.location()).isEmpty();
+        System.out.printf(
+            "Checkpoint %d: %d state files referenced in place, %d copied, %,d bytes written (%,d ms);"
+                + " checkpoint %d %s%n",
+            second.id(), second.filesReferenced(), second.filesCopied(), second.bytesWritten(),
+            second.duration().toMillis(), checkpoint.id(),
+            firstGone ? "was subsumed and deleted with the files only it listed" : "is still retained");
       }
 
       System.out.println("Last windows computed:");
