@@ -12,6 +12,7 @@ import io.aloft.engine.Aloft;
 import io.aloft.engine.checkpoint.InstanceCheckpoint;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.testkit.FaultyFileSystemProvider;
+import io.aloft.engine.testkit.FileTrees;
 import io.aloft.process.KeyedProcessor;
 import io.aloft.rocksdb.RocksDbCheckpointTest.Add;
 import io.aloft.rocksdb.RocksDbCheckpointTest.KeyState;
@@ -78,7 +79,7 @@ class RocksDbCheckpointCrashSafetyTest {
         }
         FaultyFileSystemProvider.disarm();
         // Restored from a copy of the storage: a restore in place would fence p, which goes on below.
-        copyTree(base.resolve("checkpoints"), base.resolve("copy"));
+        FileTrees.copy(base.resolve("checkpoints"), base.resolve("copy"));
         Location from = Location.of("faulty://" + base.resolve("copy/chk-" + (secondFailed ? 1 : 2)));
         var restored = instances(aloft, 1, from, out);
         assertThat(read(restored, out, KEYS))
@@ -126,18 +127,5 @@ class RocksDbCheckpointCrashSafetyTest {
       leases.forEach(run -> files.add(run.resolve("lease")));
     }
     return files;
-  }
-
-  static void copyTree(Path from, Path to) throws IOException {
-    try (Stream<Path> paths = Files.walk(from)) {
-      for (Path p : (Iterable<Path>) paths::iterator) {
-        Path target = to.resolve(from.relativize(p).toString());
-        if (Files.isDirectory(p)) {
-          Files.createDirectories(target);
-        } else {
-          Files.copy(p, target);
-        }
-      }
-    }
   }
 }

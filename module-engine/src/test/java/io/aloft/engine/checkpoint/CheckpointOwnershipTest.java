@@ -13,6 +13,7 @@ import io.aloft.engine.Aloft;
 import io.aloft.engine.checkpoint.CheckpointRestoreTest.Cmd;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.testkit.FaultyFileSystemProvider;
+import io.aloft.engine.testkit.FileTrees;
 import io.aloft.process.KeyedProcessor;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
@@ -90,7 +91,10 @@ class CheckpointOwnershipTest {
         for (var p : second) {
           feed(p, round, model);
         }
-        checkpointAll(second, ++id);
+        id++;
+        for (var p : second) {
+          assertThat(p.checkpoint(id).filesCopied()).as("files copied by a rescaled checkpoint").isZero();
+        }
         assertEveryListedFileExists();
         assertThat(restoreCopy(id, parallelism)).as("checkpoint %d restored", id).isEqualTo(model);
       }
@@ -263,7 +267,7 @@ class CheckpointOwnershipTest {
       closeAll(ps);
     }
     assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta"))).as("never deleted from here").isTrue();
-    CheckpointRootFiles.deleteTree(other); // the other job's owner may delete it: this root no longer needs it
+    FileTrees.delete(other); // the other job's owner may delete it: this root no longer needs it
     try (Aloft aloft = Aloft.create(config(root()))) {
       var ps = instances(aloft, 1, last, out, false);
       assertThat(sums(ps, out)).isEqualTo(model);
@@ -298,7 +302,7 @@ class CheckpointOwnershipTest {
   /** Restores checkpoint {@code id} from a copy of the root and reads every key's sum. */
   private Map<String, Long> restoreCopy(long id, int parallelism) throws IOException {
     Path copy = dir.resolve("copy-" + id + "-" + System.nanoTime());
-    CheckpointRootFiles.copyTree(root(), copy);
+    FileTrees.copy(root(), copy);
     List<String> out = new ArrayList<>();
     try (Aloft aloft = Aloft.create(config(copy))) {
       var ps = instances(aloft, parallelism, chk(copy, id), out, false);
@@ -306,7 +310,7 @@ class CheckpointOwnershipTest {
       closeAll(ps);
       return sums;
     } finally {
-      CheckpointRootFiles.deleteTree(copy);
+      FileTrees.delete(copy);
     }
   }
 }

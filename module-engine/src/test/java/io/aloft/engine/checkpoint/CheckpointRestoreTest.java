@@ -233,17 +233,22 @@ class CheckpointRestoreTest {
     }
   }
 
+  /** Checkpoint 1 of one instance that ran one round. */
+  private Location oneCheckpoint(String backend) {
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      var ps = instances(aloft, 1, null, new ArrayList<>(), false);
+      feed(ps.get(0), 1, new TreeMap<>());
+      Location chk = checkpointAll(ps, 1).location();
+      closeAll(ps);
+      return chk;
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"forst", "hashmap"})
   void aStateRestoredWithAnotherSerializerIsAClearError(String backend) {
     List<String> out = new ArrayList<>();
-    Location chk;
-    try (Aloft aloft = Aloft.create(config(backend))) {
-      var ps = instances(aloft, 1, null, out, false);
-      feed(ps.get(0), 1, new TreeMap<>());
-      chk = checkpointAll(ps, 1).location();
-      closeAll(ps);
-    }
+    Location chk = oneCheckpoint(backend);
     try (Aloft aloft = Aloft.create(config(backend))) {
       assertThatThrownBy(() -> instances(aloft, 1, chk, out, true))
           .hasRootCauseInstanceOf(StateCompatibilityException.class)
@@ -251,6 +256,32 @@ class CheckpointRestoreTest {
           .hasMessageContaining("'sum'")
           .hasMessageContaining("checkpointed as VALUE with serializers [long v1]")
           .hasMessageContaining("string");
+    }
+  }
+
+  /** Registers the value state "sum" of {@link Sums} as a list state. */
+  static final class SumAsList extends KeyedProcessFunction<String, Cmd, String> {
+    @Override
+    public void open(StateContext c) {
+      c.getListState(new io.aloft.state.ListStateDescriptor<>("sum", Serializers.LONG));
+    }
+
+    @Override
+    public void processElement(Cmd cmd, Context<String> ctx, Collector<String> out) {}
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"forst", "hashmap"})
+  void aStateRestoredAsAnotherKindIsAClearError(String backend) {
+    Location chk = oneCheckpoint(backend);
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      assertThatThrownBy(
+              () -> aloft.keyedProcessor(new SumAsList()).name("sums").keySelector(Cmd::key)
+                  .keySerializer(Serializers.STRING).restoreFrom(chk).build())
+          .hasRootCauseInstanceOf(StateCompatibilityException.class)
+          .rootCause()
+          .hasMessageContaining("'sum' was checkpointed as VALUE")
+          .hasMessageContaining("now registered as LIST");
     }
   }
 

@@ -99,10 +99,7 @@ public abstract class ForStCheckpointRoundTripSuite {
     }
 
     List<String> out = new ArrayList<>();
-    Config restart =
-        config
-            .with(AloftOptions.FORST_LOCAL_DIR.key(), dir.resolve("run-2/local").toString())
-            .with(AloftOptions.FORST_CACHE_DIR.key(), dir.resolve("run-2/cache").toString());
+    Config restart = secondRun(config);
     try (Aloft aloft = Aloft.create(restart)) {
       KeyedProcessor<String, String, String> restored =
           processor(aloft, out).restoreFrom(checkpoint.location()).build();
@@ -113,6 +110,56 @@ public abstract class ForStCheckpointRoundTripSuite {
     }
 
     assertThat(out).containsExactlyInAnyOrder("key-0=" + (ROUNDS + 1), "key-49=" + (ROUNDS + 1));
+  }
+
+  /**
+   * A restored processor takes the checkpoint over: once its own newer checkpoints complete, the
+   * restored one is deleted from the store, and every file its own checkpoints list is still there.
+   */
+  @org.junit.jupiter.api.Test
+  void aRestoredProcessorDeletesTheCheckpointItTookOverOnceItsOwnHaveSubsumedIt() throws IOException {
+    Config config = forstConfig(dir.resolve("run-1"));
+    Checkpoint first;
+    try (Aloft aloft = Aloft.create(config)) {
+      KeyedProcessor<String, String, String> counter = processor(aloft, new ArrayList<>()).build();
+      for (int k = 0; k < KEYS; k++) {
+        counter.processElement("key-" + k);
+      }
+      first = counter.checkpoint(1);
+      counter.close();
+    }
+    List<String> out = new ArrayList<>();
+    Config restart = secondRun(config);
+    try (Aloft aloft = Aloft.create(restart)) {
+      KeyedProcessor<String, String, String> restored =
+          processor(aloft, out).restoreFrom(first.location()).build();
+      Checkpoint last = null;
+      for (long id = 2; id <= 3; id++) {
+        for (int k = 0; k < KEYS; k++) {
+          restored.processElement("key-" + k);
+        }
+        last = restored.checkpoint(id);
+      }
+      restored.close();
+      var fs = aloft.fileSystem(first.location());
+      assertThat(fs.list(first.location())).as("files left in %s", first.location()).isEmpty();
+      for (io.aloft.engine.checkpoint.InstanceCheckpoint part :
+          io.aloft.engine.checkpoint.InstanceCheckpoint.readAll(fs, last.location())) {
+        assertThat(part.files()).isNotEmpty();
+        for (String file : part.files()) {
+          Location location = last.location().parent().resolve(file);
+          assertThat(fs.exists(location)).as("%s, listed by %s", location, last.location()).isTrue();
+        }
+      }
+    }
+    assertThat(out).contains("key-0=3", "key-49=3");
+  }
+
+  /** The same configuration with fresh local directories, as on another machine. */
+  private Config secondRun(Config config) {
+    return config
+        .with(AloftOptions.FORST_LOCAL_DIR.key(), dir.resolve("run-2/local").toString())
+        .with(AloftOptions.FORST_CACHE_DIR.key(), dir.resolve("run-2/cache").toString());
   }
 
   private static Aloft.ProcessorBuilder<String, String, String> processor(Aloft aloft, List<String> out) {
