@@ -219,7 +219,8 @@ public final class Aloft implements AutoCloseable {
           store =
               root == null
                   ? null
-                  : CheckpointStore.create(rootFs, root, instanceName, maxParallelism, range, numRetained);
+                  : CheckpointStore.create(
+                      rootFs, root, name, instanceName, maxParallelism, range, numRetained);
         } else {
           restore = restoredParts(parts, range, restored);
           store =
@@ -229,6 +230,7 @@ public final class Aloft implements AutoCloseable {
                   parts,
                   rootFs,
                   root,
+                  name,
                   instanceName,
                   maxParallelism,
                   range,
@@ -315,7 +317,7 @@ public final class Aloft implements AutoCloseable {
     private List<InstanceCheckpoint> readCheckpoint(int maxParallelism) {
       List<InstanceCheckpoint> parts;
       try {
-        parts = CheckpointStore.readComplete(plugins.fileSystem(restoreFrom, config), restoreFrom);
+        parts = CheckpointStore.readComplete(plugins.fileSystem(restoreFrom, config), restoreFrom, name);
       } catch (IOException e) {
         throw new UncheckedIOException("cannot read checkpoint " + restoreFrom + ": " + e.getMessage(), e);
       }

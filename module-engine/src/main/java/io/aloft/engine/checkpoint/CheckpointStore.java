@@ -69,6 +69,7 @@ public final class CheckpointStore {
 
   private final StateFileSystem fs;
   private final Location root;
+  private final String operator;
   private final String instanceName;
   private final String incarnation;
   private final int maxParallelism;
@@ -100,12 +101,14 @@ public final class CheckpointStore {
   private CheckpointStore(
       StateFileSystem fs,
       Location root,
+      String operator,
       String instanceName,
       int maxParallelism,
       KeyGroupRange keyGroups,
       int numRetained) {
     this.fs = fs;
     this.root = root;
+    this.operator = operator;
     this.instanceName = instanceName;
     this.incarnation = instanceName + "-" + UUID.randomUUID();
     this.maxParallelism = maxParallelism;
@@ -113,11 +116,29 @@ public final class CheckpointStore {
     this.numRetained = numRetained;
   }
 
-  /** The store of a run that starts without restoring; it writes nothing until its first checkpoint. */
+  /**
+   * The store of a run that starts without restoring; it writes nothing until its first checkpoint.
+   *
+   * @param operator the processor's name: the processors of one job share a root, and each keeps to
+   *     the parts and leases of its own instances ({@code <operator>-<index>of<parallelism>})
+   */
   public static CheckpointStore create(
-      StateFileSystem fs, Location root, String instanceName, int maxParallelism, KeyGroupRange keyGroups,
+      StateFileSystem fs,
+      Location root,
+      String operator,
+      String instanceName,
+      int maxParallelism,
+      KeyGroupRange keyGroups,
       int numRetained) {
-    return new CheckpointStore(fs, root, instanceName, maxParallelism, keyGroups, numRetained);
+    return new CheckpointStore(fs, root, operator, instanceName, maxParallelism, keyGroups, numRetained);
+  }
+
+  /** Whether {@code instanceName} names an instance of {@code operator}: {@code <operator>-<i>of<n>}. */
+  static boolean isInstanceOf(String instanceName, String operator) {
+    if (!instanceName.startsWith(operator + "-")) {
+      return false;
+    }
+    return instanceName.substring(operator.length() + 1).matches("[0-9]+of[0-9]+");
   }
 
   /** This run's unique name: {@code <instance>-<uuid>}. */
@@ -134,11 +155,18 @@ public final class CheckpointStore {
    * @throws FileNotFoundException if the directory holds no part
    * @throws CheckpointException naming the checkpoint and the key groups or parts at fault
    */
-  public static List<InstanceCheckpoint> readComplete(StateFileSystem fs, Location checkpointDir)
-      throws IOException {
-    Listing listing = Listing.of(fs, checkpointDir);
+  public static List<InstanceCheckpoint> readComplete(
+      StateFileSystem fs, Location checkpointDir, String operator) throws IOException {
+    Listing listing = Listing.of(fs, checkpointDir, operator);
     if (listing.parts().isEmpty()) {
-      throw new FileNotFoundException("no completed checkpoint at " + checkpointDir);
+      Listing all = Listing.of(fs, checkpointDir, null);
+      if (all.parts().isEmpty()) {
+        throw new FileNotFoundException("no completed checkpoint at " + checkpointDir);
+      }
+      List<String> others = all.parts().stream().map(Location::fileName).sorted().toList();
+      throw new FileNotFoundException(
+          "checkpoint " + checkpointDir + " holds no part of processor '" + operator + "' (its parts: "
+              + String.join(", ", others) + ")");
     }
     if (!listing.tombstones().isEmpty()) {
       throw new CheckpointException(
@@ -167,6 +195,7 @@ public final class CheckpointStore {
    * deleted by this run, and the returned store starts empty in its own root.
    *
    * @param restoredParts what {@link #readComplete} returned for {@code checkpointDir}
+   * @param operator the processor's name, as for {@link #create}
    * @param ownRoot this run's {@code execution.checkpointing.dir}, or null when it has none
    * @param ownFs the file system of {@code ownRoot}
    */
@@ -176,6 +205,7 @@ public final class CheckpointStore {
       List<InstanceCheckpoint> restoredParts,
       StateFileSystem ownFs,
       Location ownRoot,
+      String operator,
       String instanceName,
       int maxParallelism,
       KeyGroupRange keyGroups,
@@ -183,16 +213,15 @@ public final class CheckpointStore {
       throws IOException {
     Location checkpointRoot = checkpointDir.parent();
     CheckpointStore taker =
-        new CheckpointStore(fs, checkpointRoot, instanceName, maxParallelism, keyGroups, numRetained);
+        new CheckpointStore(
+            fs, checkpointRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
     taker.takeOver(checkpointDir, restoredParts);
     if (ownRoot != null && ownRoot.equals(checkpointRoot)) {
       return taker;
     }
-    CheckpointStore fresh =
-        ownRoot == null
-            ? null
-            : new CheckpointStore(ownFs, ownRoot, instanceName, maxParallelism, keyGroups, numRetained);
-    return fresh;
+    return ownRoot == null
+        ? null
+        : new CheckpointStore(ownFs, ownRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
   }
 
   private void takeOver(Location checkpointDir, List<InstanceCheckpoint> restoredParts) throws IOException {
@@ -211,7 +240,9 @@ public final class CheckpointStore {
     }
     Map<String, Lease> leases = readLeases();
     for (Lease lease : leases.values()) {
-      if (lease.maxParallelism() == maxParallelism && lease.keyGroups().overlaps(keyGroups)) {
+      if (isInstanceOf(lease.instanceName(), operator)
+          && lease.maxParallelism() == maxParallelism
+          && lease.keyGroups().overlaps(keyGroups)) {
         predecessors.add(lease.incarnation());
       }
     }
@@ -227,7 +258,7 @@ public final class CheckpointStore {
     }
     // Fenced: the runs replaced here discard nothing from now on. Were the parts restored here
     // discarded before that? Then this restore uses nothing and fails.
-    Listing now = Listing.of(fs, checkpointDir);
+    Listing now = Listing.of(fs, checkpointDir, operator);
     for (String path : restoring) {
       Location part = root.resolve(path);
       if (!now.parts().contains(part) || now.tombstones().contains(tombstone(part))) {
@@ -502,7 +533,7 @@ public final class CheckpointStore {
 
   /** Whether a checkpoint's parts cover every key group exactly once (and none is being discarded). */
   private boolean isComplete(long checkpointId) throws IOException {
-    Listing listing = Listing.of(fs, checkpointDir(checkpointId));
+    Listing listing = Listing.of(fs, checkpointDir(checkpointId), operator);
     if (!listing.tombstones().isEmpty()) {
       return false;
     }
@@ -646,9 +677,9 @@ public final class CheckpointStore {
     }
   }
 
-  /** The parts and tombstones directly in a checkpoint directory. */
+  /** The parts and tombstones directly in a checkpoint directory: of one processor, or all (null). */
   private record Listing(Set<Location> parts, Set<Location> tombstones) {
-    static Listing of(StateFileSystem fs, Location checkpointDir) throws IOException {
+    static Listing of(StateFileSystem fs, Location checkpointDir, String operator) throws IOException {
       Set<Location> parts = new LinkedHashSet<>();
       Set<Location> tombstones = new HashSet<>();
       for (FileEntry entry : fs.list(checkpointDir)) {
@@ -656,11 +687,18 @@ public final class CheckpointStore {
         if (!l.parent().equals(checkpointDir)) {
           continue;
         }
-        if (l.fileName().endsWith(InstanceCheckpoint.SUFFIX)) {
-          parts.add(l);
-        } else if (l.fileName().endsWith(InstanceCheckpoint.SUFFIX + TOMBSTONE_SUFFIX)) {
-          tombstones.add(l);
+        String name = l.fileName();
+        if (name.endsWith(TOMBSTONE_SUFFIX)) {
+          name = name.substring(0, name.length() - TOMBSTONE_SUFFIX.length());
         }
+        if (!name.endsWith(InstanceCheckpoint.SUFFIX)) {
+          continue;
+        }
+        String instance = name.substring(0, name.length() - InstanceCheckpoint.SUFFIX.length());
+        if (operator != null && !isInstanceOf(instance, operator)) {
+          continue;
+        }
+        (l.fileName().endsWith(TOMBSTONE_SUFFIX) ? tombstones : parts).add(l);
       }
       return new Listing(parts, tombstones);
     }

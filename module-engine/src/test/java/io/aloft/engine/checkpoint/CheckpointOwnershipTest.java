@@ -275,6 +275,55 @@ class CheckpointOwnershipTest {
     }
   }
 
+  @Test
+  void processorsSharingARootKeepToTheirOwnPartsAndLeases() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> sumsModel = new TreeMap<>();
+    Map<String, Long> countsModel = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var sums = instances(aloft, 2, null, out, false);
+      var counts = named(aloft, "counts", 1, null, out);
+      for (long id = 1; id <= 3; id++) {
+        for (var p : sums) {
+          feed(p, (int) id, sumsModel);
+        }
+        feed(counts.get(0), (int) id + 10, countsModel);
+        checkpointAll(sums, id);
+        checkpointAll(counts, id);
+      }
+      assertThat(Files.exists(root().resolve("chk-3/counts-0of1.meta"))).isTrue();
+      closeAll(sums);
+      // Restoring one processor (at another parallelism) fences only that processor's runs.
+      var restored = instances(aloft, 1, chk(root(), 3), out, false);
+      assertThat(sums(restored, out)).isEqualTo(sumsModel);
+      feed(counts.get(0), 20, countsModel);
+      checkpointAll(counts, 4);
+      checkpointAll(restored, 4);
+      checkpointAll(restored, 5);
+      assertThat(sums(counts, out)).isEqualTo(countsModel);
+      assertThatThrownBy(() -> named(aloft, "other", 1, chk(root(), 4), out))
+          .hasMessageContaining("holds no part of processor 'other'")
+          .hasMessageContaining("counts-0of1.meta");
+      closeAll(restored);
+      closeAll(counts);
+      assertEveryListedFileExists();
+    }
+  }
+
+  private static List<KeyedProcessor<String, Cmd, String>> named(
+      Aloft aloft, String name, int parallelism, Location restoreFrom, List<String> out) {
+    List<KeyedProcessor<String, Cmd, String>> ps = new ArrayList<>();
+    for (int i = 0; i < parallelism; i++) {
+      var b = aloft.keyedProcessor(new CheckpointRestoreTest.Sums(false)).name(name).keySelector(Cmd::key)
+          .keySerializer(io.aloft.serde.Serializers.STRING).instance(i, parallelism).output(out::add);
+      if (restoreFrom != null) {
+        b.restoreFrom(restoreFrom);
+      }
+      ps.add(b.build());
+    }
+    return ps;
+  }
+
   // ---------------------------------------------------------------------------------------- helpers
 
   private void assertEveryListedFileExists() throws IOException {
