@@ -1,6 +1,7 @@
 package io.aloft.engine.checkpoint;
 
 import io.aloft.spi.backend.KeyGroupRange;
+import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.fs.FileEntry;
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
@@ -59,13 +60,6 @@ public final class CheckpointStore {
   static final String LEASE = "lease";
   static final String FENCE = "fenced";
   static final String TOMBSTONE_SUFFIX = ".discarded";
-
-  /** A discard of checkpoint parts: what a failure interrupts is finished by the next round. */
-  @FunctionalInterface
-  public interface OwnCheckpointSubsumed {
-    /** The backend may now delete what only this checkpoint of this run needed. */
-    void subsumed(long checkpointId) throws IOException;
-  }
 
   private final StateFileSystem fs;
   private final Location root;
@@ -431,7 +425,7 @@ public final class CheckpointStore {
    * run's discarded checkpoints needed, and deletes the inherited files no lease names any more. A
    * failure leaves the rest for the next call: deleting late loses nothing, deleting wrongly would.
    */
-  public void expire(OwnCheckpointSubsumed backend) throws IOException {
+  public void expire(KeyedStateBackend backend) throws IOException {
     if (fenced) {
       return;
     }
@@ -506,7 +500,7 @@ public final class CheckpointStore {
         fs.delete(tombstone(root.resolve(path)));
       }
       if (own) {
-        backend.subsumed(e.getKey());
+        backend.checkpointSubsumed(e.getKey()); // what only this checkpoint of this run needed
       }
       e.getValue().forEach(path -> {
         ownParts.remove(path);

@@ -330,7 +330,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       store.completeCheckpoint(part);
       // Complete. Nothing after this point may fail it: what expiring leaves undone, the next does.
       try {
-        store.expire(backend::checkpointSubsumed);
+        store.expire(backend);
       } catch (IOException | RuntimeException e) {
         // Deleting late loses nothing; deleting wrongly would.
       }
@@ -404,7 +404,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       try {
         // Checkpoints that sibling instances completed since this one's last checkpoint may have
         // subsumed some of its own: discard them now rather than leave them behind.
-        checkpoints.store().expire(backend::checkpointSubsumed);
+        checkpoints.store().expire(backend);
       } catch (IOException | RuntimeException e) {
         // Left for a processor restored from these checkpoints to discard.
       }
