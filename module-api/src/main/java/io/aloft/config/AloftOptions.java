@@ -55,7 +55,8 @@ public final class AloftOptions {
           "execution.checkpointing.num-retained",
           1,
           1,
-          "Completed checkpoints kept; older ones are deleted with the files only they reference.");
+          "Complete checkpoints (every instance's part written) kept; older ones are deleted with the"
+              + " files no retained checkpoint and no running instance needs.");
 
   // --- async execution ----------------------------------------------------------------------------
 

@@ -107,7 +107,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
    * Where and how this instance checkpoints.
    *
    * @param root {@code execution.checkpointing.dir}, or null when unset (checkpoints then fail)
-   * @param store this run's share of the root (retention, leases, fencing); null when root is
+   * @param store this run's share of the root (retention, leases, fencing); null when root is null
    */
   public record CheckpointSettings(
       Location root, boolean incremental, CheckpointStore store, FileSystems fileSystems, String backendType) {}
