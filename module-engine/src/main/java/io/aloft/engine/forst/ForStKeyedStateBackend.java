@@ -53,6 +53,11 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
   private final Map<String, Set<Long>> checkpointRefs = new HashMap<>(); // task thread + guard (sync)
   /** Files this backend copied into checkpoint directories: deleted when no checkpoint needs them. */
   private final Set<String> copies = new HashSet<>();
+  /**
+   * For a file outside the checkpoint root, the copy a retained checkpoint already holds: incremental
+   * checkpoints list it again instead of copying the file once more.
+   */
+  private final Map<String, Location> copyOf = new HashMap<>();
 
   ForStKeyedStateBackend(
       LsmOptions options,
@@ -149,14 +154,21 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       for (FileMeta f : level) {
         Location source = tree.location(f);
         Location inCheckpoint = source;
-        if (!request.incremental() || !isBelow(source, root)) {
+        Location earlierCopy = request.incremental() ? copyOf.get(source.toString()) : null;
+        if (request.incremental() && isBelow(source, root)) {
+          referenced++;
+        } else if (earlierCopy != null && isBelow(earlierCopy, root)) {
+          inCheckpoint = earlierCopy;
+          referenced++;
+        } else {
           inCheckpoint = request.checkpointDir().resolve("files/" + source.fileName());
           copy(source, inCheckpoint);
           copies.add(inCheckpoint.toString());
+          if (request.incremental()) {
+            copyOf.put(source.toString(), inCheckpoint);
+          }
           copied++;
           bytesCopied += f.size();
-        } else {
-          referenced++;
         }
         synchronized (checkpointRefs) {
           checkpointRefs.computeIfAbsent(inCheckpoint.toString(), k -> new HashSet<>()).add(request.checkpointId());
@@ -212,6 +224,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
           it.remove();
           if (copies.remove(e.getKey()) && !live.contains(e.getKey())) {
             unusedCopies.add(Location.of(e.getKey()));
+            copyOf.values().removeIf(copy -> copy.toString().equals(e.getKey()));
           }
         }
       }

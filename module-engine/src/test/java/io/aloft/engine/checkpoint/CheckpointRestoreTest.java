@@ -313,6 +313,33 @@ class CheckpointRestoreTest {
   }
 
   @org.junit.jupiter.api.Test
+  void withThePrimaryDirectoryElsewhereIncrementalCheckpointsCopyOnlyWhatNoRetainedCheckpointHolds()
+      throws Exception {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    Config elsewhere = config("forst").with("state.backend.forst.primary-dir", dir.resolve("primary").toString());
+    try (Aloft aloft = Aloft.create(elsewhere)) {
+      var ps = instances(aloft, 1, null, out, false);
+      feed(ps.get(0), 1, model);
+      Checkpoint first = checkpointAll(ps, 1);
+      assertThat(first.filesCopied()).isPositive();
+      assertThat(first.filesReferenced()).isZero();
+      ps.get(0).processElement(new Cmd("key-1", 1, 0)); // one more flushed file by the next checkpoint
+      model.merge("key-1", 1L, Long::sum);
+      Checkpoint second = checkpointAll(ps, 2);
+      assertThat(second.filesCopied()).as("the file flushed since checkpoint 1").isEqualTo(1);
+      assertThat(second.filesReferenced()).as("checkpoint 1's copies, listed again").isEqualTo(first.filesCopied());
+      Checkpoint third = checkpointAll(ps, 3); // subsumes 1 and 2; their copies stay while 3 lists them
+      assertThat(third.filesCopied()).isZero();
+      assertThat(Files.exists(dir.resolve("checkpoints/chk-1/sums-0of1.meta"))).isFalse();
+      closeAll(ps);
+      var restored = instances(aloft, 1, third.location(), out, false);
+      assertThat(sums(restored, out)).isEqualTo(model);
+      closeAll(restored);
+    }
+  }
+
+  @org.junit.jupiter.api.Test
   void onlyTheRetainedCheckpointsRemainAndTheirFilesOutliveTheInstance() throws Exception {
     List<String> out = new ArrayList<>();
     Map<String, Long> model = new TreeMap<>();
