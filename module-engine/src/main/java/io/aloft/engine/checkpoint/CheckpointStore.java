@@ -60,6 +60,7 @@ public final class CheckpointStore {
   static final String LEASE = "lease";
   static final String FENCE = "fenced";
   static final String TOMBSTONE_SUFFIX = ".discarded";
+  private static final int UUID_LENGTH = 36;
 
   private final StateFileSystem fs;
   private final Location root;
@@ -234,8 +235,7 @@ public final class CheckpointStore {
     }
     Map<String, Lease> leases = readLeases();
     for (Lease lease : leases.values()) {
-      if (isInstanceOf(lease.instanceName(), operator)
-          && lease.maxParallelism() == maxParallelism
+      if (lease.maxParallelism() == maxParallelism
           && lease.keyGroups().overlaps(keyGroups)) {
         predecessors.add(lease.incarnation());
       }
@@ -479,13 +479,19 @@ public final class CheckpointStore {
       }
     }
     writeLease();
-    // 4. What other instances still need.
+    // 4. What other instances still need: only parts and files this run took over can be shared (an
+    // unfenced run's own parts and files are its alone), so without those no lease is read.
     Set<String> othersParts = new HashSet<>();
     Set<String> othersFiles = new HashSet<>();
-    for (Lease lease : readLeases().values()) {
-      if (!lease.incarnation().equals(incarnation)) {
-        othersParts.addAll(lease.retainedParts());
-        othersFiles.addAll(lease.inherited());
+    boolean shared =
+        !unneeded.isEmpty()
+            || discarding.values().stream().flatMap(List::stream).anyMatch(path -> !ownParts.contains(path));
+    if (shared) {
+      for (Lease lease : readLeases().values()) {
+        if (!lease.incarnation().equals(incarnation)) {
+          othersParts.addAll(lease.retainedParts());
+          othersFiles.addAll(lease.inherited());
+        }
       }
     }
     // 5. Parts and what only they needed.
@@ -525,62 +531,74 @@ public final class CheckpointStore {
     inheritedFiles.retainAll(stillInherited);
   }
 
-  /** Whether a checkpoint's parts cover every key group exactly once (and none is being discarded). */
+  /**
+   * Whether a checkpoint's parts cover every key group exactly once (and none is being discarded).
+   * Judged from the listing alone: an instance's key groups follow from its name
+   * ({@code <operator>-<index>of<parallelism>}), so no part is read.
+   */
   private boolean isComplete(long checkpointId) throws IOException {
     Listing listing = Listing.of(fs, checkpointDir(checkpointId), operator);
-    if (!listing.tombstones().isEmpty()) {
+    if (!listing.tombstones().isEmpty() || listing.parts().isEmpty()) {
       return false;
     }
-    List<InstanceCheckpoint> read = new ArrayList<>();
+    Map<String, KeyGroupRange> ranges = new LinkedHashMap<>();
     for (Location part : listing.parts()) {
-      String path = relative(part);
-      InstanceCheckpoint p = parts.get(path);
-      if (p == null) {
-        p = InstanceCheckpoint.read(fs, part);
-        parts.put(path, p);
+      String instance = part.fileName().substring(0, part.fileName().length() - InstanceCheckpoint.SUFFIX.length());
+      String[] indexOf = instance.substring(operator.length() + 1).split("of");
+      int index = Integer.parseInt(indexOf[0]);
+      int parallelism = Integer.parseInt(indexOf[1]);
+      if (parallelism < 1 || parallelism > maxParallelism || index >= parallelism) {
+        return false;
       }
-      read.add(p);
+      ranges.put(instance, KeyGroupRange.forInstance(maxParallelism, parallelism, index));
     }
-    return !read.isEmpty() && read.get(0).maxParallelism() == maxParallelism && coverageProblem(read) == null;
+    return coverageProblem(ranges, maxParallelism) == null;
   }
 
   /** Why these parts are not one complete checkpoint, or null if they are. */
   private static String coverageProblem(List<InstanceCheckpoint> parts) {
     int maxParallelism = parts.get(0).maxParallelism();
-    List<InstanceCheckpoint> sorted = new ArrayList<>(parts);
-    sorted.sort(Comparator.comparingInt(p -> p.keyGroupRange().startKeyGroup()));
-    int next = 0;
-    InstanceCheckpoint previous = null;
-    for (InstanceCheckpoint p : sorted) {
+    Map<String, KeyGroupRange> ranges = new LinkedHashMap<>();
+    for (InstanceCheckpoint p : parts) {
       if (p.maxParallelism() != maxParallelism) {
         return "mixes parts of max parallelism " + maxParallelism + " and " + p.maxParallelism() + " ("
             + p.instanceName() + ")";
       }
-      KeyGroupRange r = p.keyGroupRange();
+      ranges.put(p.instanceName(), p.keyGroupRange());
+    }
+    return coverageProblem(ranges, maxParallelism);
+  }
+
+  /** Why parts with these key groups (by instance) do not cover [0, maxParallelism) once, or null. */
+  private static String coverageProblem(Map<String, KeyGroupRange> ranges, int maxParallelism) {
+    List<Map.Entry<String, KeyGroupRange>> sorted = new ArrayList<>(ranges.entrySet());
+    sorted.sort(Comparator.comparingInt(e -> e.getValue().startKeyGroup()));
+    int next = 0;
+    String previous = null;
+    for (Map.Entry<String, KeyGroupRange> e : sorted) {
+      KeyGroupRange r = e.getValue();
       if (r.startKeyGroup() > next) {
         return "is incomplete: no part covers key groups " + new KeyGroupRange(next, r.startKeyGroup() - 1)
-            + " (" + describe(parts) + ")";
+            + " (" + describe(ranges) + ")";
       }
       if (r.startKeyGroup() < next) {
         return "has more than one part for key groups "
-            + new KeyGroupRange(r.startKeyGroup(), Math.min(next - 1, r.endKeyGroup())) + " ("
-            + previous.instanceName() + ", " + p.instanceName() + "): they come from different runs";
+            + new KeyGroupRange(r.startKeyGroup(), Math.min(next - 1, r.endKeyGroup())) + " (" + previous
+            + ", " + e.getKey() + "): they come from different runs";
       }
       next = r.endKeyGroup() + 1;
-      previous = p;
+      previous = e.getKey();
     }
     if (next < maxParallelism) {
       return "is incomplete: no part covers key groups " + new KeyGroupRange(next, maxParallelism - 1)
-          + " (" + describe(parts) + ")";
+          + " (" + describe(ranges) + ")";
     }
     return null;
   }
 
-  private static String describe(List<InstanceCheckpoint> parts) {
+  private static String describe(Map<String, KeyGroupRange> ranges) {
     List<String> each = new ArrayList<>();
-    for (InstanceCheckpoint p : parts) {
-      each.add(p.instanceName() + " " + p.keyGroupRange());
-    }
+    ranges.forEach((instance, range) -> each.add(instance + " " + range));
     return "parts: " + String.join(", ", each);
   }
 
@@ -613,11 +631,18 @@ public final class CheckpointStore {
         .write(fs, leaseLocation(incarnation));
   }
 
-  /** Every lease in the root, by incarnation; leases removed while listing are skipped. */
+  /**
+   * Every lease of this processor's runs in the root, by incarnation ({@code <instance>-<uuid>}, so
+   * other processors' leases are passed over unread); leases removed while listing are skipped.
+   */
   private Map<String, Lease> readLeases() throws IOException {
     Map<String, Lease> leases = new LinkedHashMap<>();
     for (FileEntry entry : fs.list(root.resolve(INSTANCES))) {
-      if (entry.location().fileName().equals(LEASE)) {
+      String run = entry.location().parent().fileName();
+      int uuid = run.length() - UUID_LENGTH - 1;
+      if (entry.location().fileName().equals(LEASE)
+          && uuid > 0
+          && isInstanceOf(run.substring(0, uuid), operator)) {
         Lease lease = readLease(entry.location());
         if (lease != null) {
           leases.put(lease.incarnation(), lease);

@@ -310,6 +310,38 @@ class CheckpointOwnershipTest {
     }
   }
 
+  @Test
+  void aCheckpointMakesNoMoreRequestsAtParallelismEightThanAtOne() throws IOException {
+    long[] requests = new long[2];
+    int[] parallelisms = {1, 8};
+    for (int n = 0; n < 2; n++) {
+      Path root = dir.resolve("p" + parallelisms[n]);
+      List<String> out = new ArrayList<>();
+      try (Aloft aloft = Aloft.create(config(root))) {
+        var ps = instances(aloft, parallelisms[n], null, out, false);
+        for (long id = 1; id <= 3; id++) {
+          for (var p : ps) {
+            String key = CheckpointRestoreTest.KEYS.stream()
+                .filter(k -> p.keyGroupRange().contains(
+                    io.aloft.engine.runtime.KeyGroups.assign(CheckpointRestoreTest.utf(k), 128)))
+                .findFirst()
+                .orElseThrow();
+            p.processElement(new Cmd(key, 1, 0)); // one flushed file per checkpoint
+            FaultyFileSystemProvider.failRequest(Long.MAX_VALUE); // counts from here
+            p.checkpoint(id);
+            requests[n] = FaultyFileSystemProvider.requests(); // the last instance's, in the end
+          }
+        }
+        closeAll(ps);
+      }
+    }
+    // The last instance completes checkpoint 3 and so discards checkpoint 2, with no more requests at
+    // parallelism 8 than at 1: no other instance's part or lease is read (at 1 it also removes the
+    // emptied directory of checkpoint 2, which at 8 still holds the other instances' parts).
+    assertThat(requests[0]).as("requests of one checkpoint at parallelism 1").isGreaterThan(5);
+    assertThat(requests[1]).as("requests of one checkpoint at parallelism 8").isBetween(requests[0] - 1, requests[0]);
+  }
+
   private static List<KeyedProcessor<String, Cmd, String>> named(
       Aloft aloft, String name, int parallelism, Location restoreFrom, List<String> out) {
     List<KeyedProcessor<String, Cmd, String>> ps = new ArrayList<>();
