@@ -43,12 +43,12 @@ public record KeyGroupRange(int startKeyGroup, int endKeyGroup) {
     return keyGroup >= startKeyGroup && keyGroup <= endKeyGroup;
   }
 
-  /** Number of key groups in the range. */
   /** Whether the two ranges share a key group. */
   public boolean overlaps(KeyGroupRange other) {
     return startKeyGroup <= other.endKeyGroup && other.startKeyGroup <= endKeyGroup;
   }
 
+  /** Number of key groups in the range. */
   public int size() {
     return endKeyGroup - startKeyGroup + 1;
   }

@@ -17,7 +17,7 @@ import java.util.Map;
  * One processor instance's part of a checkpoint: {@code <root>/chk-<id>/<instance>.meta}. A checkpoint
  * of a job with N instances has N parts, and is complete when its parts cover every key group once; a
  * restore at any parallelism reads every part and takes those whose key groups overlap its own. Format
- * (version 2, also in {@code docs/format.md}; version 1 lacked the incarnation and the file list, and is
+ * (version 2, also in {@code docs/checkpoints.md}; version 1 lacked the incarnation and the file list, and is
  * still read):
  *
  * <pre>

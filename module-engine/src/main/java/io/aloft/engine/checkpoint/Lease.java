@@ -20,7 +20,7 @@ import java.util.TreeMap;
  * <root>/instances/<incarnation>/lease}. Other instances read leases to learn which checkpoint parts
  * and shared files are still needed; a restore reads the leases of the runs it replaces to take over
  * what they held. Written whole, replacing the previous version, by its own run only. Format (version
- * 1, also in {@code docs/format.md}):
+ * 1, also in {@code docs/checkpoints.md}):
  *
  * <pre>
  *   magic "ALOFTLSE" (8) | version int32 | incarnation UTF | instanceName UTF | maxParallelism int32
