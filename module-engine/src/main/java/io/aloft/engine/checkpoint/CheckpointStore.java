@@ -92,6 +92,7 @@ public final class CheckpointStore {
   private final Set<String> unneeded = new LinkedHashSet<>();
   private long lastCheckpointId = Long.MIN_VALUE;
   private boolean fenced;
+  private long cleanupFailures;
 
   private CheckpointStore(
       StateFileSystem fs,
@@ -423,9 +424,30 @@ public final class CheckpointStore {
    * Discards the checkpoints beyond retention: those older than the {@code num-retained}-th newest
    * complete one. Deletes the parts no other lease retains, lets the backend delete what only this
    * run's discarded checkpoints needed, and deletes the inherited files no lease names any more. A
-   * failure leaves the rest for the next call: deleting late loses nothing, deleting wrongly would.
+   * failure leaves the rest for the next call (and counts in {@link #metrics()}): deleting late loses
+   * nothing, deleting wrongly would.
    */
-  public void expire(KeyedStateBackend backend) throws IOException {
+  public void expire(KeyedStateBackend backend) {
+    try {
+      discardExpired(backend);
+    } catch (IOException | RuntimeException e) {
+      cleanupFailures++;
+    }
+  }
+
+  /**
+   * {@code checkpoint.retained}: checkpoints this run retains (its own and those it took over);
+   * {@code checkpoint.cleanup-failures}: discards a storage error interrupted (each is retried by the
+   * next checkpoint); {@code checkpoint.fenced}: 1 once a restore has taken this run's key groups over.
+   */
+  public Map<String, Long> metrics() {
+    return Map.of(
+        "checkpoint.retained", (long) retained.size(),
+        "checkpoint.cleanup-failures", cleanupFailures,
+        "checkpoint.fenced", fenced ? 1L : 0L);
+  }
+
+  private void discardExpired(KeyedStateBackend backend) throws IOException {
     if (fenced) {
       return;
     }

@@ -279,6 +279,9 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   public java.util.SortedMap<String, Long> metrics() {
     checkThread();
     java.util.SortedMap<String, Long> all = new java.util.TreeMap<>(backend.metrics());
+    if (checkpoints.store() != null) {
+      all.putAll(checkpoints.store().metrics());
+    }
     if (aec != null) {
       all.put("async.in-flight-records", (long) aec.inFlightRecords());
       all.put("async.max-in-flight-records", (long) aec.maxInFlightRecords());
@@ -329,11 +332,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       long metadataBytes = part.write(checkpoints.fileSystems().forLocation(dir), dir);
       store.completeCheckpoint(part);
       // Complete. Nothing after this point may fail it: what expiring leaves undone, the next does.
-      try {
-        store.expire(backend);
-      } catch (IOException | RuntimeException e) {
-        // Deleting late loses nothing; deleting wrongly would.
-      }
+      store.expire(backend);
       return new Checkpoint(
           checkpointId,
           dir,
@@ -401,13 +400,10 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       error = addTo(error, e);
     }
     if (checkpoints.store() != null) {
-      try {
-        // Checkpoints that sibling instances completed since this one's last checkpoint may have
-        // subsumed some of its own: discard them now rather than leave them behind.
-        checkpoints.store().expire(backend);
-      } catch (IOException | RuntimeException e) {
-        // Left for a processor restored from these checkpoints to discard.
-      }
+      // Checkpoints that sibling instances completed since this one's last checkpoint may have
+      // subsumed some of its own: discard them now rather than leave them behind (what fails is left
+      // for a processor restored from these checkpoints).
+      checkpoints.store().expire(backend);
     }
     try {
       closeResources();

@@ -43,7 +43,7 @@ class CheckpointCrashSafetyTest {
   }
 
   /** What one run with a failure at request k saw. */
-  private record Outcome(boolean failed, long requests) {}
+  private record Outcome(boolean failed, long requests, long cleanupFailures) {}
 
   /** Checkpoints 1 clean, feeds, then checkpoints 2 with request {@code k} failing (0: none). */
   private Outcome firstRun(Path base, long k, Map<String, Long> atOne, Map<String, Long> atTwo) {
@@ -74,7 +74,7 @@ class CheckpointCrashSafetyTest {
     }
     long requests = FaultyFileSystemProvider.requests();
     FaultyFileSystemProvider.disarm();
-    return new Outcome(failed, requests);
+    return new Outcome(failed, requests, p.metrics().get("checkpoint.cleanup-failures"));
   }
 
   @Test
@@ -82,12 +82,14 @@ class CheckpointCrashSafetyTest {
     long total = firstRun(dir.resolve("clean"), 0, new TreeMap<>(), new TreeMap<>()).requests();
     assertThat(total).as("requests of a checkpoint and its clean-up").isGreaterThan(3);
     int failed = 0;
+    int cleanupFailed = 0;
     for (long k = 1; k <= total; k++) {
       Path base = dir.resolve("k" + k);
       Map<String, Long> atOne = new TreeMap<>();
       Map<String, Long> atTwo = new TreeMap<>();
       Outcome outcome = firstRun(base, k, atOne, atTwo);
       failed += outcome.failed() ? 1 : 0;
+      cleanupFailed += outcome.cleanupFailures() > 0 ? 1 : 0;
       CheckpointRootFiles root = new CheckpointRootFiles(base.resolve("checkpoints"));
       root.assertEveryListedFileExists();
       // Checkpoint 2 is complete if its part is there, whatever its caller was told; if it is not,
@@ -103,6 +105,9 @@ class CheckpointCrashSafetyTest {
             + " checkpoint, the others only its clean-up)%n",
         total, failed);
     assertThat(failed).isPositive();
+    assertThat(cleanupFailed)
+        .as("failures that hit only the discard of checkpoint 1, counted as checkpoint.cleanup-failures")
+        .isPositive();
   }
 
   @Test

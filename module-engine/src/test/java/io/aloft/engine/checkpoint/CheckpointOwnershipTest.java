@@ -162,6 +162,8 @@ class CheckpointOwnershipTest {
             .hasMessageContaining("was fenced")
             .hasMessageContaining("instances/sums-0of1-");
       }
+      assertThat(zombie.get(0).metrics()).containsEntry("checkpoint.fenced", 1L);
+      assertThat(successor.get(0).metrics()).containsEntry("checkpoint.fenced", 0L);
       closeAll(zombie);
       assertEveryListedFileExists();
       assertThat(sums(successor, out)).isEqualTo(model);
@@ -175,6 +177,7 @@ class CheckpointOwnershipTest {
         assertThat(restoreCopy(round, 1)).isEqualTo(model);
       }
       assertThat(filesOfRun(oldRun)).as("files of the old run, once the successor needs none").isEmpty();
+      assertThat(successor.get(0).metrics()).containsEntry("checkpoint.retained", 1L);
       assertThat(sums(successor, out)).isEqualTo(model);
       closeAll(successor);
       new CheckpointRootFiles(root()).assertOnlyCheckpointRemains(last);
