@@ -377,6 +377,39 @@ class RocksDbCheckpointTest {
     }
   }
 
+  /**
+   * After a rescale, the restored instances list the SST files they downloaded where they are; once
+   * compaction has replaced them and the restored checkpoint is subsumed, the engine's checkpoint store
+   * deletes them (and the earlier run's checkpoint), leaving only what the new run's checkpoints list.
+   */
+  @Test
+  void filesARestoreInheritedAreDeletedOnceTheNewRunNoLongerListsThem() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, KeyState> model = new TreeMap<>();
+    Set<Path> firstRun;
+    try (Aloft aloft = Aloft.create(config())) {
+      var first = instances(aloft, 2, null, out);
+      feedAll(first, 1, model);
+      checkpointAll(first, 1);
+      closeAll(first);
+      firstRun = sharedFiles();
+      assertThat(firstRun).isNotEmpty();
+
+      var second = instances(aloft, 3, Location.of(checkpoints().resolve("chk-1").toString()), out);
+      long last = 1;
+      // Every round rewrites every key: level-0 compactions soon replace the restored SST files.
+      for (int round = 2; round <= 10 && !java.util.Collections.disjoint(sharedFiles(), firstRun); round++) {
+        feedAll(second, round, model);
+        last = checkpointAll(second, round).id();
+      }
+      closeAll(second);
+      assertThat(sharedFiles()).as("SST files of the first run").doesNotContainAnyElementsOf(firstRun);
+      assertThat(checkpoints().resolve("chk-1")).doesNotExist();
+      assertThat(sharedFiles()).isEqualTo(sharedFilesListedBy((int) last));
+      assertRestores(Location.of(checkpoints().resolve("chk-" + last).toString()), 2, expected(model));
+    }
+  }
+
   @Test
   void aStaleInstanceThatKeepsCheckpointingCannotHarmItsSuccessorsCheckpoints() {
     List<String> out = new ArrayList<>();

@@ -517,6 +517,7 @@ public final class CheckpointStore {
       }
     }
     // 5. Parts and what only they needed.
+    Set<Location> emptied = new LinkedHashSet<>();
     for (var it = discarding.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, List<String>> e = it.next();
       boolean own = false;
@@ -536,7 +537,7 @@ public final class CheckpointStore {
       });
       complete.remove(e.getKey());
       unconfirmed.remove(e.getKey());
-      deleteIfEmpty(checkpointDir(e.getKey()));
+      emptied.add(checkpointDir(e.getKey()));
       it.remove();
     }
     // 6. Inherited files that no lease names any more.
@@ -544,12 +545,18 @@ public final class CheckpointStore {
     for (String file : unneeded) {
       if (!othersFiles.contains(file)) {
         free.add(root.resolve(file));
+        if (file.startsWith("chk-")) {
+          emptied.add(root.resolve(file.substring(0, file.indexOf('/'))));
+        }
       }
     }
     if (!free.isEmpty()) {
       fs.deleteFiles(free);
     }
     unneeded.clear();
+    for (Location dir : emptied) {
+      deleteIfEmpty(dir);
+    }
     inheritedFiles.retainAll(stillInherited);
   }
 

@@ -110,6 +110,34 @@ class CheckpointOwnershipTest {
   }
 
   @Test
+  void aHashmapRestoreTakesOverTheCheckpointAndLeavesOnlyItsOwnLastOne() throws IOException {
+    Config hashmap = config(root()).with("state.backend.type", "hashmap");
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(hashmap)) {
+      var first = instances(aloft, 2, null, out, false);
+      for (var p : first) {
+        feed(p, 1, model);
+      }
+      checkpointAll(first, 1);
+      closeAll(first);
+      var second = instances(aloft, 3, chk(root(), 1), out, false);
+      assertThat(sums(second, out)).isEqualTo(model);
+      for (long id = 2; id <= 3; id++) {
+        for (var p : second) {
+          feed(p, (int) id, model);
+        }
+        checkpointAll(second, id);
+      }
+      closeAll(second);
+      new CheckpointRootFiles(root()).assertOnlyCheckpointRemains(3);
+      var third = instances(aloft, 2, chk(root(), 3), out, false);
+      assertThat(sums(third, out)).isEqualTo(model);
+      closeAll(third);
+    }
+  }
+
+  @Test
   void aCheckpointMissingAPartNeitherRestoresNorCountsForRetention() throws IOException {
     List<String> out = new ArrayList<>();
     Map<String, Long> atOne = new TreeMap<>();
