@@ -16,8 +16,9 @@ import java.util.Random;
  * The main sample: a clickstream of {@value #CLICKS} page views by {@value #USERS} users, counted per
  * user in one-minute event-time windows by {@link WindowedClickCounts}, on the backend that
  * {@code config.yaml} selects. Half way through it takes a checkpoint, closes the processor, and
- * restores a new one from the checkpoint, which finishes the stream. Prints what it did, what it
- * computed, and how long each step took.
+ * restores a new one from the checkpoint, which finishes the stream and checkpoints again (subsuming,
+ * and so deleting, the checkpoint it took over). Prints what it did, what it computed, and how long
+ * each step took.
  *
  * <p>Run it on the module path (see the README): {@code java --module-path … --module
  * io.aloft.samples/io.aloft.samples.ClickstreamJob config.yaml}.
