@@ -39,12 +39,16 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
    * Takes checkpoint {@code checkpointId}: drains in-flight records, makes the backend's state durable
    * (for {@code forst}: flushes memtables; the files already in storage are referenced, not copied),
    * and writes this instance's part of {@code <execution.checkpointing.dir>/chk-<id>}: its key-group
-   * range, its states with their serializer versions, its timers and the backend's file list. Ids must
-   * increase. Older checkpoints beyond {@code execution.checkpointing.num-retained} are deleted.
+   * range, its states with their serializer versions, its timers and the files it needs. The
+   * checkpoint is complete once every instance of the processor has written its part. Ids must
+   * increase (after a restore, past the restored checkpoint's). Checkpoints older than the newest
+   * {@code execution.checkpointing.num-retained} complete ones are deleted, with the files that no
+   * retained checkpoint and no running instance needs (see {@code docs/checkpoints.md}).
    *
    * @throws io.aloft.config.ConfigException if {@code execution.checkpointing.dir} is not set
-   * @throws java.io.UncheckedIOException if the checkpoint could not be written; no earlier completed
-   *     checkpoint is affected
+   * @throws java.io.UncheckedIOException if the checkpoint could not be written, or if a processor
+   *     restored since has taken over this instance's key groups (it is fenced: it must stop); no
+   *     earlier completed checkpoint is affected
    */
   Checkpoint checkpoint(long checkpointId);
 
@@ -56,8 +60,9 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
 
   /**
    * A snapshot of this instance's metrics, by name, sorted: the state backend's (for {@code forst}:
-   * {@code forst.*}, including the file cache's {@code forst.cache.*}) and the asynchronous execution's
-   * ({@code async.*}). The names are listed in the README's metrics section.
+   * {@code forst.*}, including the file cache's {@code forst.cache.*}), the asynchronous execution's
+   * ({@code async.*}) and the checkpoints' ({@code checkpoint.*}). The names are listed in the README's
+   * metrics section.
    */
   java.util.SortedMap<String, Long> metrics();
 

@@ -184,9 +184,13 @@ public final class Aloft implements AutoCloseable {
     }
 
     /**
-     * Restores the state of a completed checkpoint ({@link io.aloft.process.Checkpoint#location()}), taken
+     * Restores the state of a complete checkpoint ({@link io.aloft.process.Checkpoint#location()}), taken
      * at any parallelism: this instance takes the key groups it owns from every part that has them.
-     * Files are opened where they are; nothing is downloaded first.
+     * Files are opened where they are; nothing is downloaded first. When the checkpoint lies in this
+     * processor's own {@code execution.checkpointing.dir}, the restore takes it over (it is deleted once
+     * newer checkpoints subsume it) and fences the earlier runs of these key groups; in another
+     * directory it is only held, never deleted. {@code build()} fails, naming the key groups, for a
+     * checkpoint that misses a part. See {@code docs/checkpoints.md}.
      */
     public ProcessorBuilder<K, IN, OUT> restoreFrom(Location checkpoint) {
       this.restoreFrom = Objects.requireNonNull(checkpoint, "checkpoint");
