@@ -110,6 +110,44 @@ class CheckpointOwnershipTest {
   }
 
   @Test
+  void withTwoRetainedTheRestoredCheckpointGoesOnceTwoNewerOnesAreComplete() throws IOException {
+    Config twoRetained = config(root()).with("execution.checkpointing.num-retained", "2");
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(twoRetained)) {
+      var first = instances(aloft, 2, null, out, false);
+      for (var p : first) {
+        feed(p, 1, model);
+      }
+      checkpointAll(first, 1);
+      closeAll(first);
+      var second = instances(aloft, 3, chk(root(), 1), out, false);
+      Map<Long, Map<String, Long>> at = new TreeMap<>();
+      for (long id = 2; id <= 4; id++) {
+        for (var p : second) {
+          feed(p, (int) id, model);
+        }
+        checkpointAll(second, id);
+        at.put(id, new TreeMap<>(model));
+        // After 2: one newer complete checkpoint, so 1 stays. After 3 the instances that finished
+        // before it was complete still hold 1; after 4 every instance has let it go.
+        if (id != 3) {
+          assertThat(Files.exists(root().resolve("chk-1")))
+              .as("checkpoint 1 after checkpoint %d", id)
+              .isEqualTo(id == 2);
+        }
+        assertEveryListedFileExists();
+      }
+      // The last instance to finish 4 saw it complete: it retains 3 and 4; the others also 2, for now.
+      assertThat(second.get(2).metrics()).containsEntry("checkpoint.retained", 2L);
+      assertThat(second.get(0).metrics()).containsEntry("checkpoint.retained", 3L);
+      assertThat(restoreCopy(3, 2)).isEqualTo(at.get(3L));
+      assertThat(restoreCopy(4, 1)).isEqualTo(at.get(4L));
+      closeAll(second);
+    }
+  }
+
+  @Test
   void aHashmapRestoreTakesOverTheCheckpointAndLeavesOnlyItsOwnLastOne() throws IOException {
     Config hashmap = config(root()).with("state.backend.type", "hashmap");
     List<String> out = new ArrayList<>();
