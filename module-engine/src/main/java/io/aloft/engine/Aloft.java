@@ -189,7 +189,8 @@ public final class Aloft implements AutoCloseable {
      * Files are opened where they are; nothing is downloaded first. When the checkpoint lies in this
      * processor's own {@code execution.checkpointing.dir}, the restore takes it over (it is deleted once
      * newer checkpoints subsume it) and fences the earlier runs of these key groups; in another
-     * directory it is only held, never deleted. {@code build()} fails, naming the key groups, for a
+     * directory it is only held (the job there goes on, and never deletes it). {@code build()} fails,
+     * naming the key groups, for a
      * checkpoint that misses a part. See {@code docs/checkpoints.md}.
      */
     public ProcessorBuilder<K, IN, OUT> restoreFrom(Location checkpoint) {

@@ -60,6 +60,7 @@ public final class CheckpointStore {
   static final String LEASE = "lease";
   static final String FENCE = "fenced";
   static final String TOMBSTONE_SUFFIX = ".discarded";
+  static final String HOLD_SUFFIX = ".hold";
   private static final int UUID_LENGTH = 36;
 
   private final StateFileSystem fs;
@@ -88,6 +89,8 @@ public final class CheckpointStore {
   private final Set<String> inheritedFiles = new HashSet<>();
   /** Discarded checkpoints whose deletions have not all happened yet (tombstones are written). */
   private final TreeMap<Long, List<String>> discarding = new TreeMap<>();
+  /** Checkpoints a restore in another root holds: retained for good. */
+  private final Set<Long> held = new HashSet<>();
   /** Inherited files this run no longer needs, until the last lease naming them is gone. */
   private final Set<String> unneeded = new LinkedHashSet<>();
   private long lastCheckpointId = Long.MIN_VALUE;
@@ -181,14 +184,14 @@ public final class CheckpointStore {
   }
 
   /**
-   * Takes over the runs a restore replaces, in the root of the restored checkpoint: retains what they
+   * Prepares a restore: in this run's own root, takes over the runs it replaces — retains what they
    * retained (the restored checkpoint included) under a new lease, fences them, checks that the parts
    * it restores are still there, and removes their leases.
    *
-   * <p>When the checkpoint is in this run's own root ({@code claim}), the returned store owns what it
-   * took over and discards it as its own checkpoints complete. Otherwise the lease written in the
-   * other root is a permanent hold, as Flink's {@code NO_CLAIM} restore mode: nothing there is ever
-   * deleted by this run, and the returned store starts empty in its own root.
+   * <p>When the checkpoint is in this run's own root, the returned store owns what it took over and
+   * discards it as its own checkpoints complete. Otherwise the restore only holds the checkpoint, as
+   * Flink's {@code NO_CLAIM} restore mode: the runs there are not fenced, never discard it, and nothing
+   * there is ever deleted by this run; the returned store starts empty in its own root.
    *
    * @param restoredParts what {@link #readComplete} returned for {@code checkpointDir}
    * @param operator the processor's name, as for {@link #create}
@@ -208,16 +211,40 @@ public final class CheckpointStore {
       int numRetained)
       throws IOException {
     Location checkpointRoot = checkpointDir.parent();
-    CheckpointStore taker =
-        new CheckpointStore(
-            fs, checkpointRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
-    taker.takeOver(checkpointDir, restoredParts);
     if (ownRoot != null && ownRoot.equals(checkpointRoot)) {
+      CheckpointStore taker =
+          new CheckpointStore(
+              fs, checkpointRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
+      taker.takeOver(checkpointDir, restoredParts);
       return taker;
     }
+    hold(fs, checkpointDir, restoredParts, operator, instanceName);
     return ownRoot == null
         ? null
         : new CheckpointStore(ownFs, ownRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
+  }
+
+  /**
+   * Marks a checkpoint in another root as held ({@code chk-<id>/<run>.hold}): the runs there keep it,
+   * and every file it lists, for good. Nothing there is fenced — the other job may go on.
+   */
+  private static void hold(
+      StateFileSystem fs, Location checkpointDir, List<InstanceCheckpoint> parts, String operator,
+      String instanceName) throws IOException {
+    Location marker = checkpointDir.resolve(instanceName + "-" + UUID.randomUUID() + HOLD_SUFFIX);
+    FileOutput out = fs.newOutputFile(marker).create();
+    out.close();
+    // Held: a discard from now on sees the hold and stops. Was one already under way?
+    Listing now = Listing.of(fs, checkpointDir, operator);
+    for (InstanceCheckpoint part : parts) {
+      Location location = InstanceCheckpoint.file(checkpointDir, part.instanceName());
+      if (!now.parts().contains(location) || now.tombstones().contains(tombstone(location))) {
+        fs.delete(marker);
+        throw new CheckpointException(
+            "checkpoint " + checkpointDir + " was discarded while it was being restored (" + location
+                + "): restore from a newer checkpoint");
+      }
+    }
   }
 
   private void takeOver(Location checkpointDir, List<InstanceCheckpoint> restoredParts) throws IOException {
@@ -464,6 +491,7 @@ public final class CheckpointStore {
     Map<Long, List<String>> expired = new TreeMap<>();
     if (completeIds.size() > numRetained) {
       expired.putAll(retained.headMap(completeIds.get(completeIds.size() - numRetained)));
+      expired.keySet().removeAll(held);
     }
     if (expired.isEmpty() && discarding.isEmpty() && unneeded.isEmpty()) {
       return;
@@ -487,6 +515,21 @@ public final class CheckpointStore {
         }
       }
       return;
+    }
+    // 2b. A checkpoint a restore in another root holds stays, with all it lists. The hold is written
+    // before its restore checks for tombstones, and read here after the tombstones: one of the two
+    // sees the other.
+    for (var it = discarding.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, List<String>> e = it.next();
+      if (!Listing.of(fs, checkpointDir(e.getKey()), operator).holds().isEmpty()) {
+        for (String path : e.getValue()) {
+          deleteQuietly(tombstone(root.resolve(path)));
+        }
+        retained.put(e.getKey(), e.getValue());
+        held.add(e.getKey());
+        it.remove();
+        expired.remove(e.getKey());
+      }
     }
     // 3. The lease stops naming them, before any other lease is read.
     Set<String> stillInherited = inheritedInRetained();
@@ -725,17 +768,28 @@ public final class CheckpointStore {
     }
   }
 
-  /** The parts and tombstones directly in a checkpoint directory: of one processor, or all (null). */
-  private record Listing(Set<Location> parts, Set<Location> tombstones) {
+  /**
+   * The parts, tombstones and holds directly in a checkpoint directory: of one processor, or (null) the
+   * parts and tombstones of all.
+   */
+  private record Listing(Set<Location> parts, Set<Location> tombstones, Set<Location> holds) {
     static Listing of(StateFileSystem fs, Location checkpointDir, String operator) throws IOException {
       Set<Location> parts = new LinkedHashSet<>();
       Set<Location> tombstones = new HashSet<>();
+      Set<Location> holds = new HashSet<>();
       for (FileEntry entry : fs.list(checkpointDir)) {
         Location l = entry.location();
         if (!l.parent().equals(checkpointDir)) {
           continue;
         }
         String name = l.fileName();
+        if (name.endsWith(HOLD_SUFFIX)) {
+          int uuid = name.length() - HOLD_SUFFIX.length() - UUID_LENGTH - 1;
+          if (operator != null && uuid > 0 && isInstanceOf(name.substring(0, uuid), operator)) {
+            holds.add(l);
+          }
+          continue;
+        }
         if (name.endsWith(TOMBSTONE_SUFFIX)) {
           name = name.substring(0, name.length() - TOMBSTONE_SUFFIX.length());
         }
@@ -748,7 +802,7 @@ public final class CheckpointStore {
         }
         (l.fileName().endsWith(TOMBSTONE_SUFFIX) ? tombstones : parts).add(l);
       }
-      return new Listing(parts, tombstones);
+      return new Listing(parts, tombstones, holds);
     }
   }
 }

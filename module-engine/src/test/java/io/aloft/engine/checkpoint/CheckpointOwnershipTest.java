@@ -312,35 +312,109 @@ class CheckpointOwnershipTest {
   }
 
   @Test
-  void aRestoreFromAnotherRootHoldsItForeverAndCopiesWhatItsOwnCheckpointsNeed() throws IOException {
+  void aRestoreFromAnotherRootHoldsItWithoutStoppingTheJobThatWroteIt() throws IOException {
     List<String> out = new ArrayList<>();
     Map<String, Long> model = new TreeMap<>();
+    Map<String, Long> otherModel = new TreeMap<>();
     Path other = dir.resolve("other-job");
-    try (Aloft aloft = Aloft.create(config(other))) {
-      var ps = instances(aloft, 1, null, out, false);
-      feed(ps.get(0), 1, model);
-      checkpointAll(ps, 1);
-      closeAll(ps);
-    }
     Location last = null;
-    try (Aloft aloft = Aloft.create(config(root()))) {
+    try (Aloft otherJob = Aloft.create(config(other));
+        Aloft aloft = Aloft.create(config(root()))) {
+      var source = instances(otherJob, 1, null, out, false);
+      feed(source.get(0), 1, otherModel);
+      checkpointAll(source, 1);
+      model.putAll(otherModel);
+      Set<String> held = new CheckpointRootFiles(other).files();
+
       var ps = instances(aloft, 1, chk(other, 1), out, false);
+      // The other job is not fenced: it goes on, and its checkpoints subsume 1 — which stays, held.
       for (int round = 2; round <= 4; round++) {
+        feed(source.get(0), round, otherModel);
+        checkpointAll(source, round);
         feed(ps.get(0), round, model);
         var c = checkpointAll(ps, round);
         if (round == 2) {
           assertThat(c.filesCopied()).as("files of the other root, copied by the first checkpoint").isPositive();
+        } else {
+          assertThat(c.filesCopied()).as("later checkpoints list those copies again").isLessThan(3);
         }
         last = c.location();
       }
+      assertThat(new CheckpointRootFiles(other).files())
+          .as("the held checkpoint and every file it lists")
+          .containsAll(held.stream().filter(f -> !f.startsWith("instances/")).toList());
+      assertThat(Files.exists(other.resolve("chk-2"))).as("not held: subsumed as usual").isFalse();
+      assertThat(sums(source, out)).isEqualTo(otherModel);
+      assertThat(source.get(0).metrics()).containsEntry("checkpoint.fenced", 0L);
+      closeAll(source);
+      assertThat(sums(ps, out)).isEqualTo(model);
       closeAll(ps);
     }
-    assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta"))).as("never deleted from here").isTrue();
-    FileTrees.delete(other); // the other job's owner may delete it: this root no longer needs it
+    FileTrees.delete(other); // its owner may delete it: this root no longer needs it
     try (Aloft aloft = Aloft.create(config(root()))) {
       var ps = instances(aloft, 1, last, out, false);
       assertThat(sums(ps, out)).isEqualTo(model);
       closeAll(ps);
+    }
+  }
+
+  @Test
+  void aHoldThatWinsTheRaceWithADiscardKeepsTheCheckpoint() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> atOne = new TreeMap<>();
+    Path other = dir.resolve("other-job");
+    try (Aloft otherJob = Aloft.create(config(other));
+        Aloft aloft = Aloft.create(config(root()))) {
+      var source = instances(otherJob, 1, null, out, false);
+      feed(source.get(0), 1, atOne);
+      checkpointAll(source, 1);
+      feed(source.get(0), 2, new TreeMap<>());
+      List<KeyedProcessor<String, Cmd, String>> restored = new ArrayList<>();
+      FaultyFileSystemProvider.beforeRequest(
+          l -> l.path().endsWith("chk-1/sums-0of1.meta.discarded"),
+          () -> restored.addAll(instances(aloft, 1, chk(other, 1), out, false)));
+      checkpointAll(source, 2); // subsumes 1 — but the hold lands first
+      assertThat(restored).hasSize(1);
+      assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta"))).isTrue();
+      assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta.discarded"))).isFalse();
+      checkpointAll(source, 3);
+      assertThat(Files.exists(other.resolve("chk-1/sums-0of1.meta"))).as("still held").isTrue();
+      new CheckpointRootFiles(other).assertEveryListedFileExists();
+      assertThat(sums(restored, out)).isEqualTo(atOne);
+      closeAll(source);
+      closeAll(restored);
+    }
+  }
+
+  @Test
+  void aHoldThatLosesTheRaceWithADiscardFailsAndHoldsNothing() throws IOException {
+    List<String> out = new ArrayList<>();
+    Path other = dir.resolve("other-job");
+    try (Aloft otherJob = Aloft.create(config(other));
+        Aloft aloft = Aloft.create(config(root()))) {
+      var source = instances(otherJob, 1, null, out, false);
+      feed(source.get(0), 1, new TreeMap<>());
+      checkpointAll(source, 1);
+      feed(source.get(0), 2, new TreeMap<>());
+      List<Throwable> failed = new ArrayList<>();
+      // The tombstone is written; before the discard looks for holds, the restore writes its hold and
+      // looks for tombstones: it finds one, takes its hold back and fails.
+      FaultyFileSystemProvider.beforeRequest(
+          l -> l.path().endsWith("chk-1/sums-0of1.meta.discarded"),
+          () -> FaultyFileSystemProvider.beforeRequest(
+              l -> l.path().endsWith("/fenced"),
+              () -> {
+                try {
+                  instances(aloft, 1, chk(other, 1), out, false);
+                } catch (RuntimeException e) {
+                  failed.add(e);
+                }
+              }));
+      checkpointAll(source, 2);
+      assertThat(failed).singleElement().satisfies(e -> assertThat(e).hasMessageContaining("being discarded"));
+      assertThat(Files.exists(other.resolve("chk-1"))).isFalse();
+      new CheckpointRootFiles(other).assertEveryListedFileExists();
+      closeAll(source);
     }
   }
 
