@@ -26,7 +26,7 @@ import java.util.UUID;
  * shared files it still needs, and when it may delete them — kept without a coordinator, through
  * objects in the root that every instance can read. Flink keeps this in its JobManager (the completed
  * checkpoint store and the shared state registry); Aloft's instances have no JobManager, so each keeps
- * its own, and they agree through three kinds of objects:
+ * its own, and they agree through four kinds of objects:
  *
  * <ul>
  *   <li><b>Parts</b> ({@code chk-<id>/<instance>.meta}, {@link InstanceCheckpoint}) list the files they
@@ -35,6 +35,8 @@ import java.util.UUID;
  *       names the parts it retains and the files written by other runs that those parts list.
  *   <li><b>Fences</b> ({@code instances/<incarnation>/fenced}): written by a restore for every run
  *       whose key groups it takes over. A fenced run completes no checkpoint and deletes nothing.
+ *   <li><b>Holds</b> ({@code chk-<id>/<run>.hold}): written by a restore from another root. A held
+ *       checkpoint is never discarded.
  * </ul>
  *
  * <p>Rules. An instance retains its newest {@code num-retained} complete checkpoints and every newer
