@@ -76,9 +76,7 @@ class CheckpointOwnershipTest {
     try (Aloft aloft = Aloft.create(config(root()))) {
       var first = instances(aloft, 2, null, out, false);
       for (int round = 1; round <= 3; round++) {
-        for (var p : first) {
-          feed(p, round, model);
-        }
+        feedAll(first, round, model);
         checkpointAll(first, round);
       }
       closeAll(first);
@@ -88,9 +86,7 @@ class CheckpointOwnershipTest {
       assertThat(sums(second, out)).isEqualTo(model);
       long id = 3;
       for (int round = 4; round <= 40 && !filesOfRun("of2/").isEmpty(); round++) {
-        for (var p : second) {
-          feed(p, round, model);
-        }
+        feedAll(second, round, model);
         id++;
         for (var p : second) {
           assertThat(p.checkpoint(id).filesCopied()).as("files copied by a rescaled checkpoint").isZero();
@@ -115,18 +111,11 @@ class CheckpointOwnershipTest {
     List<String> out = new ArrayList<>();
     Map<String, Long> model = new TreeMap<>();
     try (Aloft aloft = Aloft.create(twoRetained)) {
-      var first = instances(aloft, 2, null, out, false);
-      for (var p : first) {
-        feed(p, 1, model);
-      }
-      checkpointAll(first, 1);
-      closeAll(first);
+      firstRun(aloft, out, model);
       var second = instances(aloft, 3, chk(root(), 1), out, false);
       Map<Long, Map<String, Long>> at = new TreeMap<>();
       for (long id = 2; id <= 4; id++) {
-        for (var p : second) {
-          feed(p, (int) id, model);
-        }
+        feedAll(second, (int) id, model);
         checkpointAll(second, id);
         at.put(id, new TreeMap<>(model));
         // After 2: one newer complete checkpoint, so 1 stays. After 3 the instances that finished
@@ -153,18 +142,11 @@ class CheckpointOwnershipTest {
     List<String> out = new ArrayList<>();
     Map<String, Long> model = new TreeMap<>();
     try (Aloft aloft = Aloft.create(hashmap)) {
-      var first = instances(aloft, 2, null, out, false);
-      for (var p : first) {
-        feed(p, 1, model);
-      }
-      checkpointAll(first, 1);
-      closeAll(first);
+      firstRun(aloft, out, model);
       var second = instances(aloft, 3, chk(root(), 1), out, false);
       assertThat(sums(second, out)).isEqualTo(model);
       for (long id = 2; id <= 3; id++) {
-        for (var p : second) {
-          feed(p, (int) id, model);
-        }
+        feedAll(second, (int) id, model);
         checkpointAll(second, id);
       }
       closeAll(second);
@@ -181,9 +163,7 @@ class CheckpointOwnershipTest {
     Map<String, Long> atOne = new TreeMap<>();
     try (Aloft aloft = Aloft.create(config(root()))) {
       var ps = instances(aloft, 2, null, out, false);
-      for (var p : ps) {
-        feed(p, 1, atOne);
-      }
+      feedAll(ps, 1, atOne);
       checkpointAll(ps, 1);
       for (var p : ps) {
         feed(p, 2, new TreeMap<>());
@@ -427,9 +407,7 @@ class CheckpointOwnershipTest {
       var sums = instances(aloft, 2, null, out, false);
       var counts = named(aloft, "counts", 1, null, out);
       for (long id = 1; id <= 3; id++) {
-        for (var p : sums) {
-          feed(p, (int) id, sumsModel);
-        }
+        feedAll(sums, (int) id, sumsModel);
         feed(counts.get(0), (int) id + 10, countsModel);
         checkpointAll(sums, id);
         checkpointAll(counts, id);
@@ -500,6 +478,20 @@ class CheckpointOwnershipTest {
   }
 
   // ---------------------------------------------------------------------------------------- helpers
+
+  /** A run of two instances that takes checkpoint 1 (every key once, in {@code model}) and stops. */
+  private static void firstRun(Aloft aloft, List<String> out, Map<String, Long> model) {
+    var first = instances(aloft, 2, null, out, false);
+    feedAll(first, 1, model);
+    checkpointAll(first, 1);
+    closeAll(first);
+  }
+
+  private static void feedAll(List<KeyedProcessor<String, Cmd, String>> ps, int round, Map<String, Long> model) {
+    for (var p : ps) {
+      feed(p, round, model);
+    }
+  }
 
   private void assertEveryListedFileExists() throws IOException {
     new CheckpointRootFiles(root()).assertEveryListedFileExists();
