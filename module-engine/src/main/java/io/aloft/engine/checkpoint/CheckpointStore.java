@@ -336,18 +336,18 @@ public final class CheckpointStore {
   private void loadRetainedParts(List<String> required) throws IOException {
     for (var it = retained.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, List<String>> e = it.next();
-      for (var parts = e.getValue().iterator(); parts.hasNext(); ) {
-        String path = parts.next();
-        if (this.parts.containsKey(path)) {
+      for (var paths = e.getValue().iterator(); paths.hasNext(); ) {
+        String path = paths.next();
+        if (parts.containsKey(path)) {
           continue;
         }
         try {
-          this.parts.put(path, InstanceCheckpoint.read(fs, root.resolve(path)));
+          parts.put(path, InstanceCheckpoint.read(fs, root.resolve(path)));
         } catch (NoSuchFileException | FileNotFoundException gone) {
           if (required.contains(path)) {
             throw gone;
           }
-          parts.remove();
+          paths.remove();
         }
       }
       if (e.getValue().isEmpty()) {
@@ -356,7 +356,7 @@ public final class CheckpointStore {
     }
     for (List<String> paths : retained.values()) {
       for (String path : paths) {
-        inheritedFiles.addAll(this.parts.get(path).files());
+        inheritedFiles.addAll(parts.get(path).files());
       }
     }
   }
@@ -383,7 +383,7 @@ public final class CheckpointStore {
   public void beginCheckpoint(long checkpointId) throws IOException {
     checkNotFenced();
     TreeMap<Long, List<String>> withNew = new TreeMap<>(retained);
-    withNew.put(checkpointId, List.of(relative(InstanceCheckpoint.file(checkpointDir(checkpointId), instanceName))));
+    withNew.put(checkpointId, List.of(ownPart(checkpointId)));
     writeLease(withNew);
   }
 
@@ -400,7 +400,7 @@ public final class CheckpointStore {
   }
 
   private void retainOwn(InstanceCheckpoint part) {
-    String path = relative(InstanceCheckpoint.file(checkpointDir(part.checkpointId()), instanceName));
+    String path = ownPart(part.checkpointId());
     parts.put(path, part);
     ownParts.add(path);
     lastCheckpointId = Math.max(lastCheckpointId, part.checkpointId());
@@ -418,7 +418,7 @@ public final class CheckpointStore {
     }
     boolean mayExist;
     try {
-      mayExist = fs.exists(InstanceCheckpoint.file(checkpointDir(part.checkpointId()), instanceName));
+      mayExist = fs.exists(root.resolve(ownPart(part.checkpointId())));
     } catch (IOException | RuntimeException unknown) {
       mayExist = true;
     }
@@ -738,6 +738,11 @@ public final class CheckpointStore {
 
   private Location checkpointDir(long checkpointId) {
     return root.resolve("chk-" + checkpointId);
+  }
+
+  /** The path of this run's part of checkpoint {@code checkpointId}, relative to the root. */
+  private String ownPart(long checkpointId) {
+    return relative(InstanceCheckpoint.file(checkpointDir(checkpointId), instanceName));
   }
 
   private Location instanceDir(String run) {
