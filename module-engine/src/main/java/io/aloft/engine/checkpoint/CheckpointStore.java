@@ -372,7 +372,10 @@ public final class CheckpointStore {
   public void checkNextId(long checkpointId) {
     if (checkpointId <= lastCheckpointId) {
       throw new IllegalArgumentException(
-          "checkpoint ids must increase: " + checkpointId + " after " + lastCheckpointId);
+          "checkpoint ids must increase: " + checkpointId + " after " + lastCheckpointId
+              + (ownParts.isEmpty() && !retained.isEmpty()
+                  ? " (the restore took over checkpoints up to " + lastCheckpointId + ")"
+                  : ""));
     }
   }
 

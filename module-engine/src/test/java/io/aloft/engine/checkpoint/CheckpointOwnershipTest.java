@@ -84,6 +84,9 @@ class CheckpointOwnershipTest {
 
       var second = instances(aloft, parallelism, chk(root(), 3), out, false);
       assertThat(sums(second, out)).isEqualTo(model);
+      assertThatThrownBy(() -> second.get(0).checkpoint(2))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("checkpoint ids must increase: 2 after 3 (the restore took over checkpoints up to 3)");
       long id = 3;
       for (int round = 4; round <= 40 && !filesOfRun("of2/").isEmpty(); round++) {
         feedAll(second, round, model);
