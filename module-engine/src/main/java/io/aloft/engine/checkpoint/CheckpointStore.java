@@ -63,7 +63,7 @@ public final class CheckpointStore {
   static final String FENCE = "fenced";
   static final String TOMBSTONE_SUFFIX = ".discarded";
   static final String HOLD_SUFFIX = ".hold";
-  private static final int UUID_LENGTH = 36;
+  private static final int UUID_LENGTH = 36; // UUID.toString()
 
   private final StateFileSystem fs;
   private final Location root;
@@ -111,7 +111,7 @@ public final class CheckpointStore {
     this.root = root;
     this.operator = operator;
     this.instanceName = instanceName;
-    this.incarnation = instanceName + "-" + UUID.randomUUID();
+    this.incarnation = newRun(instanceName);
     this.maxParallelism = maxParallelism;
     this.keyGroups = keyGroups;
     this.numRetained = numRetained;
@@ -132,6 +132,17 @@ public final class CheckpointStore {
       KeyGroupRange keyGroups,
       int numRetained) {
     return new CheckpointStore(fs, root, operator, instanceName, maxParallelism, keyGroups, numRetained);
+  }
+
+  /** A new run's name (incarnation): {@code <instance>-<uuid>}. */
+  private static String newRun(String instanceName) {
+    return instanceName + "-" + UUID.randomUUID();
+  }
+
+  /** Whether {@code run} (as {@link #newRun} names it) is a run of an instance of {@code operator}. */
+  private static boolean isRunOf(String run, String operator) {
+    int instanceEnd = run.length() - UUID_LENGTH - 1;
+    return instanceEnd > 0 && isInstanceOf(run.substring(0, instanceEnd), operator);
   }
 
   /** Whether {@code instanceName} names an instance of {@code operator}: {@code <operator>-<i>of<n>}. */
@@ -233,7 +244,7 @@ public final class CheckpointStore {
   private static void hold(
       StateFileSystem fs, Location checkpointDir, List<InstanceCheckpoint> parts, String operator,
       String instanceName) throws IOException {
-    Location marker = checkpointDir.resolve(instanceName + "-" + UUID.randomUUID() + HOLD_SUFFIX);
+    Location marker = checkpointDir.resolve(newRun(instanceName) + HOLD_SUFFIX);
     FileOutput out = fs.newOutputFile(marker).create();
     out.close();
     // Held: a discard from now on sees the hold and stops. Was one already under way?
@@ -715,11 +726,8 @@ public final class CheckpointStore {
   private Map<String, Lease> readLeases() throws IOException {
     Map<String, Lease> leases = new LinkedHashMap<>();
     for (FileEntry entry : fs.list(root.resolve(INSTANCES))) {
-      String run = entry.location().parent().fileName();
-      int uuid = run.length() - UUID_LENGTH - 1;
       if (entry.location().fileName().equals(LEASE)
-          && uuid > 0
-          && isInstanceOf(run.substring(0, uuid), operator)) {
+          && isRunOf(entry.location().parent().fileName(), operator)) {
         Lease lease = readLease(entry.location());
         if (lease != null) {
           leases.put(lease.incarnation(), lease);
@@ -794,8 +802,8 @@ public final class CheckpointStore {
         }
         String name = l.fileName();
         if (name.endsWith(HOLD_SUFFIX)) {
-          int uuid = name.length() - HOLD_SUFFIX.length() - UUID_LENGTH - 1;
-          if (operator != null && uuid > 0 && isInstanceOf(name.substring(0, uuid), operator)) {
+          String run = name.substring(0, name.length() - HOLD_SUFFIX.length());
+          if (operator != null && isRunOf(run, operator)) {
             holds.add(l);
           }
           continue;
