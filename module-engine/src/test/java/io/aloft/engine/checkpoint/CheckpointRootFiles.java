@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
 import io.aloft.engine.fs.LocalFileSystemProvider;
+import io.aloft.engine.testkit.FileTrees;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
@@ -13,7 +14,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.TreeSet;
-import java.util.stream.Collectors;
 import java.util.stream.Stream;
 
 /** What a checkpoint root on the local disk holds, read the way a test checks it. */
@@ -44,11 +44,7 @@ record CheckpointRootFiles(Path root) {
 
   /** Every file below the root, relative to it. */
   Set<String> files() throws IOException {
-    try (Stream<Path> files = Files.walk(root)) {
-      return files.filter(Files::isRegularFile)
-          .map(f -> root.relativize(f).toString())
-          .collect(Collectors.toCollection(TreeSet::new));
-    }
+    return FileTrees.files(root);
   }
 
   /**
