@@ -422,6 +422,12 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
    * engine for a checkpoint that failed, which releases whatever it had uploaded. Files whose deletion
    * fails are deleted by a later call (the engine retries subsuming).
    */
+  /** A restore downloads every file before the database opens: no checkpoint file is read afterwards. */
+  @Override
+  public boolean readsBelow(Location dir) {
+    return false;
+  }
+
   @Override
   public void checkpointSubsumed(long checkpointId) throws IOException {
     Map<StateFileSystem, List<Location>> unused = new IdentityHashMap<>();

@@ -1,5 +1,6 @@
 package io.aloft.spi.backend;
 
+import io.aloft.spi.fs.Location;
 import java.io.IOException;
 
 /**
@@ -64,6 +65,16 @@ public interface KeyedStateBackend extends AutoCloseable {
    * Checkpoint {@code checkpointId} is no longer retained: files only it needed may be deleted.
    */
   default void checkpointSubsumed(long checkpointId) throws IOException {}
+
+  /**
+   * Whether this backend may still read files below {@code dir}, a checkpoint root it was restored
+   * from. While it may, the runtime keeps its hold on the checkpoint it restored from another job's
+   * root, so that job does not delete the files. The default says yes, which is always safe; backends
+   * that load or download their state when they open ({@code hashmap}, {@code rocksdb}) say no.
+   */
+  default boolean readsBelow(Location dir) {
+    return true;
+  }
 
   /**
    * This instance's counters and gauges now, by name (for example {@code forst.cache.hits}), in a map

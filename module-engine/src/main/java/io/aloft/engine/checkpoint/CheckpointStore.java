@@ -36,7 +36,8 @@ import java.util.UUID;
  *   <li><b>Fences</b> ({@code instances/<incarnation>/fenced}): written by a restore for every run
  *       whose key groups it takes over. A fenced run completes no checkpoint and deletes nothing.
  *   <li><b>Holds</b> ({@code chk-<id>/<run>.hold}): written by a restore from another root. A held
- *       checkpoint is never discarded.
+ *       checkpoint is not discarded. The run that wrote the hold deletes it once one of its own
+ *       checkpoints is complete and its backend no longer reads the other root.
  * </ul>
  *
  * <p>Rules. An instance retains its newest {@code num-retained} complete checkpoints and every newer
@@ -91,8 +92,10 @@ public final class CheckpointStore {
   private final Set<String> inheritedFiles = new HashSet<>();
   /** Discarded checkpoints whose deletions have not all happened yet (tombstones are written). */
   private final TreeMap<Long, List<String>> discarding = new TreeMap<>();
-  /** Checkpoints a restore in another root holds: retained for good. */
+  /** Checkpoints a restore in another root holds: retained while a hold is there. */
   private final Set<Long> held = new HashSet<>();
+  /** This run's hold on the checkpoint in another root it was restored from, until released. */
+  private Hold hold;
   /** Inherited files this run no longer needs, until the last lease naming them is gone. */
   private final Set<String> unneeded = new LinkedHashSet<>();
   private long lastCheckpointId = Long.MIN_VALUE;
@@ -203,8 +206,10 @@ public final class CheckpointStore {
    *
    * <p>When the checkpoint is in this run's own root, the returned store owns what it took over and
    * discards it as its own checkpoints complete. Otherwise the restore only holds the checkpoint, as
-   * Flink's {@code NO_CLAIM} restore mode: the runs there are not fenced, never discard it, and nothing
-   * there is ever deleted by this run; the returned store starts empty in its own root.
+   * Flink's {@code NO_CLAIM} restore mode: the runs there are not fenced and do not discard it while
+   * it is held, and nothing there is ever deleted by this run but its hold, which it releases once
+   * the checkpoint is no longer needed ({@link #expire}, {@link #backendClosed}); the returned store
+   * starts empty in its own root.
    *
    * @param restoredParts what {@link #readComplete} returned for {@code checkpointDir}
    * @param operator the processor's name, as for {@link #create}
@@ -231,17 +236,25 @@ public final class CheckpointStore {
       taker.takeOver(checkpointDir, restoredParts);
       return taker;
     }
-    hold(fs, checkpointDir, restoredParts, operator, instanceName);
-    return ownRoot == null
-        ? null
-        : new CheckpointStore(ownFs, ownRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
+    Location marker = hold(fs, checkpointDir, restoredParts, operator, instanceName);
+    if (ownRoot == null) {
+      return null; // no checkpoint of its own will ever replace the held one: the hold stays
+    }
+    CheckpointStore store =
+        new CheckpointStore(ownFs, ownRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
+    store.hold = new Hold(fs, marker, checkpointRoot);
+    return store;
   }
+
+  /** A hold this run wrote ({@code marker}) on a checkpoint in another root, {@code otherRoot}. */
+  private record Hold(StateFileSystem fs, Location marker, Location otherRoot) {}
 
   /**
    * Marks a checkpoint in another root as held ({@code chk-<id>/<run>.hold}): the runs there keep it,
-   * and every file it lists, for good. Nothing there is fenced — the other job may go on.
+   * and every file it lists, until the hold is released. Nothing there is fenced — the other job may
+   * go on. Returns the hold's marker.
    */
-  private static void hold(
+  private static Location hold(
       StateFileSystem fs, Location checkpointDir, List<InstanceCheckpoint> parts, String operator,
       String instanceName) throws IOException {
     Location marker = checkpointDir.resolve(newRun(instanceName) + HOLD_SUFFIX);
@@ -258,6 +271,7 @@ public final class CheckpointStore {
                 + "): restore from a newer checkpoint");
       }
     }
+    return marker;
   }
 
   private void takeOver(Location checkpointDir, List<InstanceCheckpoint> restoredParts) throws IOException {
@@ -473,9 +487,36 @@ public final class CheckpointStore {
   public void expire(KeyedStateBackend backend) {
     try {
       discardExpired(backend);
+      releaseHold(backend);
     } catch (IOException | RuntimeException e) {
       cleanupFailures++;
     }
+  }
+
+  /**
+   * Once the backend is closed: releases this run's hold on the checkpoint in another root it was
+   * restored from, if one of its own checkpoints is complete (otherwise a restart needs the held one).
+   */
+  public void backendClosed() {
+    try {
+      releaseHold(null);
+    } catch (IOException | RuntimeException e) {
+      cleanupFailures++;
+    }
+  }
+
+  /**
+   * Deletes this run's hold once nothing needs the held checkpoint: a checkpoint of this processor in
+   * this run's own root is complete (its parts list copies, never a file of the other root, so a
+   * restart restores from it) and the backend ({@code null}: closed) no longer reads the other root.
+   * The other job then discards the checkpoint as its retention says.
+   */
+  private void releaseHold(KeyedStateBackend backend) throws IOException {
+    if (hold == null || complete.isEmpty() || (backend != null && backend.readsBelow(hold.otherRoot()))) {
+      return;
+    }
+    hold.fs().delete(hold.marker());
+    hold = null;
   }
 
   /**
@@ -507,7 +548,16 @@ public final class CheckpointStore {
     Map<Long, List<String>> expired = new TreeMap<>();
     if (completeIds.size() > numRetained) {
       expired.putAll(retained.headMap(completeIds.get(completeIds.size() - numRetained)));
-      expired.keySet().removeAll(held);
+      for (var it = expired.keySet().iterator(); it.hasNext(); ) {
+        long id = it.next();
+        if (held.contains(id)) {
+          if (Listing.of(fs, checkpointDir(id), operator).holds().isEmpty()) {
+            held.remove(id); // released: discarded as usual (step 2b looks again after the tombstones)
+          } else {
+            it.remove();
+          }
+        }
+      }
     }
     if (expired.isEmpty() && discarding.isEmpty() && unneeded.isEmpty()) {
       return;

@@ -206,6 +206,15 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     }
   }
 
+  /**
+   * A restored tree reads the checkpoint's files in place until compaction has rewritten them; a copy
+   * made by a checkpoint does not change that, the tree keeps reading the original.
+   */
+  @Override
+  public boolean readsBelow(Location dir) {
+    return tree.readsBelow(dir);
+  }
+
   /** Files only the subsumed checkpoint referenced become deletable: copies now, tree files when obsolete. */
   @Override
   public void checkpointSubsumed(long checkpointId) throws IOException {

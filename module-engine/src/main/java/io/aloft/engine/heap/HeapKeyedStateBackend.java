@@ -107,6 +107,12 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
     }
   }
 
+  /** Its state was loaded into memory when it opened: it reads no checkpoint file afterwards. */
+  @Override
+  public boolean readsBelow(Location dir) {
+    return false;
+  }
+
   @Override
   public StateTable table(TableSpec spec) {
     if (closed) {

@@ -90,6 +90,8 @@ public final class LsmTree implements Closeable {
   private MemTable active; // lock
   private volatile SuperVersion current;
   private final Map<Long, Integer> fileRefs = new HashMap<>(); // lock
+  /** Where the referenced files of other trees (restored, not written here) lie, by number. lock */
+  private final Map<Long, Location> foreignFiles = new HashMap<>();
   private final Map<String, String> metadata = new LinkedHashMap<>(); // lock
   private final byte[][] compactPointers = new byte[Version.LEVELS][]; // compactor thread
   private boolean compactionRunning; // lock
@@ -262,6 +264,23 @@ public final class LsmTree implements Closeable {
   /** Where a live file is. */
   public Location location(FileMeta file) {
     return tables.location(file);
+  }
+
+  /**
+   * Whether a version of the tree — the current one, or an older one a reader still pins — references a
+   * file below {@code dir}: whether the tree may still read there. A tree restored from a checkpoint
+   * reads the checkpoint's files in place until compaction has rewritten them all.
+   */
+  public boolean readsBelow(Location dir) {
+    String prefix = dir.toString().endsWith("/") ? dir.toString() : dir + "/";
+    synchronized (lock) {
+      for (Location file : foreignFiles.values()) {
+        if (file.toString().startsWith(prefix)) {
+          return true;
+        }
+      }
+      return false;
+    }
   }
 
   /** The tree's last sequence number. */
@@ -942,7 +961,12 @@ public final class LsmTree implements Closeable {
 
   private void refFiles(Version version) {
     for (FileMeta f : version.allFiles()) {
-      fileRefs.merge(f.fileNumber(), 1, Integer::sum);
+      if (fileRefs.merge(f.fileNumber(), 1, Integer::sum) == 1) {
+        Location location = tables.location(f);
+        if (!isOwnFile(location)) {
+          foreignFiles.put(f.fileNumber(), location);
+        }
+      }
     }
   }
 
@@ -954,6 +978,7 @@ public final class LsmTree implements Closeable {
         int refs = fileRefs.merge(f.fileNumber(), -1, Integer::sum);
         if (refs == 0) {
           fileRefs.remove(f.fileNumber());
+          foreignFiles.remove(f.fileNumber());
           obsolete.add(f);
         }
       }

@@ -407,6 +407,9 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
     try {
       closeResources();
+      if (checkpoints.store() != null) {
+        checkpoints.store().backendClosed(); // it reads no restored file any more
+      }
     } catch (IOException | RuntimeException e) {
       error = addTo(error, e);
     }
@@ -469,7 +472,6 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
   }
 
-  /** The context of the record or timer being processed. */
   /** The context of the current record: whichever record or timer (or callback) is running. */
   private final class Context implements KeyedProcessFunction.Context<K>, TimerService {
 

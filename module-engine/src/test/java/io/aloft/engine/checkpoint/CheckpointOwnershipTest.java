@@ -295,47 +295,98 @@ class CheckpointOwnershipTest {
   }
 
   @Test
-  void aRestoreFromAnotherRootHoldsItWithoutStoppingTheJobThatWroteIt() throws IOException {
+  void aRestoreFromAnotherRootHoldsItWhileTheRestoredTreeReadsThereWithoutStoppingTheOtherJob()
+      throws IOException {
     List<String> out = new ArrayList<>();
     Map<String, Long> model = new TreeMap<>();
     Map<String, Long> otherModel = new TreeMap<>();
     Path other = dir.resolve("other-job");
-    Location last = null;
+    long last = 0;
     try (Aloft otherJob = Aloft.create(config(other));
         Aloft aloft = Aloft.create(config(root()))) {
       var source = instances(otherJob, 1, null, out, false);
       feed(source.get(0), 1, otherModel);
-      checkpointAll(source, 1);
+      checkpointAll(source, 1); // one level-0 file
       model.putAll(otherModel);
-      Set<String> held = new CheckpointRootFiles(other).files();
+      Set<String> heldFiles = new TreeSet<>(partsOf(other, 1).get(0).files());
 
       var ps = instances(aloft, 1, chk(other, 1), out, false);
-      // The other job is not fenced: it goes on, and its checkpoints subsume 1 — which stays, held.
-      for (int round = 2; round <= 4; round++) {
+      int round = 2;
+      for (; round <= 40 && !holds(other, 1).isEmpty(); round++) {
+        // The other job is not fenced: it goes on, and its checkpoints subsume 1 — which stays while
+        // held, with every file it lists.
         feed(source.get(0), round, otherModel);
         checkpointAll(source, round);
+        assertThat(other.resolve("chk-1/sums-0of1.meta")).as("held checkpoint, round %d", round).exists();
+        heldFiles.forEach(f -> assertThat(other.resolve(f)).as("file of the held checkpoint").exists());
         feed(ps.get(0), round, model);
         var c = checkpointAll(ps, round);
         if (round == 2) {
           assertThat(c.filesCopied()).as("files of the other root, copied by the first checkpoint").isPositive();
-        } else {
-          assertThat(c.filesCopied()).as("later checkpoints list those copies again").isLessThan(3);
+          // Complete, but the tree still reads the restored file in place: two level-0 files do not
+          // start a compaction (four do).
+          assertThat(holds(other, 1)).as("held while the restored tree reads there").hasSize(1);
         }
-        last = c.location();
+        last = round;
       }
-      assertThat(new CheckpointRootFiles(other).files())
-          .as("the held checkpoint and every file it lists")
-          .containsAll(held.stream().filter(f -> !f.startsWith("instances/")).toList());
-      assertThat(Files.exists(other.resolve("chk-2"))).as("not held: subsumed as usual").isFalse();
+      // Compaction has rewritten the file the restored tree read from the other root, and its own
+      // checkpoints list copies: the hold is gone, and the other job's next checkpoint discards 1.
+      assertThat(holds(other, 1)).as("holds once the restored tree no longer reads the other root").isEmpty();
+      feed(source.get(0), round, otherModel);
+      checkpointAll(source, round);
+      assertThat(other.resolve("chk-1")).as("released: subsumed as usual").doesNotExist();
+      new CheckpointRootFiles(other).parts().values().forEach(part -> heldFiles.removeAll(part.files()));
+      heldFiles.forEach(f -> assertThat(other.resolve(f)).as("file only the released checkpoint listed").doesNotExist());
+      new CheckpointRootFiles(other).assertEveryListedFileExists();
       assertThat(sums(source, out)).isEqualTo(otherModel);
       assertThat(source.get(0).metrics()).containsEntry("checkpoint.fenced", 0L);
+      assertThat(sums(ps, out)).as("the restored processor, after the other job deleted files").isEqualTo(model);
       closeAll(source);
-      assertThat(sums(ps, out)).isEqualTo(model);
       closeAll(ps);
     }
     FileTrees.delete(other); // its owner may delete it: this root no longer needs it
     try (Aloft aloft = Aloft.create(config(root()))) {
-      var ps = instances(aloft, 1, last, out, false);
+      var ps = instances(aloft, 1, chk(root(), last), out, false);
+      assertThat(sums(ps, out)).isEqualTo(model);
+      closeAll(ps);
+    }
+  }
+
+  @Test
+  void aHoldStaysUntilACheckpointOfTheRestoredJobIsComplete() throws IOException {
+    Path other = dir.resolve("other-job");
+    Config otherConfig = config(other).with("state.backend.type", "hashmap");
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft otherJob = Aloft.create(otherConfig);
+        Aloft aloft = Aloft.create(config(root()).with("state.backend.type", "hashmap"))) {
+      var source = instances(otherJob, 1, null, out, false);
+      feed(source.get(0), 1, model);
+      checkpointAll(source, 1);
+
+      var ps = instances(aloft, 2, chk(other, 1), out, false);
+      assertThat(holds(other, 1)).as("one hold per restored instance").hasSize(2);
+      feedAll(ps, 2, model);
+      ps.get(0).checkpoint(2); // half of checkpoint 2: a restart would still restore from 1
+      feed(source.get(0), 2, new TreeMap<>());
+      checkpointAll(source, 2);
+      assertThat(other.resolve("chk-1")).as("held while no checkpoint of the restored job is complete").exists();
+      assertThat(holds(other, 1)).hasSize(2);
+
+      ps.get(1).checkpoint(2); // complete: instance 1 reads nothing of the other root (hashmap)
+      assertThat(holds(other, 1)).as("instance 1 let go; instance 0 has not looked since").hasSize(1);
+      checkpointAll(source, 3);
+      assertThat(other.resolve("chk-1")).as("still held by instance 0").exists();
+      ps.get(0).close(); // finds checkpoint 2 complete: lets go
+      assertThat(holds(other, 1)).isEmpty();
+      checkpointAll(source, 4);
+      assertThat(other.resolve("chk-1")).as("no hold left: discarded").doesNotExist();
+      closeAll(ps);
+      closeAll(source);
+    }
+    FileTrees.delete(other);
+    try (Aloft aloft = Aloft.create(config(root()).with("state.backend.type", "hashmap"))) {
+      var ps = instances(aloft, 2, chk(root(), 2), out, false);
       assertThat(sums(ps, out)).isEqualTo(model);
       closeAll(ps);
     }
@@ -481,6 +532,21 @@ class CheckpointOwnershipTest {
   }
 
   // ---------------------------------------------------------------------------------------- helpers
+
+  /** The holds on checkpoint {@code id} below {@code root}, by file name. */
+  private static Set<String> holds(Path root, long id) throws IOException {
+    return FileTrees.files(root.resolve("chk-" + id)).stream()
+        .filter(f -> f.endsWith(CheckpointStore.HOLD_SUFFIX))
+        .collect(Collectors.toCollection(TreeSet::new));
+  }
+
+  /** The parts of checkpoint {@code id} below {@code root}. */
+  private static List<InstanceCheckpoint> partsOf(Path root, long id) throws IOException {
+    return new CheckpointRootFiles(root).parts().entrySet().stream()
+        .filter(e -> e.getKey().startsWith("chk-" + id + "/"))
+        .map(Map.Entry::getValue)
+        .toList();
+  }
 
   /** A run of two instances that takes checkpoint 1 (every key once, in {@code model}) and stops. */
   private static void firstRun(Aloft aloft, List<String> out, Map<String, Long> model) {
