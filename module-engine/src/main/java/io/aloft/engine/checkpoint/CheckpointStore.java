@@ -95,7 +95,7 @@ public final class CheckpointStore {
   /** Checkpoints a restore in another root holds: retained while a hold is there. */
   private final Set<Long> held = new HashSet<>();
   /** This run's hold on the checkpoint in another root it was restored from, until released. */
-  private Hold hold;
+  private HeldCheckpoint heldCheckpoint;
   /** Inherited files this run no longer needs, until the last lease naming them is gone. */
   private final Set<String> unneeded = new LinkedHashSet<>();
   private long lastCheckpointId = Long.MIN_VALUE;
@@ -236,30 +236,35 @@ public final class CheckpointStore {
       taker.takeOver(checkpointDir, restoredParts);
       return taker;
     }
-    Location marker = hold(fs, checkpointDir, restoredParts, operator, instanceName);
-    if (ownRoot == null) {
-      return null; // no checkpoint of its own will ever replace the held one: the hold stays
-    }
+    // Without a root of its own, no checkpoint of this run will ever replace the held one: the hold
+    // stays, and names no root, so no later restore takes it over.
     CheckpointStore store =
-        new CheckpointStore(ownFs, ownRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
-    store.hold = new Hold(fs, marker, checkpointRoot);
+        ownRoot == null
+            ? null
+            : new CheckpointStore(ownFs, ownRoot, operator, instanceName, maxParallelism, keyGroups, numRetained);
+    String run = store == null ? newRun(instanceName) : store.incarnation;
+    Location marker = checkpointDir.resolve(run + HOLD_SUFFIX);
+    Listing now =
+        hold(fs, checkpointDir, restoredParts, operator, new Hold(run, ownRoot, maxParallelism, keyGroups), marker);
+    if (store != null) {
+      store.heldCheckpoint = new HeldCheckpoint(fs, marker, checkpointRoot);
+      store.takeOverHolds(now.holds());
+    }
     return store;
   }
 
   /** A hold this run wrote ({@code marker}) on a checkpoint in another root, {@code otherRoot}. */
-  private record Hold(StateFileSystem fs, Location marker, Location otherRoot) {}
+  private record HeldCheckpoint(StateFileSystem fs, Location marker, Location otherRoot) {}
 
   /**
    * Marks a checkpoint in another root as held ({@code chk-<id>/<run>.hold}): the runs there keep it,
    * and every file it lists, until the hold is released. Nothing there is fenced — the other job may
-   * go on. Returns the hold's marker.
+   * go on. Returns the checkpoint directory's listing once the hold is written.
    */
-  private static Location hold(
-      StateFileSystem fs, Location checkpointDir, List<InstanceCheckpoint> parts, String operator,
-      String instanceName) throws IOException {
-    Location marker = checkpointDir.resolve(newRun(instanceName) + HOLD_SUFFIX);
-    FileOutput out = fs.newOutputFile(marker).create();
-    out.close();
+  private static Listing hold(
+      StateFileSystem fs, Location checkpointDir, List<InstanceCheckpoint> parts, String operator, Hold hold,
+      Location marker) throws IOException {
+    hold.write(fs, marker);
     // Held: a discard from now on sees the hold and stops. Was one already under way?
     Listing now = Listing.of(fs, checkpointDir, operator);
     for (InstanceCheckpoint part : parts) {
@@ -271,7 +276,36 @@ public final class CheckpointStore {
                 + "): restore from a newer checkpoint");
       }
     }
-    return marker;
+    return now;
+  }
+
+  /**
+   * Takes over the holds that earlier runs of this processor, checkpointing into this run's root, put
+   * on the checkpoint it restores (a restart from the same checkpoint before any of their checkpoints
+   * was complete): fences those whose key groups overlap this run's, as a restore in the own root
+   * does, then deletes their holds — this run's own hold stands in for them. Holds of other roots, and
+   * holds that cannot be read, stay.
+   */
+  private void takeOverHolds(Set<Location> holds) throws IOException {
+    HeldCheckpoint mine = heldCheckpoint;
+    for (Location other : holds) {
+      if (other.equals(mine.marker())) {
+        continue;
+      }
+      Hold earlier;
+      try {
+        earlier = Hold.read(mine.fs(), other);
+      } catch (CheckpointException | FileNotFoundException | NoSuchFileException unreadable) {
+        continue; // released meanwhile, or not ours to judge
+      }
+      if (root.equals(earlier.ownRoot())
+          && earlier.maxParallelism() == maxParallelism
+          && earlier.keyGroups().overlaps(keyGroups)) {
+        FileOutput fence = fs.newOutputFile(instanceDir(earlier.run()).resolve(FENCE)).create();
+        fence.close();
+        mine.fs().delete(other);
+      }
+    }
   }
 
   private void takeOver(Location checkpointDir, List<InstanceCheckpoint> restoredParts) throws IOException {
@@ -512,11 +546,13 @@ public final class CheckpointStore {
    * The other job then discards the checkpoint as its retention says.
    */
   private void releaseHold(KeyedStateBackend backend) throws IOException {
-    if (hold == null || complete.isEmpty() || (backend != null && backend.readsBelow(hold.otherRoot()))) {
+    if (heldCheckpoint == null
+        || complete.isEmpty()
+        || (backend != null && backend.readsBelow(heldCheckpoint.otherRoot()))) {
       return;
     }
-    hold.fs().delete(hold.marker());
-    hold = null;
+    heldCheckpoint.fs().delete(heldCheckpoint.marker());
+    heldCheckpoint = null;
   }
 
   /**

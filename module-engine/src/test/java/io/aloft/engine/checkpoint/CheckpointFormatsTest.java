@@ -103,6 +103,22 @@ class CheckpointFormatsTest {
   }
 
   @Test
+  void aHoldRoundTripsWithAndWithoutARootOfItsOwn() throws IOException {
+    Hold hold = new Hold("sums-1of2-ab", Location.of("s3://bucket/job"), 128, new KeyGroupRange(64, 127));
+    hold.write(fs, at("chk-3/sums-1of2-ab.hold"));
+    assertThat(Hold.read(fs, at("chk-3/sums-1of2-ab.hold"))).isEqualTo(hold);
+    Hold rootless = new Hold("sums-0of1-cd", null, 128, new KeyGroupRange(0, 127));
+    rootless.write(fs, at("chk-3/sums-0of1-cd.hold"));
+    assertThat(Hold.read(fs, at("chk-3/sums-0of1-cd.hold"))).isEqualTo(rootless);
+
+    flipOneBit(dir.resolve("chk-3/sums-1of2-ab.hold"));
+    assertThatThrownBy(() -> Hold.read(fs, at("chk-3/sums-1of2-ab.hold")))
+        .isInstanceOf(CheckpointException.class)
+        .hasMessageContaining("hold file://" + dir.resolve("chk-3/sums-1of2-ab.hold"))
+        .hasMessageContaining("checksum mismatch");
+  }
+
+  @Test
   void aDamagedPartOrLeaseIsRefusedNamingTheFile() throws IOException {
     part().write(fs, at("chk-7"));
     Path partFile = dir.resolve("chk-7/sums-0of2.meta");

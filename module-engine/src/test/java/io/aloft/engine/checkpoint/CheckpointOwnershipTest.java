@@ -393,6 +393,50 @@ class CheckpointOwnershipTest {
   }
 
   @Test
+  void aRestartFromTheSameCheckpointInAnotherRootTakesOverTheHoldsOfTheRunItReplaces() throws IOException {
+    Path other = dir.resolve("other-job");
+    Path third = dir.resolve("third-job");
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft otherJob = Aloft.create(config(other).with("state.backend.type", "hashmap"));
+        Aloft aloft = Aloft.create(config(root()).with("state.backend.type", "hashmap"));
+        Aloft thirdJob = Aloft.create(config(third).with("state.backend.type", "hashmap"))) {
+      var source = instances(otherJob, 1, null, out, false);
+      feed(source.get(0), 1, model);
+      checkpointAll(source, 1);
+
+      var failed = instances(aloft, 2, chk(other, 1), out, false);
+      failed.get(0).checkpoint(2); // never completed: instance 1 stops first
+      var elsewhere = instances(thirdJob, 1, chk(other, 1), out, false); // a job with another root
+      closeAll(failed);
+      assertThat(holds(other, 1)).as("both of the stopped run's, and the third job's").hasSize(3);
+
+      var restarted = instances(aloft, 2, chk(other, 1), out, false);
+      assertThat(holds(other, 1)).as("the restarted run's two stand in for the stopped run's").hasSize(3);
+      assertThat(FileTrees.files(root()).stream().filter(f -> f.endsWith("/" + CheckpointStore.FENCE)))
+          .as("the stopped run's instances, fenced in this root")
+          .hasSize(2);
+      assertThat(FileTrees.files(third).stream().filter(f -> f.endsWith("/" + CheckpointStore.FENCE)))
+          .as("nothing fenced in the third job's root")
+          .isEmpty();
+      assertThat(sums(restarted, out)).isEqualTo(model);
+      feedAll(restarted, 3, model);
+      checkpointAll(restarted, 3);
+      closeAll(restarted);
+      assertThat(holds(other, 1)).as("the third job's is left").hasSize(1);
+      checkpointAll(source, 2);
+      assertThat(other.resolve("chk-1")).as("held by the third job").exists();
+
+      checkpointAll(elsewhere, 1);
+      assertThat(holds(other, 1)).isEmpty();
+      checkpointAll(source, 3);
+      assertThat(other.resolve("chk-1")).as("no hold left: discarded").doesNotExist();
+      closeAll(elsewhere);
+      closeAll(source);
+    }
+  }
+
+  @Test
   void aHoldThatWinsTheRaceWithADiscardKeepsTheCheckpoint() throws IOException {
     List<String> out = new ArrayList<>();
     Map<String, Long> atOne = new TreeMap<>();
