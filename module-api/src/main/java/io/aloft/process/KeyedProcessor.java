@@ -1,6 +1,7 @@
 package io.aloft.process;
 
 import io.aloft.spi.backend.KeyGroupRange;
+import java.util.OptionalLong;
 
 /**
  * One running instance of a {@link KeyedProcessFunction}: it owns a key-group range and a state backend
@@ -41,16 +42,26 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
    * and writes this instance's part of {@code <execution.checkpointing.dir>/chk-<id>}: its key-group
    * range, its states with their serializer versions, its timers and the files it needs. The
    * checkpoint is complete once every instance of the processor has written its part. Ids must
-   * increase (after a restore, past the restored checkpoint's). Checkpoints older than the newest
+   * increase, past {@link #lastCheckpointId()}. Checkpoints older than the newest
    * {@code execution.checkpointing.num-retained} complete ones are deleted, with the files that no
    * retained checkpoint and no running instance needs (see {@code docs/checkpoints.md}).
    *
    * @throws io.aloft.config.ConfigException if {@code execution.checkpointing.dir} is not set
+   * @throws IllegalArgumentException if {@code checkpointId} is not above {@link #lastCheckpointId()}
    * @throws java.io.UncheckedIOException if the checkpoint could not be written, or if a processor
    *     restored since has taken over this instance's key groups (it is fenced: it must stop); no
    *     earlier completed checkpoint is affected
    */
   Checkpoint checkpoint(long checkpointId);
+
+  /**
+   * The highest checkpoint id this instance has taken, taken over with its restore, or found taken by
+   * earlier runs of its processor in {@code execution.checkpointing.dir}: the next checkpoint's id must
+   * be above it. The instances of a processor share checkpoint ids, so take the maximum over all of
+   * them, as Flink continues its checkpoint counter after a restore. Empty when there is none, or no
+   * checkpoint directory.
+   */
+  OptionalLong lastCheckpointId();
 
   /** The last watermark received, {@link Long#MIN_VALUE} before the first. */
   long currentWatermark();

@@ -92,7 +92,8 @@ public final class ClickstreamJob {
             CLICKS - CLICKS / 2, windows.size(), millisSince(t));
         // The restored instance's own checkpoint subsumes the one it restored, which it took over:
         // checkpoint 1 and the files only it still listed are deleted now.
-        Checkpoint second = processor.checkpoint(2);
+        // Ids continue past the ones the restore took over, as Flink's checkpoint counter does.
+        Checkpoint second = processor.checkpoint(processor.lastCheckpointId().orElse(0) + 1);
         boolean firstGone = aloft.fileSystem(checkpoints).list(checkpoint.location()).isEmpty();
         System.out.printf(
             "Checkpoint %d: %d state files referenced in place, %d copied, %,d bytes written (%,d ms);"

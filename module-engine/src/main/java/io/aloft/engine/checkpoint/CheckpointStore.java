@@ -10,6 +10,7 @@ import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -99,6 +100,8 @@ public final class CheckpointStore {
   /** Inherited files this run no longer needs, until the last lease naming them is gone. */
   private final Set<String> unneeded = new LinkedHashSet<>();
   private long lastCheckpointId = Long.MIN_VALUE;
+  /** Until this run's first checkpoint: why its ids must exceed {@link #lastCheckpointId}, or null. */
+  private String idFloor;
   private boolean fenced;
   private long cleanupFailures;
 
@@ -121,7 +124,9 @@ public final class CheckpointStore {
   }
 
   /**
-   * The store of a run that starts without restoring; it writes nothing until its first checkpoint.
+   * The store of a run that starts without restoring. It writes nothing until its first checkpoint; it
+   * reads the leases of its processor's earlier runs in the root, whose checkpoint ids it must not
+   * reuse.
    *
    * @param operator the processor's name: the processors of one job share a root, and each keeps to
    *     the parts and leases of its own instances ({@code <operator>-<index>of<parallelism>})
@@ -133,8 +138,29 @@ public final class CheckpointStore {
       String instanceName,
       int maxParallelism,
       KeyGroupRange keyGroups,
-      int numRetained) {
-    return new CheckpointStore(fs, root, operator, instanceName, maxParallelism, keyGroups, numRetained);
+      int numRetained)
+      throws IOException {
+    CheckpointStore store =
+        new CheckpointStore(fs, root, operator, instanceName, maxParallelism, keyGroups, numRetained);
+    store.reserveIdsNamedBy(store.readLeases().values());
+    return store;
+  }
+
+  /**
+   * Raises the lowest id this run may take past every checkpoint that a lease of its processor in the
+   * root names. A part of such a checkpoint may be there: this run's part beside it would make one
+   * checkpoint of the parts of two runs, which would look complete by its part names but hold state
+   * from different histories.
+   */
+  private void reserveIdsNamedBy(Collection<Lease> leases) {
+    for (Lease lease : leases) {
+      if (!lease.retained().isEmpty() && lease.retained().lastKey() > lastCheckpointId) {
+        lastCheckpointId = lease.retained().lastKey();
+        idFloor =
+            "earlier runs of processor '" + operator + "' took checkpoints up to " + lastCheckpointId
+                + " in " + root;
+      }
+    }
   }
 
   /** A new run's name (incarnation): {@code <instance>-<uuid>}. */
@@ -249,6 +275,7 @@ public final class CheckpointStore {
     if (store != null) {
       store.heldCheckpoint = new HeldCheckpoint(fs, marker, checkpointRoot);
       store.takeOverHolds(now.holds());
+      store.reserveIdsNamedBy(store.readLeases().values());
     }
     return store;
   }
@@ -368,6 +395,8 @@ public final class CheckpointStore {
       fs.delete(leaseLocation(predecessor));
     }
     lastCheckpointId = retained.lastKey();
+    idFloor = "the restore took over checkpoints up to " + lastCheckpointId;
+    reserveIdsNamedBy(leases.values()); // runs with other key groups may have gone further
   }
 
   /** Retains what {@code lease} retained; returns whether anything was new. */
@@ -423,8 +452,8 @@ public final class CheckpointStore {
   // --------------------------------------------------------------------------------------- checkpoint
 
   /**
-   * Checks that {@code checkpointId} can be written now: ids increase (also past every checkpoint taken
-   * over by a restore).
+   * Checks that {@code checkpointId} can be written now: ids increase, also past every checkpoint taken
+   * over by a restore and every checkpoint earlier runs of the processor took in this root.
    *
    * @throws IllegalArgumentException if it does not
    */
@@ -432,10 +461,15 @@ public final class CheckpointStore {
     if (checkpointId <= lastCheckpointId) {
       throw new IllegalArgumentException(
           "checkpoint ids must increase: " + checkpointId + " after " + lastCheckpointId
-              + (ownParts.isEmpty() && !retained.isEmpty()
-                  ? " (the restore took over checkpoints up to " + lastCheckpointId + ")"
-                  : ""));
+              + (idFloor != null ? " (" + idFloor + ")" : ""));
     }
+  }
+
+  /** The highest checkpoint id this run took, took over, or found in use in its root. */
+  public java.util.OptionalLong lastCheckpointId() {
+    return lastCheckpointId == Long.MIN_VALUE
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(lastCheckpointId);
   }
 
   /**
@@ -466,6 +500,7 @@ public final class CheckpointStore {
     parts.put(path, part);
     ownParts.add(path);
     lastCheckpointId = Math.max(lastCheckpointId, part.checkpointId());
+    idFloor = null;
     retained.put(part.checkpointId(), new ArrayList<>(List.of(path)));
   }
 

@@ -365,6 +365,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   }
 
   @Override
+  public java.util.OptionalLong lastCheckpointId() {
+    return checkpoints.store() == null ? java.util.OptionalLong.empty() : checkpoints.store().lastCheckpointId();
+  }
+
+  @Override
   public long currentWatermark() {
     return watermark;
   }

@@ -420,6 +420,11 @@ class CheckpointOwnershipTest {
           .as("nothing fenced in the third job's root")
           .isEmpty();
       assertThat(sums(restarted, out)).isEqualTo(model);
+      // The stopped run's instance 0 took checkpoint 2: both instances continue past it, so that no
+      // checkpoint 2 of parts from both runs can look complete.
+      assertThat(restarted.get(1).lastCheckpointId()).hasValue(2);
+      assertThatThrownBy(() -> restarted.get(1).checkpoint(2))
+          .hasMessageContaining("earlier runs of processor 'sums' took checkpoints up to 2");
       feedAll(restarted, 3, model);
       checkpointAll(restarted, 3);
       closeAll(restarted);
@@ -433,6 +438,37 @@ class CheckpointOwnershipTest {
       assertThat(other.resolve("chk-1")).as("no hold left: discarded").doesNotExist();
       closeAll(elsewhere);
       closeAll(source);
+    }
+  }
+
+  @Test
+  void aRunStartedInARootWithCheckpointsOfItsProcessorContinuesTheirIds() throws IOException {
+    List<String> out = new ArrayList<>();
+    try (Aloft aloft = Aloft.create(config(root()))) {
+      var first = instances(aloft, 2, null, out, false);
+      for (long id = 1; id <= 3; id++) {
+        feedAll(first, (int) id, new TreeMap<>());
+        checkpointAll(first, id);
+      }
+      closeAll(first);
+
+      // Started afresh in the same root: reusing id 1 would put its parts beside the first run's.
+      Map<String, Long> model = new TreeMap<>();
+      var fresh = instances(aloft, 2, null, out, false);
+      for (var p : fresh) {
+        assertThat(p.lastCheckpointId()).hasValue(3);
+      }
+      assertThatThrownBy(() -> fresh.get(1).checkpoint(1))
+          .isInstanceOf(IllegalArgumentException.class)
+          .hasMessage("checkpoint ids must increase: 1 after 3 (earlier runs of processor 'sums' took"
+              + " checkpoints up to 3 in faulty://" + root() + ")");
+      feedAll(fresh, 4, model);
+      long next = fresh.stream().mapToLong(p -> p.lastCheckpointId().orElse(0)).max().orElseThrow() + 1;
+      checkpointAll(fresh, next);
+      assertThat(fresh.get(0).lastCheckpointId()).hasValue(4);
+      closeAll(fresh);
+      assertEveryListedFileExists();
+      assertThat(restoreCopy(4, 1)).isEqualTo(model);
     }
   }
 
