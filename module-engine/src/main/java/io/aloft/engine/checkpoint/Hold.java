@@ -52,14 +52,7 @@ record Hold(String run, Location ownRoot, int maxParallelism, KeyGroupRange keyG
   static Hold read(StateFileSystem fs, Location location) throws IOException {
     DataInputStream in = MetadataFile.read(fs, location, "hold", 12);
     try {
-      if (in.readLong() != MAGIC) {
-        throw new CheckpointException(location + " is not an Aloft hold (bad magic)");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new CheckpointException(
-            "hold " + location + " has format version " + version + "; this build reads " + VERSION);
-      }
+      MetadataFile.readHeader(in, location, "hold", MAGIC, VERSION);
       String run = in.readUTF();
       String ownRoot = in.readUTF();
       int maxParallelism = in.readInt();

@@ -96,14 +96,7 @@ record Lease(
   static Lease read(StateFileSystem fs, Location location) throws IOException {
     DataInputStream in = MetadataFile.read(fs, location, "lease", 12);
     try {
-      if (in.readLong() != MAGIC) {
-        throw new CheckpointException(location + " is not an Aloft lease (bad magic)");
-      }
-      int version = in.readInt();
-      if (version != VERSION) {
-        throw new CheckpointException(
-            "lease " + location + " has format version " + version + "; this build reads " + VERSION);
-      }
+      MetadataFile.readHeader(in, location, "lease", MAGIC, VERSION);
       String incarnation = in.readUTF();
       String instanceName = in.readUTF();
       int maxParallelism = in.readInt();

@@ -12,7 +12,7 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The framing shared by the small metadata files of the checkpoint root (checkpoint parts, leases):
+ * The framing shared by the small metadata files of the checkpoint root (checkpoint parts, leases, holds):
  * the body, then the CRC32C of the body as a big-endian int32. Such a file is read and written whole.
  */
 final class MetadataFile {
@@ -68,5 +68,23 @@ final class MetadataFile {
       throw new CheckpointException(what + " " + location + " is corrupt: checksum mismatch");
     }
     return new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4));
+  }
+
+  /**
+   * Reads and checks the header of a metadata file of one format version: its magic and its version.
+   *
+   * @param what what the file is, for messages ("lease", "hold")
+   * @throws CheckpointException naming the file if it is of another kind or version
+   */
+  static void readHeader(DataInputStream in, Location location, String what, long magic, int version)
+      throws IOException {
+    if (in.readLong() != magic) {
+      throw new CheckpointException(location + " is not an Aloft " + what + " (bad magic)");
+    }
+    int found = in.readInt();
+    if (found != version) {
+      throw new CheckpointException(
+          what + " " + location + " has format version " + found + "; this build reads " + version);
+    }
   }
 }
