@@ -4,7 +4,6 @@ import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 
@@ -50,19 +49,12 @@ record Hold(String run, Location ownRoot, int maxParallelism, KeyGroupRange keyG
    * @throws CheckpointException naming the file if it is not a valid hold
    */
   static Hold read(StateFileSystem fs, Location location) throws IOException {
-    DataInputStream in = MetadataFile.read(fs, location, "hold", 12);
-    try {
-      MetadataFile.readHeader(in, location, "hold", MAGIC, VERSION);
+    return MetadataFile.read(fs, location, "hold", "an Aloft hold", MAGIC, VERSION, VERSION, (in, version) -> {
       String run = in.readUTF();
       String ownRoot = in.readUTF();
       int maxParallelism = in.readInt();
       KeyGroupRange keyGroups = new KeyGroupRange(in.readInt(), in.readInt());
       return new Hold(run, ownRoot.isEmpty() ? null : Location.of(ownRoot), maxParallelism, keyGroups);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof CheckpointException c) {
-        throw c;
-      }
-      throw new CheckpointException("hold " + location + " is malformed: " + e, e);
-    }
+    });
   }
 }

@@ -5,7 +5,6 @@ import io.aloft.spi.fs.FileEntry;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -107,17 +106,8 @@ public record InstanceCheckpoint(
    * @throws CheckpointException if the file is not a valid part (naming the file)
    */
   public static InstanceCheckpoint read(StateFileSystem fs, Location file) throws IOException {
-    DataInputStream d = MetadataFile.read(fs, file, "checkpoint metadata", 12);
-    try {
-      if (d.readLong() != MAGIC) {
-        throw new CheckpointException(file + " is not Aloft checkpoint metadata (bad magic)");
-      }
-      int version = d.readInt();
-      if (version != 1 && version != VERSION) {
-        throw new CheckpointException(
-            "checkpoint metadata " + file + " has format version " + version + "; this build reads 1 to "
-                + VERSION);
-      }
+    return MetadataFile.read(
+        fs, file, "checkpoint metadata", "Aloft checkpoint metadata", MAGIC, 1, VERSION, (d, version) -> {
       long id = d.readLong();
       int maxParallelism = d.readInt();
       KeyGroupRange range = new KeyGroupRange(d.readInt(), d.readInt());
@@ -149,12 +139,7 @@ public record InstanceCheckpoint(
       d.readFully(metadata);
       return new InstanceCheckpoint(
           id, maxParallelism, range, backendType, instanceName, incarnation, formats, timers, files, metadata);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof CheckpointException c) {
-        throw c;
-      }
-      throw new CheckpointException("checkpoint metadata " + file + " is malformed: " + e, e);
-    }
+    });
   }
 
   /** Every part in a checkpoint directory. */

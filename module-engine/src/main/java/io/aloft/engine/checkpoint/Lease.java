@@ -4,7 +4,6 @@ import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.ByteArrayOutputStream;
-import java.io.DataInputStream;
 import java.io.DataOutputStream;
 import java.io.IOException;
 import java.util.ArrayList;
@@ -94,9 +93,7 @@ record Lease(
    * @throws CheckpointException naming the file if it is not a valid lease
    */
   static Lease read(StateFileSystem fs, Location location) throws IOException {
-    DataInputStream in = MetadataFile.read(fs, location, "lease", 12);
-    try {
-      MetadataFile.readHeader(in, location, "lease", MAGIC, VERSION);
+    return MetadataFile.read(fs, location, "lease", "an Aloft lease", MAGIC, VERSION, VERSION, (in, version) -> {
       String incarnation = in.readUTF();
       String instanceName = in.readUTF();
       int maxParallelism = in.readInt();
@@ -118,11 +115,6 @@ record Lease(
         inherited.add(in.readUTF());
       }
       return new Lease(incarnation, instanceName, maxParallelism, keyGroups, retained, inherited);
-    } catch (IOException | RuntimeException e) {
-      if (e instanceof CheckpointException c) {
-        throw c;
-      }
-      throw new CheckpointException("lease " + location + " is malformed: " + e, e);
-    }
+    });
   }
 }

@@ -44,14 +44,46 @@ final class MetadataFile {
     return body.length + 4L;
   }
 
+  /** Reads the body of a metadata file after its header, in the format {@code version}. */
+  @FunctionalInterface
+  interface Body<T> {
+    T read(DataInputStream in, int version) throws IOException;
+  }
+
   /**
-   * Reads a whole file and checks its checksum.
+   * Reads a whole metadata file: checks its checksum, its magic (int64) and its format version (int32,
+   * from {@code oldest} to {@code newest}), then reads the rest with {@code body}.
    *
-   * @param what what the file is, for messages ("checkpoint metadata", "lease")
-   * @return the body
-   * @throws CheckpointException naming the file if it is too short, too large or fails its checksum
+   * @param what what the file is, for messages ("checkpoint metadata", "lease", "hold")
+   * @param kind the same with its article, for the bad-magic message ("an Aloft lease")
+   * @throws CheckpointException naming the file if it is too short, too large, fails its checksum, is
+   *     of another kind or version, or its body is malformed
    */
-  static DataInputStream read(StateFileSystem fs, Location location, String what, int minBytes)
+  static <T> T read(
+      StateFileSystem fs, Location location, String what, String kind, long magic, int oldest, int newest,
+      Body<T> body) throws IOException {
+    DataInputStream in = readChecked(fs, location, what, 12);
+    try {
+      if (in.readLong() != magic) {
+        throw new CheckpointException(location + " is not " + kind + " (bad magic)");
+      }
+      int version = in.readInt();
+      if (version < oldest || version > newest) {
+        throw new CheckpointException(
+            what + " " + location + " has format version " + version + "; this build reads "
+                + (oldest == newest ? "" + newest : oldest + " to " + newest));
+      }
+      return body.read(in, version);
+    } catch (IOException | RuntimeException e) {
+      if (e instanceof CheckpointException c) {
+        throw c;
+      }
+      throw new CheckpointException(what + " " + location + " is malformed: " + e, e);
+    }
+  }
+
+  /** Reads a whole file and checks its checksum; returns the body. */
+  private static DataInputStream readChecked(StateFileSystem fs, Location location, String what, int minBytes)
       throws IOException {
     InputFile in = fs.newInputFile(location);
     long length = in.length();
@@ -68,23 +100,5 @@ final class MetadataFile {
       throw new CheckpointException(what + " " + location + " is corrupt: checksum mismatch");
     }
     return new DataInputStream(new ByteArrayInputStream(data, 0, data.length - 4));
-  }
-
-  /**
-   * Reads and checks the header of a metadata file of one format version: its magic and its version.
-   *
-   * @param what what the file is, for messages ("lease", "hold")
-   * @throws CheckpointException naming the file if it is of another kind or version
-   */
-  static void readHeader(DataInputStream in, Location location, String what, long magic, int version)
-      throws IOException {
-    if (in.readLong() != magic) {
-      throw new CheckpointException(location + " is not an Aloft " + what + " (bad magic)");
-    }
-    int found = in.readInt();
-    if (found != version) {
-      throw new CheckpointException(
-          what + " " + location + " has format version " + found + "; this build reads " + version);
-    }
   }
 }
