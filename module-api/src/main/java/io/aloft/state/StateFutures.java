@@ -2,7 +2,6 @@ package io.aloft.state;
 
 import io.aloft.internal.TaskFuture;
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.Collection;
 import java.util.List;
 
@@ -23,28 +22,10 @@ public final class StateFutures {
   /**
    * Completes with all results, in the order of {@code futures}, once every future has completed.
    */
+  @SuppressWarnings("unchecked")
   public static <T> StateFuture<Collection<T>> combineAll(
       Collection<? extends StateFuture<? extends T>> futures) {
-    int n = futures.size();
-    if (n == 0) {
-      return TaskFuture.completed(List.of());
-    }
-    @SuppressWarnings("unchecked")
-    T[] results = (T[]) new Object[n];
-    int[] remaining = {n};
-    TaskFuture<Collection<T>> all = new TaskFuture<>();
-    int i = 0;
-    for (StateFuture<? extends T> future : futures) {
-      int slot = i++;
-      future.thenAccept(
-          v -> {
-            results[slot] = v;
-            if (--remaining[0] == 0) {
-              all.complete(new ArrayList<>(Arrays.asList(results)));
-            }
-          });
-    }
-    return all;
+    return (StateFuture<Collection<T>>) (StateFuture<?>) TaskFuture.allOf(new ArrayList<>(futures));
   }
 
   /** Loads every element of the iterator into an {@link Iterable}. */

@@ -5,6 +5,7 @@ import io.aloft.engine.state.IoCall;
 import io.aloft.engine.state.KeyContext;
 import io.aloft.engine.state.RequestHandler;
 import io.aloft.engine.state.RequestKind;
+import io.aloft.internal.CallbackOrder;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.executor.ExecutorStrategy;
 import io.aloft.state.StateAccessException;
@@ -21,26 +22,53 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Aloft's asynchronous execution controller (Flink's AEC): keeps many records in flight while
- * preserving per-key order.
+ * Aloft's asynchronous execution controller (Flink's AEC): keeps many records in flight while every
+ * record sees exactly what a synchronous execution would have shown it.
+ *
+ * <h2>Records</h2>
  *
  * <ul>
  *   <li>A key is owned by at most one in-flight record; later records (and timers) of that key wait
  *       in the key's queue and start, in arrival order, when it finishes.
- *   <li>State requests gather in the active buffer, which is sent to the {@link BatchRunner} when it
- *       holds {@code active-buffer-size} requests, when its oldest request has waited
- *       {@code active-buffer-timeout} (checked whenever the task thread enters the controller or waits
- *       in it), and whenever the task thread must wait.
  *   <li>At most {@code total-buffer-size} records are in flight (running or queued); a new record waits
  *       — processing completions meanwhile — until one finishes. Timers may overdraft the bound, so
  *       firing timers never deadlocks.
- *   <li>Completions come back through the mailbox and run on the task thread, with the current record
- *       switched to the request's record, so callbacks see their own key.
  * </ul>
+ *
+ * <h2>Order within a record</h2>
+ *
+ * A record's state requests and callbacks form a tree of {@link Scope}s: the body's scope holds what
+ * the body issued and attached, each callback's scope what that callback issued and attached. Its
+ * pre-order is the order of a synchronous execution. The controller carries it out in that order:
+ *
+ * <ul>
+ *   <li>a request is dispatched when everything before it is settled (requests dispatched, callbacks
+ *       run), so requests of a key reach the backend in order, and the {@link BatchRunner} keeps that
+ *       order for requests of one state and key within and across batches;
+ *   <li>a callback runs when its future has completed and everything before it is settled, so a
+ *       read-modify-write (a reducing {@code add} is a read whose callback writes) finishes issuing its
+ *       write before any later request of the record is dispatched, and callbacks of a record run in
+ *       the order they were attached;
+ *   <li>requests that follow one another without a callback in between share batches; requests of
+ *       different records always may.
+ * </ul>
+ *
+ * A synchronous state call waits only for what comes before it in its own record's order (its key's
+ * earlier requests and callbacks), running those callbacks itself if it must; callbacks of other
+ * records wait until it returns. So it never waits for itself, at any nesting depth. A wait that can
+ * make no progress — no request anywhere is executing and nothing it waits for can complete — fails
+ * with an {@link IllegalStateException} instead of hanging.
+ *
+ * <h2>Batches</h2>
+ *
+ * Dispatched requests gather in the active buffer, which is sent to the {@link BatchRunner} when it
+ * holds {@code active-buffer-size} requests, when its oldest request has waited {@code
+ * active-buffer-timeout} (checked whenever the task thread enters the controller or waits in it), and
+ * whenever the task thread must wait. Completions come back through the {@link Mailbox}.
  *
  * <p>Threading: everything here runs on the task thread except {@link Mailbox#post}.
  */
-public final class AsyncExecutionController implements RequestHandler {
+public final class AsyncExecutionController implements RequestHandler, CallbackOrder {
 
   /** User code run for a record: {@code processElement} or {@code onTimer}. */
   @FunctionalInterface
@@ -56,6 +84,9 @@ public final class AsyncExecutionController implements RequestHandler {
 
   private record Queued(RecordContext context, RecordBody body) {}
 
+  /** {@link #frontier}'s answer when the next thing in a record's order is a callback still waiting. */
+  private static final Scope BLOCKED = new Scope(null, Scope.State.ATTACHED);
+
   private final int activeBufferSize;
   private final long activeBufferTimeoutNanos;
   private final int totalBufferSize;
@@ -66,13 +97,21 @@ public final class AsyncExecutionController implements RequestHandler {
 
   private List<StateRequest<?>> activeBuffer = new ArrayList<>();
   private long activeBufferSince;
+  /** The record whose user code (body or callback) runs now, and the scope it issues into. */
   private RecordContext current;
+  private Scope scope;
   private int inFlightRecords;
-  private int inFlightRequests;
+  /** Requests dispatched (buffered or sent to the runner) and not yet delivered, over all records. */
+  private int dispatchedRequests;
   private int maxInFlightRecords;
   private long batchesSent;
+  private boolean failed;
   private final Set<ByteKey> busyKeys = new HashSet<>();
   private final Map<ByteKey, ArrayDeque<Queued>> waiting = new HashMap<>();
+  /** Records with something to carry out (a ready callback, a delivered request); top level only. */
+  private final ArrayDeque<RecordContext> runnable = new ArrayDeque<>();
+  /** Records whose key became free, to start at the top level (so long chains do not grow the stack). */
+  private final ArrayDeque<Queued> starts = new ArrayDeque<>();
 
   public AsyncExecutionController(
       KeyedStateBackend backend,
@@ -86,7 +125,11 @@ public final class AsyncExecutionController implements RequestHandler {
     this.activeBufferTimeoutNanos = activeBufferTimeoutNanos;
     this.totalBufferSize = totalBufferSize;
     this.keys = keys;
-    this.failures = failures;
+    this.failures =
+        t -> {
+          failed = true;
+          failures.fail(t);
+        };
     this.runner =
         new BatchRunner(backend, executors, done -> mailbox.post(() -> deliver(done)), mailbox::post);
   }
@@ -100,7 +143,7 @@ public final class AsyncExecutionController implements RequestHandler {
   public void submitRecord(CurrentRecord record, RecordBody body, boolean overdraft) {
     runPosted();
     if (!overdraft) {
-      while (inFlightRecords >= totalBufferSize) {
+      while (inFlightRecords >= totalBufferSize && !failed) {
         waitForProgress();
       }
     }
@@ -115,40 +158,140 @@ public final class AsyncExecutionController implements RequestHandler {
     flushIfDue();
   }
 
-  private void start(RecordContext context, RecordBody body) {
-    switchTo(context);
-    context.retain(); // the body itself
+  private void start(RecordContext r, RecordBody body) {
+    RecordContext outerRecord = current;
+    Scope outerScope = scope;
+    CurrentRecord outerKey = keys.currentOrNull();
+    current = r;
+    scope = r.root;
+    keys.set(r.record);
+    r.root.state = Scope.State.RUNNING;
     try {
       body.run();
     } catch (Throwable t) {
       failures.fail(t);
     } finally {
-      release(context);
+      r.root.state = Scope.State.DONE;
+      current = outerRecord;
+      scope = outerScope;
+      keys.set(outerKey);
+    }
+    advance(r);
+  }
+
+  /** Carries out what the record's order allows (dispatches, runs ready callbacks); finishes it if done. */
+  private void advance(RecordContext r) {
+    Scope next;
+    while ((next = frontier(r)) != null && next.state == Scope.State.READY) {
+      runCallback(next);
+    }
+    if (next == null && r.unfinishedRequests == 0 && !r.finished) {
+      finish(r);
     }
   }
 
-  private void release(RecordContext context) {
-    if (!context.release()) {
-      return;
-    }
+  private void finish(RecordContext r) {
+    r.finished = true;
     inFlightRecords--;
-    ArrayDeque<Queued> queue = waiting.get(context.key);
+    ArrayDeque<Queued> queue = waiting.get(r.key);
     if (queue == null) {
-      busyKeys.remove(context.key);
+      busyKeys.remove(r.key);
       return;
     }
     Queued next = queue.poll();
     if (queue.isEmpty()) {
-      waiting.remove(context.key);
+      waiting.remove(r.key);
     }
-    // The key stays busy: it passes straight to the next record, started from the mailbox so that
-    // long chains of one key do not grow the stack.
-    mailbox.post(() -> start(next.context(), next.body()));
+    starts.add(next); // the key stays busy: it passes straight to the next record
   }
 
-  private void switchTo(RecordContext context) {
-    current = context;
-    keys.set(context.record);
+  /**
+   * Moves the record's frontier forward, dispatching each request it passes. Returns the callback at
+   * the frontier if it is ready to run; {@link #BLOCKED} if it waits for its future; the running scope
+   * whose last child the frontier reached; or null once the body and everything it led to are settled.
+   */
+  private Scope frontier(RecordContext r) {
+    ArrayDeque<Scope> path = r.path;
+    while (true) {
+      Scope s = path.peekLast();
+      ArrayList<Object> children = s.children;
+      if (s.settled < children.size()) {
+        Object child = children.get(s.settled);
+        if (child instanceof StateRequest<?> request) {
+          children.set(s.settled++, null);
+          dispatch(request);
+          continue;
+        }
+        Scope c = (Scope) child;
+        switch (c.state) {
+          case ATTACHED:
+            return BLOCKED;
+          case READY:
+            return c;
+          default: // RUNNING or DONE: what it issued comes before its later siblings
+            path.addLast(c);
+            continue;
+        }
+      }
+      if (s.state == Scope.State.RUNNING) {
+        return s; // it may issue more; nothing after it may go yet
+      }
+      if (path.size() == 1) {
+        return null; // the root, done, with everything settled
+      }
+      path.removeLast();
+      Scope parent = path.peekLast();
+      parent.children.set(parent.settled++, null);
+    }
+  }
+
+  private void runCallback(Scope c) {
+    RecordContext outerRecord = current;
+    Scope outerScope = scope;
+    CurrentRecord outerKey = keys.currentOrNull();
+    Runnable callback = c.callback;
+    c.callback = null;
+    c.state = Scope.State.RUNNING;
+    current = c.record;
+    scope = c;
+    keys.set(c.record.record);
+    try {
+      callback.run();
+    } catch (Throwable t) {
+      failures.fail(t);
+    } finally {
+      c.state = Scope.State.DONE;
+      current = outerRecord;
+      scope = outerScope;
+      keys.set(outerKey);
+    }
+  }
+
+  // ------------------------------------------------------------------------------------ callbacks
+
+  @Override
+  public Object attach() {
+    if (scope == null) {
+      return null; // not inside user code of a record: nothing to order against
+    }
+    Scope place = new Scope(current, Scope.State.ATTACHED);
+    scope.children.add(place);
+    return place;
+  }
+
+  @Override
+  public void ready(Object place, Runnable callback) {
+    Scope s = (Scope) place;
+    s.callback = callback;
+    s.state = Scope.State.READY;
+    enqueue(s.record);
+  }
+
+  private void enqueue(RecordContext r) {
+    if (!r.queued) {
+      r.queued = true;
+      runnable.add(r);
+    }
   }
 
   // ------------------------------------------------------------------------------------ requests
@@ -156,21 +299,27 @@ public final class AsyncExecutionController implements RequestHandler {
   @Override
   public <R> StateFuture<R> submit(String stateId, RequestKind kind, IoCall<R> call) {
     RecordContext owner = current;
-    if (owner == null || keys.currentOrNull() != owner.record) {
+    if (owner == null || scope == null || keys.currentOrNull() != owner.record) {
       throw new IllegalStateException(
           "state '" + stateId + "' was accessed outside the processing of a record or timer");
     }
-    owner.retain();
-    StateRequest<R> request = new StateRequest<>(stateId, kind, conflictKey(stateId, owner), call, owner);
+    StateRequest<R> request =
+        new StateRequest<>(stateId, kind, conflictKey(stateId, owner), call, owner, this);
+    scope.children.add(request);
+    owner.unfinishedRequests++;
+    frontier(owner); // dispatches it at once if its turn has come
+    return request.future;
+  }
+
+  private void dispatch(StateRequest<?> request) {
     if (activeBuffer.isEmpty()) {
       activeBufferSince = System.nanoTime();
     }
     activeBuffer.add(request);
-    inFlightRequests++;
+    dispatchedRequests++;
     if (activeBuffer.size() >= activeBufferSize) {
       flush();
     }
-    return request.future;
   }
 
   private static ByteKey conflictKey(String stateId, RecordContext owner) {
@@ -199,66 +348,155 @@ public final class AsyncExecutionController implements RequestHandler {
     }
   }
 
-  /** Completes finished requests on the task thread, under their records. */
+  /**
+   * Completes finished requests on the task thread. Completing a future runs no user code: its
+   * callbacks become ready and run when their record's order reaches them.
+   */
   private void deliver(List<StateRequest<?>> done) {
     for (StateRequest<?> request : done) {
-      inFlightRequests--;
+      dispatchedRequests--;
+      request.owner.unfinishedRequests--;
       complete(request);
+      enqueue(request.owner);
     }
   }
 
   private <R> void complete(StateRequest<R> request) {
-    switchTo(request.owner);
+    Throwable failure = request.failure();
+    if (failure != null) {
+      failures.fail(
+          new StateAccessException("state '" + request.stateId + "': " + failure.getMessage(), failure));
+      return;
+    }
+    RecordContext outerRecord = current;
+    Scope outerScope = scope;
+    CurrentRecord outerKey = keys.currentOrNull();
+    current = request.owner;
+    scope = null; // only plumbing runs here; nothing may issue requests
+    keys.set(request.owner.record);
     try {
-      Throwable failure = request.failure();
-      if (failure != null) {
-        failures.fail(
-            new StateAccessException("state '" + request.stateId + "': " + failure.getMessage(), failure));
-      } else {
-        request.future.complete(request.result());
-      }
+      request.future.complete(request.result());
     } catch (Throwable t) {
       failures.fail(t);
     } finally {
-      release(request.owner);
+      current = outerRecord;
+      scope = outerScope;
+      keys.set(outerKey);
     }
   }
 
   // ------------------------------------------------------------------------------------ waiting
 
-  /** Runs completions already posted, without waiting. */
+  /**
+   * Runs what is ready without waiting: delivered requests, callbacks whose turn came, records whose
+   * key became free. Top level only (not from inside user code).
+   */
   public void runPosted() {
-    mailbox.runPosted();
+    runReady();
+  }
+
+  private boolean runReady() {
+    boolean progressed = false;
+    while (true) {
+      if (mailbox.runPosted()) {
+        progressed = true;
+      }
+      RecordContext r = runnable.poll();
+      if (r != null) {
+        r.queued = false;
+        advance(r);
+        progressed = true;
+        continue;
+      }
+      Queued next = starts.poll();
+      if (next != null) {
+        start(next.context(), next.body());
+        progressed = true;
+        continue;
+      }
+      if (mailbox.isEmpty()) {
+        return progressed;
+      }
+    }
   }
 
   /** Sends what is buffered and runs completions until every record in flight has finished. */
   public void drain() {
-    while (inFlightRecords > 0 || inFlightRequests > 0) {
+    while ((inFlightRecords > 0 || dispatchedRequests > 0) && !failed) {
       waitForProgress();
     }
-  }
-
-  /**
-   * Finishes every request issued so far (and what their callbacks issue), keeping the current record:
-   * a synchronous state call then sees every earlier asynchronous effect.
-   */
-  public void quiesceRequests() {
-    RecordContext caller = current;
-    CurrentRecord callerRecord = keys.currentOrNull();
-    while (inFlightRequests > 0) {
-      waitForProgress();
-    }
-    current = caller;
-    keys.set(callerRecord);
   }
 
   private void waitForProgress() {
+    if (runReady()) {
+      return;
+    }
     flush();
+    if (runReady()) {
+      return;
+    }
+    if (dispatchedRequests == 0 && mailbox.isEmpty() && !failed) {
+      throw new IllegalStateException(
+          inFlightRecords
+              + " record(s) in flight wait for callbacks whose futures can never complete (no state"
+              + " request is executing)");
+    }
+    awaitMail();
+  }
+
+  private void awaitMail() {
     try {
       mailbox.runWithin(Math.min(activeBufferTimeoutNanos, 50_000_000L));
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new UncheckedIOException(new InterruptedIOException("interrupted while waiting for state"));
+    }
+  }
+
+  /**
+   * Called before a synchronous state call: waits until everything before the call in its record's
+   * order is done — earlier requests delivered, earlier callbacks run (this method runs them) — so the
+   * call sees every effect a synchronous execution would have shown it. Runs no other record's
+   * callbacks. Outside a record's processing there is nothing to wait for.
+   *
+   * @throws IllegalStateException if the wait cannot make progress, or the processor failed meanwhile
+   */
+  public void awaitTurn(String stateId) {
+    RecordContext r = current;
+    Scope at = scope;
+    if (r == null || at == null) {
+      return;
+    }
+    CurrentRecord key = keys.currentOrNull();
+    try {
+      while (true) {
+        mailbox.runPosted();
+        Scope next = frontier(r);
+        if (next != null && next.state == Scope.State.READY) {
+          runCallback(next);
+          continue;
+        }
+        if (next == at && r.unfinishedRequests == 0) {
+          return;
+        }
+        if (failed) {
+          throw new IllegalStateException(
+              "a synchronous call on state '" + stateId + "' was abandoned: the processor failed while it"
+                  + " waited for earlier requests of key '" + r.record.key() + "'");
+        }
+        flush();
+        if (dispatchedRequests == 0 && mailbox.isEmpty()) {
+          throw new IllegalStateException(
+              "a synchronous call on state '" + stateId + "' for key '" + r.record.key() + "' waits for"
+                  + " a callback attached before it whose future can never complete; chain the call"
+                  + " onto that future instead (thenCompose / thenAccept)");
+        }
+        awaitMail();
+      }
+    } finally {
+      current = r;
+      scope = at;
+      keys.set(key);
     }
   }
 

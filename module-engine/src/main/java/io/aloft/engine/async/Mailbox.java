@@ -4,14 +4,20 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
 
 /**
- * Work for the task thread, posted from any thread: completed state requests and records to start.
- * Only the task thread takes from it, which is how every callback ends up on the task thread.
+ * Work for the task thread, posted from I/O threads: delivered state requests and the batch runner's
+ * book-keeping. Only the task thread takes from it, which is how every result ends up on the task
+ * thread. Letters run no user code (callbacks wait for their turn in the controller), so the task
+ * thread may run them wherever it waits, even inside a callback.
  */
 final class Mailbox {
   private final LinkedBlockingQueue<Runnable> mail = new LinkedBlockingQueue<>();
 
   void post(Runnable letter) {
     mail.add(letter);
+  }
+
+  boolean isEmpty() {
+    return mail.isEmpty();
   }
 
   /** Runs every letter already posted; returns whether there was any. Task thread only. */

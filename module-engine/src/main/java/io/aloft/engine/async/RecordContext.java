@@ -1,31 +1,32 @@
 package io.aloft.engine.async;
 
 import io.aloft.engine.state.CurrentRecord;
+import java.util.ArrayDeque;
 
 /**
- * A record (or timer) in flight: its key, and how many pieces of its work are unfinished — the
- * processing call itself and each state request it (or its callbacks) issued. When the count drops to
- * zero the record is done and the next record of its key may start. Task thread only.
+ * A record (or timer) in flight: its key, the order of its state requests and callbacks (a tree of
+ * {@link Scope}s rooted at the body), and how far that order has been carried out. The record is done —
+ * and the next record of its key may start — when its body and every callback have run and every
+ * request has been delivered. Task thread only.
  */
 final class RecordContext {
   final CurrentRecord record;
   final ByteKey key;
-  private int pending;
+  final Scope root = new Scope(this, Scope.State.ATTACHED);
+  /**
+   * The frontier of the order: the scopes from the root down to the one whose children are being
+   * carried out. Everything before it in the order is settled; it only moves forward.
+   */
+  final ArrayDeque<Scope> path = new ArrayDeque<>();
+  /** Requests issued and not yet delivered (waiting for their turn, buffered, or executing). */
+  int unfinishedRequests;
+  /** Queued for {@code advance} at the top level (a callback became ready or a request was delivered). */
+  boolean queued;
+  boolean finished;
 
   RecordContext(CurrentRecord record) {
     this.record = record;
     this.key = new ByteKey(record.keyBytes());
-  }
-
-  void retain() {
-    pending++;
-  }
-
-  /** Returns true when this release finished the record. */
-  boolean release() {
-    if (pending <= 0) {
-      throw new IllegalStateException("record context released more often than retained");
-    }
-    return --pending == 0;
+    path.addLast(root);
   }
 }

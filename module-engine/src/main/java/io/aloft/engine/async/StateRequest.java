@@ -1,6 +1,7 @@
 package io.aloft.engine.async;
 
 import io.aloft.engine.state.IoCall;
+import io.aloft.internal.CallbackOrder;
 import io.aloft.engine.state.RequestKind;
 import io.aloft.internal.TaskFuture;
 
@@ -13,12 +14,19 @@ final class StateRequest<R> {
   final RequestKind kind;
   final ByteKey conflictKey;
   final IoCall<R> call;
-  final TaskFuture<R> future = new TaskFuture<>();
+  final TaskFuture<R> future;
   final RecordContext owner;
   private R result; // written by an I/O thread, read by the task thread after a mailbox hand-off
   private Throwable failure;
 
-  StateRequest(String stateId, RequestKind kind, ByteKey conflictKey, IoCall<R> call, RecordContext owner) {
+  StateRequest(
+      String stateId,
+      RequestKind kind,
+      ByteKey conflictKey,
+      IoCall<R> call,
+      RecordContext owner,
+      CallbackOrder order) {
+    this.future = new TaskFuture<>(order);
     this.stateId = stateId;
     this.kind = kind;
     this.conflictKey = conflictKey;

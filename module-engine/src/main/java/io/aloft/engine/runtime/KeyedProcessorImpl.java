@@ -79,6 +79,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final CheckpointSettings checkpoints;
   private final AsyncExecutionController aec; // null: direct execution
   private long watermark = Long.MIN_VALUE;
+  /** The driving call in progress (processElement, processWatermark, …), or null. */
+  private String activeCall;
   private RuntimeException failure;
   private boolean failureThrown;
   private boolean closed;
@@ -154,11 +156,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
               a.activeBufferTimeoutNanos(),
               a.totalBufferSize(),
               this::failed);
-      this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::quiesceRequests, setup.restore().stateFormats());
+      this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::awaitTurn, setup.restore().stateFormats());
     } else {
       this.aec = null;
       RequestHandler direct = DirectRequestHandler.INSTANCE;
-      this.states = new StateRegistry(backend, keys, () -> direct, clock, () -> {}, setup.restore().stateFormats());
+      this.states = new StateRegistry(backend, keys, () -> direct, clock, id -> {}, setup.restore().stateFormats());
     }
     try {
       function.open(new OpenContext());
@@ -173,12 +175,37 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void processElement(IN record) {
-    process(record, null);
+    enter("processElement");
+    try {
+      process(record, null);
+    } finally {
+      activeCall = null;
+    }
   }
 
   @Override
   public void processElement(IN record, long timestamp) {
-    process(record, timestamp);
+    enter("processElement");
+    try {
+      process(record, timestamp);
+    } finally {
+      activeCall = null;
+    }
+  }
+
+  /**
+   * Marks the start of a driving call. The processor is not re-entrant: a call made from inside its own
+   * function or callbacks would run other records in the middle of one, so it is refused.
+   */
+  private void enter(String method) {
+    checkThread();
+    if (activeCall != null) {
+      throw new IllegalStateException(
+          name + ": " + method + "() was called from inside " + activeCall + "() of the same processor"
+              + " (from its function or a state callback); drive the processor from outside its own"
+              + " user code");
+    }
+    activeCall = method;
   }
 
   private void process(IN record, Long timestamp) {
@@ -240,6 +267,15 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void processWatermark(long newWatermark) {
+    enter("processWatermark");
+    try {
+      advanceWatermark(newWatermark);
+    } finally {
+      activeCall = null;
+    }
+  }
+
+  private void advanceWatermark(long newWatermark) {
     checkRunning();
     if (newWatermark <= watermark) {
       return;
@@ -247,6 +283,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     // The watermark closes an epoch: every earlier record finishes first, then the due timers fire
     // (each under its key, through the same per-key order), then the watermark goes downstream.
     drainInFlight();
+    // Timers see the watermark that fires them, as in Flink (records before it saw the previous one).
+    watermark = newWatermark;
     TimerQueue.Timer<K> timer;
     while ((timer = timers.pollDue(newWatermark)) != null) {
       long time = timer.timestamp();
@@ -258,7 +296,6 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
         drainInFlight(); // timers that callbacks register may be due too
       }
     }
-    watermark = newWatermark;
     output.emitWatermark(newWatermark);
   }
 
@@ -271,8 +308,13 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void drain() {
-    checkRunning();
-    drainInFlight();
+    enter("drain");
+    try {
+      checkRunning();
+      drainInFlight();
+    } finally {
+      activeCall = null;
+    }
   }
 
   @Override
@@ -296,6 +338,15 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public Checkpoint checkpoint(long checkpointId) {
+    enter("checkpoint");
+    try {
+      return takeCheckpoint(checkpointId);
+    } finally {
+      activeCall = null;
+    }
+  }
+
+  private Checkpoint takeCheckpoint(long checkpointId) {
     checkRunning();
     long start = System.nanoTime();
     if (checkpoints.root() == null) {
@@ -389,6 +440,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     checkThread();
     if (closed) {
       return;
+    }
+    if (activeCall != null) {
+      throw new IllegalStateException(
+          name + ": close() was called from inside " + activeCall + "() of the same processor (from its"
+              + " function or a state callback); close it from outside its own user code");
     }
     Exception error = null;
     try {

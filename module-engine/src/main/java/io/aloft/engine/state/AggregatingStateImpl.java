@@ -16,7 +16,8 @@ final class AggregatingStateImpl<IN, ACC, OUT> extends SingleValueState<ACC>
   }
 
   private StateFuture<OUT> get(RequestHandler via) {
-    return read(via).thenApply(acc -> acc == null ? null : function.getResult(acc));
+    // getResult is pure by contract: a conversion, not a callback with a place in the order.
+    return convert(read(via), acc -> acc == null ? null : function.getResult(acc));
   }
 
   private StateFuture<Void> add(RequestHandler via, IN value) {

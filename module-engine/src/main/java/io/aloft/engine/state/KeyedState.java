@@ -40,6 +40,15 @@ abstract class KeyedState implements State {
     return DirectRequestHandler.await(future);
   }
 
+  /**
+   * {@code future}'s value converted by {@code fn}, a pure conversion of the state layer's own (no state
+   * access): it runs when the value arrives and holds no later request of the record back, unlike a
+   * callback, which takes its place in the record's order.
+   */
+  static <A, B> StateFuture<B> convert(StateFuture<A> future, java.util.function.Function<A, B> fn) {
+    return ((io.aloft.internal.TaskFuture<A>) future).map(fn);
+  }
+
   /** Clears the current key's state: one row, or (for maps) every row under the key's prefix. */
   StateFuture<Void> clear(RequestHandler via) {
     return putOrDelete(via, keys.prefix(), null);

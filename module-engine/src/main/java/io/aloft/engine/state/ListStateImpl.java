@@ -74,7 +74,7 @@ final class ListStateImpl<T> extends KeyedState implements ListState<T> {
 
   @Override
   public StateFuture<StateIterator<T>> asyncGet() {
-    return read(async()).thenApply(list -> new PagedStateIterator<>(Page.last(list)));
+    return convert(read(async()), list -> new PagedStateIterator<>(Page.last(list)));
   }
 
   @Override

@@ -139,12 +139,12 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
   }
 
   private <X> StateFuture<StateIterator<X>> iterate(RowDecoder<X> decoder) {
-    return page(async(), keys.prefix(), null, PAGE_SIZE, decoder)
-        .thenApply(first -> new PagedStateIterator<>(first));
+    return convert(
+        page(async(), keys.prefix(), null, PAGE_SIZE, decoder), first -> new PagedStateIterator<>(first));
   }
 
   private StateFuture<Boolean> isEmpty(RequestHandler via) {
-    return page(via, keys.prefix(), null, 1, this::userKey).thenApply(p -> p.elements().isEmpty());
+    return convert(page(via, keys.prefix(), null, 1, this::userKey), p -> p.elements().isEmpty());
   }
 
   @Override
@@ -169,7 +169,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
 
   @Override
   public StateFuture<Boolean> asyncContains(UK key) {
-    return get(async(), key).thenApply(v -> v != null);
+    return convert(get(async(), key), v -> v != null);
   }
 
   @Override

@@ -14,7 +14,8 @@ import java.util.function.Supplier;
  *     switch execution modes)
  * @param clock processing time, for TTL
  * @param beforeSyncAccess run before a synchronous state call, so that it sees every effect of the
- *     asynchronous requests issued before it (the controller finishes them first)
+ *     asynchronous requests and callbacks that come before it in its record's order (the controller
+ *     finishes them first)
  */
 public record StateBinding(
     String stateId,

@@ -23,6 +23,7 @@ import java.time.InstantSource;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -36,7 +37,7 @@ public final class StateRegistry {
   private final KeyContext keys;
   private final Supplier<RequestHandler> asyncHandler;
   private final InstantSource clock;
-  private final Runnable beforeSyncAccess;
+  private final Consumer<String> beforeSyncAccess;
   private final Map<String, String> restoredFormats;
   private final Map<String, Registered> states = new java.util.LinkedHashMap<>();
 
@@ -47,7 +48,7 @@ public final class StateRegistry {
       KeyContext keys,
       Supplier<RequestHandler> asyncHandler,
       InstantSource clock,
-      Runnable beforeSyncAccess,
+      Consumer<String> beforeSyncAccess,
       Map<String, String> restoredFormats) {
     this.restoredFormats = Map.copyOf(restoredFormats);
     this.backend = backend;
@@ -136,7 +137,7 @@ public final class StateRegistry {
               keys,
               asyncHandler,
               clock,
-              beforeSyncAccess);
+              () -> beforeSyncAccess.accept(id));
     } catch (IOException e) {
       throw new StateAccessException("cannot create the table of state '" + id + "': " + e, e);
     }
