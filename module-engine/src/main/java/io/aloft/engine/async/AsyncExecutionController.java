@@ -185,7 +185,7 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     while ((next = frontier(r)) != null && next.state == Scope.State.READY) {
       runCallback(next);
     }
-    if (next == null && r.unfinishedRequests == 0 && !r.finished) {
+    if (next == null && r.inFlightRequests == 0 && !r.finished) {
       finish(r);
     }
   }
@@ -306,7 +306,6 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     StateRequest<R> request =
         new StateRequest<>(stateId, kind, conflictKey(stateId, owner), call, owner, this);
     scope.children.add(request);
-    owner.unfinishedRequests++;
     frontier(owner); // dispatches it at once if its turn has come
     return request.future;
   }
@@ -317,6 +316,7 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     }
     activeBuffer.add(request);
     dispatchedRequests++;
+    request.owner.inFlightRequests++;
     if (activeBuffer.size() >= activeBufferSize) {
       flush();
     }
@@ -355,7 +355,7 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   private void deliver(List<StateRequest<?>> done) {
     for (StateRequest<?> request : done) {
       dispatchedRequests--;
-      request.owner.unfinishedRequests--;
+      request.owner.inFlightRequests--;
       complete(request);
       enqueue(request.owner);
     }
@@ -476,7 +476,8 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
           runCallback(next);
           continue;
         }
-        if (next == at && r.unfinishedRequests == 0) {
+        // Everything dispatched comes before the call; what waits for its turn comes after it.
+        if (next == at && r.inFlightRequests == 0) {
           return;
         }
         if (failed) {

@@ -18,8 +18,8 @@ final class RecordContext {
    * carried out. Everything before it in the order is settled; it only moves forward.
    */
   final ArrayDeque<Scope> path = new ArrayDeque<>();
-  /** Requests issued and not yet delivered (waiting for their turn, buffered, or executing). */
-  int unfinishedRequests;
+  /** Requests dispatched (buffered or executing) and not yet delivered. */
+  int inFlightRequests;
   /** Queued for {@code advance} at the top level (a callback became ready or a request was delivered). */
   boolean queued;
   boolean finished;

@@ -1,31 +1,28 @@
 package io.aloft.engine.testkit;
 
-import static io.aloft.engine.state.Bytes.startsWith;
-
+import io.aloft.engine.heap.HeapStateBackendFactory;
 import io.aloft.spi.backend.BackendContext;
-import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.backend.ScanPage;
+import io.aloft.spi.backend.SnapshotRequest;
+import io.aloft.spi.backend.SnapshotResult;
 import io.aloft.spi.backend.StateBackendFactory;
 import io.aloft.spi.backend.StateTable;
 import io.aloft.spi.backend.TableSpec;
+import io.aloft.spi.fs.Location;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.util.ArrayList;
-import java.util.Arrays;
-import java.util.Iterator;
-import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ConcurrentSkipListMap;
 import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
- * {@code state.backend.type: chaos} (tests only): an in-memory backend that prefers asynchronous
- * execution and sleeps a random 0–{@code chaos.max-latency-micros} µs (default 2000) in every call, so
- * requests of one batch complete out of order on the executor's threads. It records which threads
- * served it, so tests can show that user code never runs there.
+ * {@code state.backend.type: chaos} (tests only): the {@code hashmap} backend, preferring asynchronous
+ * execution and sleeping a random 0–{@code chaos.max-latency-micros} µs (default 2000) in every table
+ * call, so requests of one batch complete out of order on the executor's threads. Checkpoints, restores
+ * and rescaling are the hashmap backend's. It records which threads served it, so tests can show that
+ * user code never runs there.
  */
 public final class ChaosStateBackendFactory implements StateBackendFactory {
   /** Every thread that ever executed a table call. */
@@ -38,14 +35,16 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
   }
 
   @Override
-  public KeyedStateBackend create(BackendContext context) {
+  public KeyedStateBackend create(BackendContext context) throws IOException {
     int maxLatency = Integer.parseInt(context.config().getString("chaos.max-latency-micros").orElse("2000"));
+    KeyedStateBackend heap = new HeapStateBackendFactory().create(context);
     return new KeyedStateBackend() {
       private final Map<String, StateTable> tables = new ConcurrentHashMap<>();
 
       @Override
-      public StateTable table(TableSpec spec) {
-        return tables.computeIfAbsent(spec.name(), n -> new ChaosTable(maxLatency));
+      public StateTable table(TableSpec spec) throws IOException {
+        StateTable inner = heap.table(spec);
+        return tables.computeIfAbsent(spec.name(), n -> new ChaosTable(inner, maxLatency));
       }
 
       @Override
@@ -54,17 +53,34 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
       }
 
       @Override
-      public void close() {
+      public SnapshotResult snapshot(SnapshotRequest request) throws IOException {
+        return heap.snapshot(request);
+      }
+
+      @Override
+      public void checkpointSubsumed(long checkpointId) throws IOException {
+        heap.checkpointSubsumed(checkpointId);
+      }
+
+      @Override
+      public boolean readsBelow(Location dir) {
+        return heap.readsBelow(dir);
+      }
+
+      @Override
+      public void close() throws IOException {
         tables.clear();
+        heap.close();
       }
     };
   }
 
   private static final class ChaosTable implements StateTable {
-    private final ConcurrentSkipListMap<byte[], byte[]> rows = new ConcurrentSkipListMap<>(Arrays::compareUnsigned);
+    private final StateTable inner;
     private final int maxLatencyMicros;
 
-    ChaosTable(int maxLatencyMicros) {
+    ChaosTable(StateTable inner, int maxLatencyMicros) {
+      this.inner = inner;
       this.maxLatencyMicros = maxLatencyMicros;
     }
 
@@ -85,45 +101,37 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
     @Override
     public byte[] get(byte[] key) throws IOException {
       chaos();
-      return rows.get(key);
+      return inner.get(key);
     }
 
     @Override
     public void put(byte[] key, byte[] value) throws IOException {
       chaos();
-      rows.put(key, value);
+      inner.put(key, value);
     }
 
     @Override
     public void delete(byte[] key) throws IOException {
       chaos();
-      rows.remove(key);
+      inner.delete(key);
+    }
+
+    @Override
+    public void append(byte[] key, byte[] suffix) throws IOException {
+      chaos();
+      inner.append(key, suffix);
     }
 
     @Override
     public ScanPage scan(byte[] prefix, byte[] startAfter, int limit) throws IOException {
       chaos();
-      List<KeyValue> page = new ArrayList<>();
-      var tail = startAfter == null ? rows.tailMap(prefix, true) : rows.tailMap(startAfter, false);
-      for (Map.Entry<byte[], byte[]> e : tail.entrySet()) {
-        if (!startsWith(e.getKey(), prefix)) {
-          return new ScanPage(page, false);
-        }
-        if (page.size() == limit) {
-          return new ScanPage(page, true);
-        }
-        page.add(new KeyValue(e.getKey(), e.getValue()));
-      }
-      return new ScanPage(page, false);
+      return inner.scan(prefix, startAfter, limit);
     }
 
     @Override
     public void deletePrefix(byte[] prefix) throws IOException {
       chaos();
-      Iterator<byte[]> it = rows.tailMap(prefix, true).keySet().iterator();
-      while (it.hasNext() && startsWith(it.next(), prefix)) {
-        it.remove();
-      }
+      inner.deletePrefix(prefix);
     }
   }
 }

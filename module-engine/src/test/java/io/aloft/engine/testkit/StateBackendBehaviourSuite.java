@@ -2,6 +2,7 @@ package io.aloft.engine.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import io.aloft.config.Config;
 import io.aloft.process.ProcessingException;
@@ -39,6 +40,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
+import io.aloft.spi.fs.Location;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -684,6 +686,26 @@ public abstract class StateBackendBehaviourSuite {
     }
 
     @Test
+    void timersSeeTheWatermarkThatFiresThem() {
+      h.onTimer(
+          (s, c, o) -> {
+            long now = c.timerService().currentWatermark();
+            s.value().asyncValue().thenAccept(v -> o.collect("timer " + c.timestamp() + " at " + now + "/" + c.timerService().currentWatermark()));
+          });
+      h.on("a", (s, c, o) -> {
+        c.timerService().registerEventTimeTimer(3000);
+        c.timerService().registerEventTimeTimer(5000);
+        c.timerService().registerEventTimeTimer(9000);
+      });
+      h.watermark(4000).watermark(6000).watermark(10000);
+      assertThat(h.output())
+          .containsExactly(
+              "timer 3000 at 4000/4000", "watermark 4000",
+              "timer 5000 at 6000/6000", "watermark 6000",
+              "timer 9000 at 10000/10000", "watermark 10000");
+    }
+
+    @Test
     void aWatermarkThatDoesNotAdvanceIsIgnored() {
       h.watermark(10).watermark(10).watermark(3);
       assertThat(h.output()).containsExactly("watermark 10");
@@ -760,6 +782,248 @@ public abstract class StateBackendBehaviourSuite {
       h.drain();
       assertThat(steps).containsExactly("update true", "read 1 true", "done true");
     }
+  }
+
+  // ------------------------------------------------------------------------ issue order, nesting
+
+  /**
+   * Every state request of a key takes effect in issue order, chained or not, exactly as a synchronous
+   * execution would have it; synchronous calls work from any callback, at any depth, under load.
+   */
+  @Nested
+  class IssueOrder {
+
+    /** Runs {@code steps} under {@code key} and returns what its reads emitted, then its dump. */
+    private List<String> runAndDump(StateHarness<States> t, String key, List<StatePrograms.Step> steps) {
+      t.on(key, (s, c, o) -> StatePrograms.run(steps, s, o, key));
+      t.on(key, (s, c, o) -> o.collect(key + " dump " + StatePrograms.dump(s)));
+      return t.output().stream().filter(line -> line.startsWith(key + " ")).map(line -> line.substring(key.length() + 1)).toList();
+    }
+
+    private List<String> model(List<StatePrograms.Step> steps) {
+      StatePrograms.KeyModel m = new StatePrograms.KeyModel();
+      List<String> out = new ArrayList<>();
+      StatePrograms.model(steps, m, out, "k");
+      out.add("k dump " + m.render());
+      return out.stream().map(line -> line.substring(2)).toList();
+    }
+
+    @Test
+    void unchainedOperationsOfOneRecordTakeEffectInIssueOrder() {
+      // The cases that broke: two adds, add then clear, put then remove, update then read, clear then add.
+      record Case(String name, List<StatePrograms.Operation> ops, String dump) {}
+      List<Case> cases =
+          List.of(
+              new Case("add/add", StatePrograms.ops(new StatePrograms.SumAdd(1), new StatePrograms.SumAdd(2)), "sum=3"),
+              new Case("add/clear", StatePrograms.ops(new StatePrograms.SumAdd(5), new StatePrograms.SumClear()), "sum=null"),
+              new Case("clear/add", StatePrograms.ops(new StatePrograms.SumAdd(5), new StatePrograms.SumClear(), new StatePrograms.SumAdd(2)), "sum=2"),
+              new Case("average add/add", StatePrograms.ops(new StatePrograms.AverageAdd(4), new StatePrograms.AverageAdd(6)), "average=5.0"),
+              new Case("put/remove", StatePrograms.ops(new StatePrograms.MapPut("x", 1L), new StatePrograms.MapRemove("x")), "map={}"),
+              new Case("update/increment", StatePrograms.ops(new StatePrograms.ValueUpdate(1), new StatePrograms.ValueIncrement(2)), "value=3"),
+              new Case("increment/update", StatePrograms.ops(new StatePrograms.ValueIncrement(2), new StatePrograms.ValueUpdate(7)), "value=7"));
+      int i = 0;
+      for (Case c : cases) {
+        List<String> seen = runAndDump(h, "case" + i++, StatePrograms.steps(false, c.ops().toArray(StatePrograms.Operation[]::new)));
+        assertThat(seen.get(seen.size() - 1)).as(c.name()).contains(c.dump());
+      }
+      assertThat(runAndDump(h, "read", StatePrograms.steps(false, new StatePrograms.ValueUpdate(4), new StatePrograms.ValueRead())))
+          .as("update/asyncValue")
+          .startsWith("1=4");
+    }
+
+    @Test
+    void everyPairOfUnchainedOperationsOnAStateGivesTheSynchronousResult() {
+      int i = 0;
+      for (List<StatePrograms.Operation> ofState : StatePrograms.catalogueByState()) {
+        for (StatePrograms.Operation a : ofState) {
+          for (StatePrograms.Operation b : ofState) {
+            for (StatePrograms.Operation c : List.of(a, b)) {
+              String key = "pair" + i++;
+              List<StatePrograms.Step> async = StatePrograms.steps(false, a, b, c);
+              List<StatePrograms.Step> sync = StatePrograms.steps(true, a, b, c);
+              List<String> expected = model(async);
+              assertThat(runAndDump(h, key + "a", async)).as("async %s, %s, %s", a, b, c).isEqualTo(expected);
+              assertThat(runAndDump(h, key + "s", sync)).as("sync %s, %s, %s", a, b, c).isEqualTo(expected);
+            }
+          }
+        }
+      }
+    }
+
+    /** How many seeds the random model test runs; {@code -Daloft.test.model-seeds=N} for more. */
+    protected int modelSeeds() {
+      return Integer.getInteger("aloft.test.model-seeds", defaultModelSeeds());
+    }
+
+    @Test
+    void randomProgramsMatchAnInMemoryModelAcrossCheckpointsRestoresAndRescales() {
+      long first = Long.getLong("aloft.test.model-seed", 0L);
+      int seeds = Long.getLong("aloft.test.model-seed") != null ? 1 : modelSeeds();
+      for (long seed = first; seed < first + seeds; seed++) {
+        try {
+          runModel(seed);
+        } catch (AssertionError | RuntimeException e) {
+          throw new AssertionError(
+              "random model test failed for seed " + seed + " (rerun just it with -Daloft.test.model-seed="
+                  + seed + "): " + e.getMessage(),
+              e);
+        }
+      }
+    }
+
+    private void runModel(long seed) {
+      Random random = new Random(seed);
+      Path root = dir.resolve("model-" + seed);
+      Config base = backendConfig(root);
+      Config config =
+          base.contains("execution.checkpointing.dir")
+              ? base
+              : base.with("execution.checkpointing.dir", root.resolve("checkpoints").toString());
+      Map<String, StatePrograms.KeyModel> model = new HashMap<>();
+      ProgramJob job = new ProgramJob(config, 1 + random.nextInt(3), null);
+      try {
+        for (int batch = 0; batch < 3; batch++) {
+          Map<String, List<String>> expected = new LinkedHashMap<>();
+          Map<String, List<List<StatePrograms.Step>>> programs = new HashMap<>();
+          for (int i = 0; i < 134; i++) {
+            String key = "k" + random.nextInt(200);
+            List<StatePrograms.Step> program = StatePrograms.randomProgram(random);
+            StatePrograms.model(
+                program,
+                model.computeIfAbsent(key, k -> new StatePrograms.KeyModel()),
+                expected.computeIfAbsent(key, k -> new ArrayList<>()),
+                key);
+            programs.computeIfAbsent(key, k -> new ArrayList<>()).add(program);
+            job.process(new ProgramJob.Program(key, program, false));
+          }
+          Map<String, List<String>> actual = byKey(job.drainOutput());
+          for (String key : expected.keySet()) {
+            assertThat(actual.getOrDefault(key, List.of()))
+                .as("batch %d, reads of key %s, whose programs were %s", batch, key, programs.get(key))
+                .isEqualTo(expected.get(key));
+          }
+          // Between batches: checkpoint every instance, stop, restore at another parallelism.
+          Location checkpoint = job.checkpoint();
+          job.close();
+          job = new ProgramJob(config, 1 + random.nextInt(3), checkpoint);
+        }
+        for (String key : model.keySet()) {
+          job.process(new ProgramJob.Program(key, List.of(), true));
+        }
+        Map<String, List<String>> dumps = byKey(job.drainOutput());
+        for (Map.Entry<String, StatePrograms.KeyModel> e : model.entrySet()) {
+          assertThat(dumps.get(e.getKey()))
+              .as("state of key %s after restores", e.getKey())
+              .containsExactly(e.getKey() + " dump " + e.getValue().render());
+        }
+      } finally {
+        job.close();
+      }
+    }
+
+    private Map<String, List<String>> byKey(List<String> lines) {
+      Map<String, List<String>> byKey = new HashMap<>();
+      for (String line : lines) {
+        byKey.computeIfAbsent(line.substring(0, line.indexOf(' ')), k -> new ArrayList<>()).add(line);
+      }
+      return byKey;
+    }
+
+    @Test
+    void syncCallsInCallbacksUnderThousandsOfRecordsInFlightComplete() {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(120),
+          () -> {
+            try (StateHarness<States> t = new StateHarness<>(backendConfig(dir.resolve("sync-load")), c -> open(c, null))) {
+              for (int i = 0; i < 3000; i++) {
+                int seq = i;
+                t.on(
+                    "k" + (i % 300),
+                    (s, c, o) -> {
+                      s.list().asyncAdd("x" + seq);
+                      s.list().get();
+                      s.value().asyncValue().thenAccept(p -> s.value().update(seq));
+                    });
+              }
+              t.drain();
+              for (int k = 0; k < 300; k += 37) {
+                String key = "k" + k;
+                assertThat(t.<Integer>read(key, (s, r) -> r.accept(s.value().value()))).isEqualTo(2700 + k);
+                assertThat(t.<List<String>>read(key, (s, r) -> r.accept(collect(s.list().get())))).hasSize(10);
+              }
+            }
+          });
+    }
+
+    @Test
+    void syncCallsInTimerCallbacksUnderThousandsOfTimersComplete() {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(120),
+          () -> {
+            try (StateHarness<States> t = new StateHarness<>(backendConfig(dir.resolve("timer-load")), c -> open(c, null))) {
+              t.onTimer(
+                  (s, c, o) ->
+                      s.value().asyncValue().thenAccept(n -> s.value().update((n == null ? 0 : n) + 1)));
+              for (int i = 0; i < 3000; i++) {
+                long time = i;
+                t.on("k" + (i % 300), (s, c, o) -> c.timerService().registerEventTimeTimer(time));
+              }
+              t.watermark(Long.MAX_VALUE);
+              for (int k = 0; k < 300; k += 41) {
+                assertThat(t.<Integer>read("k" + k, (s, r) -> r.accept(s.value().value()))).isEqualTo(10);
+              }
+            }
+          });
+    }
+
+    @Test
+    void syncCallsNestedInCallbacksOfCallbacksSeeEverythingIssuedBeforeThem() {
+      assertTimeoutPreemptively(
+          Duration.ofSeconds(120),
+          () -> {
+            try (StateHarness<States> t = new StateHarness<>(backendConfig(dir.resolve("nested")), c -> open(c, null))) {
+              Map<String, List<String>> expected = new HashMap<>();
+              Map<String, Long> sums = new HashMap<>();
+              Map<String, Integer> lists = new HashMap<>();
+              for (int i = 0; i < 1000; i++) {
+                String key = "k" + (i % 100);
+                long sum = sums.merge(key, 1L, Long::sum);
+                int list = lists.merge(key, 1, Integer::sum);
+                expected.computeIfAbsent(key, k -> new ArrayList<>()).addAll(
+                    List.of(key + " sum " + sum, key + " list " + list));
+                t.on(
+                    key,
+                    (s, c, o) ->
+                        s.value()
+                            .asyncValue()
+                            .thenAccept(
+                                v -> {
+                                  s.sum().asyncAdd(1L).thenAccept(x -> o.collect(key + " sum " + s.sum().get()));
+                                  s.list().asyncAdd("n");
+                                  o.collect(key + " list " + collect(s.list().get()).size());
+                                }));
+              }
+              Map<String, List<String>> actual = byKey(t.output());
+              assertThat(actual).isEqualTo(expected);
+            }
+          });
+    }
+
+    @Test
+    void callingTheProcessorFromItsOwnCallbackIsRefused() {
+      assertThatThrownBy(
+              () ->
+                  h.on("k", (s, c, o) -> s.value().asyncValue().thenAccept(v -> h.on("other", (s2, c2, o2) -> {})))
+                      .drain())
+          .hasRootCauseInstanceOf(IllegalStateException.class)
+          .rootCause()
+          .hasMessageContaining("processElement() was called from inside");
+    }
+  }
+
+  /** The default number of seeds of the random model test; suites over remote stores run fewer. */
+  protected int defaultModelSeeds() {
+    return 100;
   }
 
   // ------------------------------------------------------------------------------ registration
