@@ -8,7 +8,8 @@ import java.util.OptionalLong;
  * for it. Built by the engine's {@code Aloft} entry point.
  *
  * <p>Threading: a processor is driven by one thread, its task thread — the thread that built it.
- * Calls from another thread fail with {@link IllegalStateException}. Failures of the user function or of
+ * Calls from another thread fail with {@link IllegalStateException}, and so do calls from inside the
+ * processor's own function or state callbacks (a processor is not re-entrant). Failures of the user function or of
  * state access are thrown from the call that was running (wrapped in {@link ProcessingException}).
  *
  * @param <K> key type

@@ -7,7 +7,11 @@ package io.aloft.process;
  */
 public interface TimerService {
 
-  /** The last watermark the processor received, {@link Long#MIN_VALUE} before the first. */
+  /**
+   * The last watermark the processor received, {@link Long#MIN_VALUE} before the first. In {@code
+   * onTimer} (and its callbacks) it is the watermark that fired the timer, as in Flink; records
+   * processed before that watermark see the previous one.
+   */
   long currentWatermark();
 
   /** The processing time, from the processor's clock, in epoch milliseconds. */

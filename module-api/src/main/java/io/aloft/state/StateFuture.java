@@ -8,6 +8,12 @@ package io.aloft.state;
  * <ul>
  *   <li>Every callback runs on the task thread that issued the request, never on an I/O thread, so
  *       callbacks may touch operator fields and other states without synchronisation.
+ *   <li>Within a key, state requests take effect in the order they were issued, chained or not, and
+ *       callbacks run in the order they were attached: every request and callback sees what a
+ *       synchronous execution would have shown it (each request complete when issued, each callback
+ *       run when attached). So {@code sum.asyncAdd(1); sum.asyncAdd(2)} adds 3, and a request issued
+ *       after an attached callback that has not run yet waits for it (the callback may write what the
+ *       request reads).
  *   <li>The callbacks of one chain run in chain order. A callback that throws fails the record that
  *       owns the chain; the runtime reports the exception from the processor call that was running or
  *       from the next one.

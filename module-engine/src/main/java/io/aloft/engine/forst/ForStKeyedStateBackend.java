@@ -110,9 +110,16 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       }
       for (int l = 0; l < Version.LEVELS; l++) {
         for (FileMeta f : snapshot.levels().get(l)) {
-          // Files of other key groups only are not needed at all after a rescale.
-          if (f.maxKeyGroup() >= keyGroups.startKeyGroup() && f.minKeyGroup() <= keyGroups.endKeyGroup()) {
-            levels.get(l).add(f.withName(part.checkpointRoot().resolve(f.name()).toString()));
+          // Of a file the part lists, reads see only the part's key groups: another part may list the
+          // same file (both inherited it at an earlier rescale) and own newer versions of the other
+          // keys in it. Files with none of this instance's key groups are not needed at all.
+          KeyGroupRange own = part.keyGroupRange();
+          FileMeta visible =
+              f.visibleOnly(
+                  Math.max(own.startKeyGroup(), keyGroups.startKeyGroup()),
+                  Math.min(own.endKeyGroup(), keyGroups.endKeyGroup()));
+          if (visible != null) {
+            levels.get(l).add(visible.withName(part.checkpointRoot().resolve(f.name()).toString()));
           }
         }
       }
@@ -145,6 +152,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     long flushed = tree.metrics().bytesFlushed() - flushedBefore;
     List<List<FileMeta>> levels = new ArrayList<>();
     List<String> files = new ArrayList<>();
+    Map<String, Location> inThisCheckpoint = new java.util.HashMap<>();
     long referenced = 0;
     long copied = 0;
     long bytesCopied = 0;
@@ -155,6 +163,12 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
         Location source = tree.location(f);
         Location inCheckpoint = source;
         Location earlierCopy = request.incremental() ? copyOf.get(source.toString()) : null;
+        Location listedBefore = inThisCheckpoint.get(source.toString());
+        if (listedBefore != null) {
+          // The same file again, for other key groups (a restore merged parts that both listed it).
+          listed.add(f.withName(listedBefore.relativeTo(root)));
+          continue;
+        }
         if (request.incremental() && isBelow(source, root)) {
           referenced++;
         } else if (earlierCopy != null && isBelow(earlierCopy, root)) {
@@ -179,6 +193,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
         String relative = inCheckpoint.relativeTo(root);
         listed.add(f.withName(relative));
         files.add(relative);
+        inThisCheckpoint.put(source.toString(), inCheckpoint);
       }
       levels.add(listed);
     }

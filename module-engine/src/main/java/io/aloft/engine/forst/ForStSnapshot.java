@@ -12,7 +12,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The {@code forst} backend's part of a checkpoint (version 1, inside the instance's checkpoint
+ * The {@code forst} backend's part of a checkpoint (version 2, inside the instance's checkpoint
  * metadata): the tree's last sequence number, its table ids, and its files by level, each named by its
  * path relative to the checkpoint root, in the manifest's file layout.
  *
@@ -20,9 +20,14 @@ import java.util.Map;
  *   version int32 | lastSeq int64 | table count int32, (state id UTF, table id int32)*
  *   | 7 levels: file count int32, files (FileMeta layout, name = path relative to the root)
  * </pre>
+ *
+ * Version 2 adds each file's visible key groups to the layout; a restore narrows them to the key groups
+ * of the part that lists the file, so a file several parts list is read by each for its own keys only.
+ * Version 1 is still read (every key group of a file visible, then narrowed the same way).
  */
 record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<FileMeta>> levels) {
-  static final int VERSION = 1;
+  /** 2: files carry their visible key groups ({@link FileMeta}); 1 is still read (all visible). */
+  static final int VERSION = 2;
 
   byte[] encode() throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
@@ -42,9 +47,9 @@ record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<File
   static ForStSnapshot decode(byte[] data) throws IOException {
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
     int version = in.readInt();
-    if (version != VERSION) {
+    if (version < 1 || version > VERSION) {
       throw new CheckpointException(
-          "forst checkpoint data has version " + version + "; this build reads " + VERSION);
+          "forst checkpoint data has version " + version + "; this build reads 1 to " + VERSION);
     }
     long lastSeq = in.readLong();
     int tables = in.readInt();
@@ -52,6 +57,6 @@ record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<File
     for (int i = 0; i < tables; i++) {
       ids.put(in.readUTF(), in.readInt());
     }
-    return new ForStSnapshot(lastSeq, ids, FileMeta.readLevels(in));
+    return new ForStSnapshot(lastSeq, ids, FileMeta.readLevels(in, version >= 2));
   }
 }

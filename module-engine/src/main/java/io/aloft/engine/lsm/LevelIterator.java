@@ -24,8 +24,7 @@ final class LevelIterator implements InternalIterator {
   public void seek(byte[] userKey) throws IOException {
     index = 0;
     if (userKey != null) {
-      while (index < files.size()
-          && Arrays.compareUnsigned(files.get(index).largestKey(), userKey) < 0) {
+      while (index < files.size() && files.get(index).isBelow(userKey)) {
         index++;
       }
     }
@@ -35,7 +34,7 @@ final class LevelIterator implements InternalIterator {
   private void open(byte[] userKey) throws IOException {
     closeCurrent();
     while (index < files.size()) {
-      current = new SstFileIterator(tables.reader(files.get(index)).iterator());
+      current = SstFileIterator.of(files.get(index), tables.reader(files.get(index)).iterator());
       current.seek(userKey);
       if (current.valid()) {
         return;

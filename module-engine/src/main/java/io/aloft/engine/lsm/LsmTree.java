@@ -223,10 +223,7 @@ public final class LsmTree implements Closeable {
     for (List<FileMeta> level : levels) {
       List<FileMeta> files = new ArrayList<>();
       for (FileMeta f : level) {
-        files.add(
-            new FileMeta(
-                number++, f.name(), f.size(), f.smallestKey(), f.largestKey(), f.minSeq(), f.maxSeq(),
-                f.minKeyGroup(), f.maxKeyGroup(), f.entryCount(), f.rangeTombstoneCount()));
+        files.add(f.withNumber(number++)); // keeps what the part it came from lets reads see
       }
       renumbered.add(files);
     }
@@ -557,7 +554,7 @@ public final class LsmTree implements Closeable {
         }
         if (level == 0) {
           for (FileMeta f : files) {
-            sources.add(new SstFileIterator(tables.reader(f).iterator()));
+            sources.add(SstFileIterator.of(f, tables.reader(f).iterator()));
           }
         } else if (!files.isEmpty()) {
           sources.add(new LevelIterator(files, tables));
@@ -817,7 +814,7 @@ public final class LsmTree implements Closeable {
     List<RangeTombstone> tombstones = new ArrayList<>();
     for (FileMeta f : pick.inputs()) {
       SstReader reader = tables.reader(f);
-      sources.add(new SstFileIterator(reader.sequentialIterator(COMPACTION_READAHEAD_BYTES)));
+      sources.add(SstFileIterator.of(f, reader.sequentialIterator(COMPACTION_READAHEAD_BYTES)));
       tombstones.addAll(reader.rangeTombstones());
     }
     long now = clock.millis();

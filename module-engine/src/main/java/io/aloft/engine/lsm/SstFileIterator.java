@@ -1,15 +1,24 @@
 package io.aloft.engine.lsm;
 
+import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.sst.Entry;
 import io.aloft.engine.lsm.sst.SstIterator;
 import java.io.IOException;
 
-/** An SST file as an {@link InternalIterator}. */
-final class SstFileIterator implements InternalIterator {
-  private final SstIterator it;
+/**
+ * An SST file as an {@link InternalIterator}; of a file with only some key groups visible (see {@link
+ * FileMeta}), only the entries of those.
+ */
+class SstFileIterator implements InternalIterator {
+  final SstIterator it;
 
   SstFileIterator(SstIterator it) {
     this.it = it;
+  }
+
+  /** The entries of {@code file} that reads see, from {@code it}, an iterator over all of it. */
+  static SstFileIterator of(FileMeta file, SstIterator it) {
+    return file.isClipped() ? new Visible(it, file) : new SstFileIterator(it);
   }
 
   @Override
@@ -34,6 +43,28 @@ final class SstFileIterator implements InternalIterator {
   @Override
   public void next() throws IOException {
     it.next();
+  }
+
+  /** Only the visible key groups: seeks start at the first, iteration ends after the last. */
+  private static final class Visible extends SstFileIterator {
+    private final FileMeta file;
+    private final byte[] first;
+
+    Visible(SstIterator it, FileMeta file) {
+      super(it);
+      this.file = file;
+      this.first = new byte[] {(byte) (file.visibleFirstKeyGroup() >>> 8), (byte) file.visibleFirstKeyGroup()};
+    }
+
+    @Override
+    public void seek(byte[] userKey) throws IOException {
+      it.seek(userKey == null || java.util.Arrays.compareUnsigned(userKey, first) < 0 ? first : userKey);
+    }
+
+    @Override
+    public boolean valid() {
+      return it.valid() && FileMeta.keyGroupOf(it.entry().userKey()) <= file.visibleLastKeyGroup();
+    }
   }
 
   @Override

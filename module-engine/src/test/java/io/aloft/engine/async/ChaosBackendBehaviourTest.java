@@ -18,4 +18,10 @@ class ChaosBackendBehaviourTest extends StateBackendBehaviourSuite {
         .with("execution.async-state.active-buffer-size", "7")
         .with("execution.async-state.total-buffer-size", "50");
   }
+
+  /** Every call sleeps: fewer seeds of the random model test. */
+  @Override
+  protected int defaultModelSeeds() {
+    return 40;
+  }
 }

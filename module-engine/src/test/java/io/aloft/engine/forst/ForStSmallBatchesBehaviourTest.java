@@ -18,4 +18,10 @@ class ForStSmallBatchesBehaviourTest extends ForStBackendBehaviourTest {
         .with("state.backend.forst.executor.inline-write", "false")
         .with("state.backend.forst.executor.inline-coordinator", "false");
   }
+
+  /** Tiny batches are slower: fewer seeds of the random model test. */
+  @Override
+  protected int defaultModelSeeds() {
+    return 100;
+  }
 }

@@ -15,6 +15,7 @@ import java.io.InterruptedIOException;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.locks.LockSupport;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -88,10 +89,9 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
       IO_THREADS.add(Thread.currentThread());
       CALLS.incrementAndGet();
       if (maxLatencyMicros > 0) {
-        long micros = ThreadLocalRandom.current().nextLong(maxLatencyMicros + 1L);
-        try {
-          Thread.sleep(micros / 1000, (int) (micros % 1000) * 1000);
-        } catch (InterruptedException e) {
+        // parkNanos, not Thread.sleep(0, nanos): before Java 21 that rounds up to a whole millisecond.
+        LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxLatencyMicros + 1L) * 1000);
+        if (Thread.interrupted()) {
           Thread.currentThread().interrupt();
           throw new InterruptedIOException();
         }

@@ -850,15 +850,13 @@ public abstract class StateBackendBehaviourSuite {
       }
     }
 
-    /** How many seeds the random model test runs; {@code -Daloft.test.model-seeds=N} for more. */
-    protected int modelSeeds() {
-      return Integer.getInteger("aloft.test.model-seeds", defaultModelSeeds());
-    }
-
     @Test
     void randomProgramsMatchAnInMemoryModelAcrossCheckpointsRestoresAndRescales() {
       long first = Long.getLong("aloft.test.model-seed", 0L);
-      int seeds = Long.getLong("aloft.test.model-seed") != null ? 1 : modelSeeds();
+      int seeds =
+          Long.getLong("aloft.test.model-seed") != null
+              ? 1
+              : Integer.getInteger("aloft.test.model-seeds", defaultModelSeeds());
       for (long seed = first; seed < first + seeds; seed++) {
         try {
           runModel(seed);
@@ -1021,9 +1019,12 @@ public abstract class StateBackendBehaviourSuite {
     }
   }
 
-  /** The default number of seeds of the random model test; suites over remote stores run fewer. */
+  /**
+   * How many seeds the random model test runs by default ({@code -Daloft.test.model-seeds=N} overrides
+   * it; {@code -Daloft.test.model-seed=S} runs just seed S). Suites whose store is slow run fewer.
+   */
   protected int defaultModelSeeds() {
-    return 100;
+    return 200;
   }
 
   // ------------------------------------------------------------------------------ registration

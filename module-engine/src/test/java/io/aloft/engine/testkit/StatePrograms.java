@@ -237,7 +237,7 @@ public final class StatePrograms {
 
   // value
 
-  record ValueUpdate(Integer v) implements Operation {
+  public record ValueUpdate(Integer v) implements Operation {
     public StateFuture<String> async(States s) { return s.value().asyncUpdate(v).thenApply(x -> null); }
     public String sync(States s) { s.value().update(v); return null; }
     public String model(KeyModel m) { m.value = v; return null; }
@@ -251,7 +251,7 @@ public final class StatePrograms {
     public boolean isRead() { return false; }
   }
 
-  record ValueRead() implements Operation {
+  public record ValueRead() implements Operation {
     public StateFuture<String> async(States s) { return s.value().asyncValue().thenApply(String::valueOf); }
     public String sync(States s) { return String.valueOf(s.value().value()); }
     public String model(KeyModel m) { return String.valueOf(m.value); }
@@ -270,7 +270,7 @@ public final class StatePrograms {
 
   // list
 
-  record ListAdd(String e) implements Operation {
+  public record ListAdd(String e) implements Operation {
     public StateFuture<String> async(States s) { return s.list().asyncAdd(e).thenApply(x -> null); }
     public String sync(States s) { s.list().add(e); return null; }
     public String model(KeyModel m) { m.list.add(e); return null; }
@@ -309,7 +309,7 @@ public final class StatePrograms {
 
   // map
 
-  record MapPut(String k, Long v) implements Operation {
+  public record MapPut(String k, Long v) implements Operation {
     public StateFuture<String> async(States s) { return s.map().asyncPut(k, v).thenApply(x -> null); }
     public String sync(States s) { s.map().put(k, v); return null; }
     public String model(KeyModel m) { if (v == null) { m.map.remove(k); } else { m.map.put(k, v); } return null; }
@@ -326,7 +326,7 @@ public final class StatePrograms {
     public boolean isRead() { return false; }
   }
 
-  record MapRemove(String k) implements Operation {
+  public record MapRemove(String k) implements Operation {
     public StateFuture<String> async(States s) { return s.map().asyncRemove(k).thenApply(x -> null); }
     public String sync(States s) { s.map().remove(k); return null; }
     public String model(KeyModel m) { m.map.remove(k); return null; }
@@ -354,7 +354,7 @@ public final class StatePrograms {
     public boolean isRead() { return true; }
   }
 
-  record MapEntries() implements Operation {
+  public record MapEntries() implements Operation {
     public StateFuture<String> async(States s) {
       return StateFutures.toIterable(s.map().asyncEntries()).thenApply(StatePrograms::sorted);
     }

@@ -80,4 +80,10 @@ class ForStOnGcsBehaviourTest extends StateBackendBehaviourSuite {
       assertThat(h.<String>read("key-599", (s, r) -> r.accept(s.value()))).isEqualTo("599" + padding);
     }
   }
+
+  /** Every checkpoint and restore goes to the store: a few seeds of the random model test. */
+  @Override
+  protected int defaultModelSeeds() {
+    return 5;
+  }
 }

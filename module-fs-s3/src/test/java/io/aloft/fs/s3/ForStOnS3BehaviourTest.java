@@ -86,4 +86,10 @@ class ForStOnS3BehaviourTest extends StateBackendBehaviourSuite {
                   k -> k.startsWith("forst.storage.requests.Put"), "an S3 upload operation"));
     }
   }
+
+  /** Every checkpoint and restore goes to the store: a few seeds of the random model test. */
+  @Override
+  protected int defaultModelSeeds() {
+    return 5;
+  }
 }

@@ -17,7 +17,7 @@ import java.util.zip.CRC32C;
  * The tree's manifest: which files are live on which level, the next file number, the last sequence
  * number, and the owner's metadata (the ForSt backend keeps its table ids there). It is small, lives in
  * the local working directory, and is rewritten whole — to a temporary file, then atomically renamed —
- * after every flush and compaction. Format (version 1, documented in {@code docs/format.md}):
+ * after every flush and compaction. Format (version 2; version 1 lacks the visible key groups):
  *
  * <pre>
  *   magic "ALOFTMAN" (8 bytes) | version int32 | body | CRC32C of magic+version+body (int32)
@@ -25,13 +25,16 @@ import java.util.zip.CRC32C;
  *         | for each of 7 levels: file count int32, files*
  *   file: fileNumber int64 | name UTF | size int64 | smallest (int32 length, bytes) | largest (same)
  *         | minSeq int64 | maxSeq int64 | minKeyGroup int32 | maxKeyGroup int32 | entries int64
- *         | rangeTombstones int64
+ *         | rangeTombstones int64 | visibleFirstKeyGroup uint16 | visibleLastKeyGroup uint16
  * </pre>
+ *
+ * The same file layout is used in the {@code forst} checkpoint data (see {@code ForStSnapshot}).
  */
 public final class ManifestFile {
   public static final String NAME = "MANIFEST";
   static final long MAGIC = 0x414c4f46544d414eL; // "ALOFTMAN"
-  public static final int FORMAT_VERSION = 1;
+  /** 2: files carry their visible key groups ({@link FileMeta}); 1 is still read. */
+  public static final int FORMAT_VERSION = 2;
 
   /** The content of a manifest. */
   public record State(
@@ -88,9 +91,9 @@ public final class ManifestFile {
       throw new IOException("manifest " + file + " is not an Aloft manifest (bad magic)");
     }
     int version = in.readInt();
-    if (version != FORMAT_VERSION) {
+    if (version < 1 || version > FORMAT_VERSION) {
       throw new IOException(
-          "manifest " + file + " has format version " + version + "; this build reads " + FORMAT_VERSION);
+          "manifest " + file + " has format version " + version + "; this build reads 1 to " + FORMAT_VERSION);
     }
     String dbId = in.readUTF();
     long nextFileNumber = in.readLong();
@@ -100,6 +103,6 @@ public final class ManifestFile {
     for (int i = 0; i < metadataCount; i++) {
       metadata.put(in.readUTF(), in.readUTF());
     }
-    return new State(dbId, nextFileNumber, lastSeq, metadata, new Version(FileMeta.readLevels(in)));
+    return new State(dbId, nextFileNumber, lastSeq, metadata, new Version(FileMeta.readLevels(in, version >= 2)));
   }
 }

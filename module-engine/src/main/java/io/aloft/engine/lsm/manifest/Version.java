@@ -13,7 +13,7 @@ public final class Version {
   public static final int LEVELS = 7;
 
   private static final Comparator<FileMeta> BY_KEY =
-      (a, b) -> Arrays.compareUnsigned(a.smallestKey(), b.smallestKey());
+      (a, b) -> Arrays.compareUnsigned(a.visibleSmallestKey(), b.visibleSmallestKey());
   private static final Comparator<FileMeta> NEWEST_FIRST =
       Comparator.comparingLong(FileMeta::maxSeq).reversed();
 
@@ -77,9 +77,9 @@ public final class Version {
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       FileMeta f = files.get(mid);
-      if (Arrays.compareUnsigned(f.largestKey(), key) < 0) {
+      if (f.isBelow(key)) {
         lo = mid + 1;
-      } else if (Arrays.compareUnsigned(f.smallestKey(), key) > 0) {
+      } else if (f.isAbove(key)) {
         hi = mid - 1;
       } else {
         return f;
