@@ -10,4 +10,10 @@ class RocksDbBackendBehaviourTest extends StateBackendBehaviourSuite {
   protected Config backendConfig(Path dir) {
     return Config.empty().with("state.backend.type", "rocksdb");
   }
+
+  /** Every checkpoint uploads and every restore downloads: fewer seeds of the random model test. */
+  @Override
+  protected int defaultModelSeeds() {
+    return 50;
+  }
 }
