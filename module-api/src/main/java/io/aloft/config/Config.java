@@ -17,6 +17,8 @@ import java.util.TreeMap;
 import java.util.stream.Collectors;
 import org.snakeyaml.engine.v2.api.Load;
 import org.snakeyaml.engine.v2.api.LoadSettings;
+import org.snakeyaml.engine.v2.exceptions.Mark;
+import org.snakeyaml.engine.v2.exceptions.MarkedYamlEngineException;
 import org.snakeyaml.engine.v2.exceptions.YamlEngineException;
 
 /**
@@ -84,7 +86,9 @@ public final class Config {
     try {
       document = new Load(LoadSettings.builder().setLabel(source).build()).loadFromString(yaml);
     } catch (YamlEngineException e) {
-      throw new ConfigException(null, "Malformed YAML in " + source + ": " + e.getMessage(), e);
+      // Only where and what: the parser's own message quotes the offending line, which may hold a
+      // secret, so neither it nor the exception is kept.
+      throw new ConfigException(null, "Malformed YAML in " + source + where(e) + ": " + problem(e));
     }
     if (document == null) {
       return EMPTY;
@@ -96,6 +100,22 @@ public final class Config {
     Map<String, String> flat = new LinkedHashMap<>();
     flatten("", map, flat, source);
     return new Config(flat);
+  }
+
+  private static String where(YamlEngineException e) {
+    if (e instanceof MarkedYamlEngineException m && m.getProblemMark().isPresent()) {
+      Mark mark = m.getProblemMark().get();
+      return " at line " + (mark.getLine() + 1) + ", column " + (mark.getColumn() + 1);
+    }
+    return "";
+  }
+
+  private static String problem(YamlEngineException e) {
+    if (e instanceof MarkedYamlEngineException m) {
+      String context = m.getContext() == null ? "" : m.getContext() + ", ";
+      return context + (m.getProblem() == null ? "unreadable YAML" : m.getProblem());
+    }
+    return "unreadable YAML (" + e.getClass().getSimpleName() + ")";
   }
 
   private static void flatten(String prefix, Map<?, ?> map, Map<String, String> flat, String source) {
@@ -196,9 +216,25 @@ public final class Config {
    * @throws ConfigException naming the first unknown key (with the closest known key) or malformed value
    */
   public void validate(String prefix, Collection<? extends ConfigOption<?>> known) {
+    validate(prefix, known, key -> false);
+  }
+
+  /**
+   * {@link #validate(String, Collection)}, except that keys under {@code prefix} that {@code foreign}
+   * accepts (another system's keys sharing the prefix) are not refused but returned, sorted.
+   *
+   * @throws ConfigException naming the first unknown key (with the closest known key) or malformed value
+   */
+  public List<String> validate(
+      String prefix, Collection<? extends ConfigOption<?>> known, java.util.function.Predicate<String> foreign) {
     Set<String> knownKeys = known.stream().map(ConfigOption::key).collect(Collectors.toSet());
-    for (String key : entries.keySet()) {
+    List<String> ignored = new java.util.ArrayList<>();
+    for (String key : new TreeMap<>(entries).keySet()) {
       if (key.startsWith(prefix) && !knownKeys.contains(key)) {
+        if (foreign.test(key)) {
+          ignored.add(key);
+          continue;
+        }
         String closest = closest(key, knownKeys);
         throw new ConfigException(
             key,
@@ -210,6 +246,7 @@ public final class Config {
     for (ConfigOption<?> option : known) {
       getOptional(option);
     }
+    return ignored;
   }
 
   private static String closest(String key, Set<String> candidates) {
@@ -252,8 +289,38 @@ public final class Config {
     return entries.hashCode();
   }
 
+  /** What {@link #toString} prints in place of a sensitive value. */
+  public static final String REDACTED = "******";
+
+  /** Words that make a key sensitive wherever they appear in it (lower case). */
+  private static final List<String> SENSITIVE_WORDS =
+      List.of(
+          "password", "secret", "token", "sas", "connection-string", "connectionstring", "credential",
+          "apikey", "api-key", "auth-params", "jaas", "private-key", "access-key", "account-key",
+          "service-key", "basic-auth", "http-headers");
+
+  /**
+   * Whether {@code key} holds a secret, by Flink's rule extended to the cloud SDKs' names: it contains
+   * {@code password}, {@code secret}, {@code token}, {@code sas}, {@code connection-string}, {@code
+   * credential}, {@code access-key}, {@code account-key}, … or its last segment is {@code key} or ends in
+   * {@code -key}. Sensitive values never appear in {@link #toString}, error messages or logs.
+   */
+  public static boolean isSensitive(String key) {
+    String k = key.toLowerCase(java.util.Locale.ROOT);
+    for (String word : SENSITIVE_WORDS) {
+      if (k.contains(word)) {
+        return true;
+      }
+    }
+    String last = k.substring(k.lastIndexOf('.') + 1);
+    return last.equals("key") || last.endsWith("-key") || last.endsWith("_key");
+  }
+
+  /** Every entry, with the values of {@linkplain #isSensitive sensitive} keys replaced by {@value #REDACTED}. */
   @Override
   public String toString() {
-    return "Config" + entries;
+    Map<String, String> shown = new LinkedHashMap<>();
+    entries.forEach((k, v) -> shown.put(k, isSensitive(k) ? REDACTED : v));
+    return "Config" + shown;
   }
 }

@@ -147,6 +147,11 @@ public final class ConfigOption<T> {
     try {
       return parser.apply(text);
     } catch (IllegalArgumentException e) {
+      if (Config.isSensitive(key)) {
+        // The parser's message quotes the value: neither it nor the exception may travel.
+        throw new ConfigException(
+            key, "Invalid value for '" + key + "' (not shown: it holds a secret); expected " + expectedForm);
+      }
       throw new ConfigException(
           key,
           "Invalid value for '" + key + "': " + e.getMessage() + " (expected " + expectedForm + ")",

@@ -228,6 +228,8 @@ public final class Aloft implements AutoCloseable {
                       rootFs, root, name, instanceName, maxParallelism, range, numRetained);
         } else {
           restore = restoredParts(parts, range, restored);
+          // Before anything acts on the checkpoint (taking it over fences the run that wrote it).
+          checkFilesExist(parts, range);
           store =
               CheckpointStore.restore(
                   plugins.fileSystem(restoreFrom, config),
@@ -342,6 +344,48 @@ public final class Aloft implements AutoCloseable {
         }
       }
       return parts;
+    }
+
+    /**
+     * Checks that every file the parts overlapping {@code range} list is in storage, with one listing
+     * per directory they name (not a request per file), so that a restore with missing files fails here,
+     * naming all of them, rather than when a record first reads a key that was in one.
+     */
+    private void checkFilesExist(List<InstanceCheckpoint> parts, KeyGroupRange range) throws IOException {
+      Location root = restoreFrom.parent();
+      Map<Location, java.util.Set<String>> byDirectory = new java.util.TreeMap<>(
+          java.util.Comparator.comparing(Location::toString));
+      for (InstanceCheckpoint part : parts) {
+        if (!part.keyGroupRange().overlaps(range)) {
+          continue;
+        }
+        for (String file : part.files()) {
+          Location location = root.resolve(file);
+          byDirectory.computeIfAbsent(location.parent(), d -> new java.util.TreeSet<>()).add(location.fileName());
+        }
+      }
+      StateFileSystem fs = plugins.fileSystem(restoreFrom, config);
+      List<String> missing = new ArrayList<>();
+      for (Map.Entry<Location, java.util.Set<String>> e : byDirectory.entrySet()) {
+        java.util.Set<String> present = new java.util.HashSet<>();
+        try {
+          for (io.aloft.spi.fs.FileEntry entry : fs.list(e.getKey())) {
+            present.add(entry.location().fileName());
+          }
+        } catch (java.nio.file.NoSuchFileException absent) {
+          // the whole directory is gone: every file in it is missing
+        }
+        for (String name : e.getValue()) {
+          if (!present.contains(name)) {
+            missing.add(e.getKey().resolve(name).toString());
+          }
+        }
+      }
+      if (!missing.isEmpty()) {
+        throw new io.aloft.engine.checkpoint.CheckpointException(
+            missing.size() + " file(s) the checkpoint lists are missing from storage: "
+                + String.join(", ", missing));
+      }
     }
 
     /** The parts overlapping {@code range}, for the backend; their state formats and timers. */

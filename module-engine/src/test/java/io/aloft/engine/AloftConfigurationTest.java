@@ -47,6 +47,66 @@ class AloftConfigurationTest {
   }
 
   @Test
+  void aMisspeltKeyInAloftsNamespacesFailsWithTheClosestKey() throws Exception {
+    for (String[] c :
+        new String[][] {
+          {"state.backend.typ: forst\n", "state.backend.typ", "state.backend.type"},
+          {"execution.async-state.total-bufer-size: 10\n", "execution.async-state.total-bufer-size",
+              "execution.async-state.total-buffer-size"},
+          {"execution.checkpointing.num-retaind: 2\n", "execution.checkpointing.num-retaind",
+              "execution.checkpointing.num-retained"},
+          {"pipeline.max-paralelism: 64\n", "pipeline.max-paralelism", "pipeline.max-parallelism"}
+        }) {
+      Path file = yaml(c[0]);
+      assertThatThrownBy(() -> Aloft.fromYaml(file))
+          .as(c[1])
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("'" + c[1] + "'")
+          .hasMessageContaining("did you mean '" + c[2] + "'");
+    }
+  }
+
+  @Test
+  void flinksOwnKeysThatAloftDoesNotUseAreIgnoredWithOneWarning() throws Exception {
+    java.util.List<java.util.logging.LogRecord> records = new java.util.ArrayList<>();
+    java.util.logging.Handler handler =
+        new java.util.logging.Handler() {
+          @Override
+          public void publish(java.util.logging.LogRecord r) {
+            records.add(r);
+          }
+
+          @Override
+          public void flush() {}
+
+          @Override
+          public void close() {}
+        };
+    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
+    root.addHandler(handler);
+    try {
+      Path file =
+          yaml(
+              "state.backend.type: hashmap\nexecution.checkpointing.interval: 10 s\n"
+                  + "state.backend.rocksdb.block.cache-size: 64mb\npipeline.object-reuse: true\n");
+      try (Aloft aloft = Aloft.fromYaml(file)) {
+        assertThat(aloft).isNotNull();
+      }
+    } finally {
+      root.removeHandler(handler);
+    }
+    assertThat(records)
+        .filteredOn(r -> r.getMessage().contains("Flink configuration keys"))
+        .singleElement()
+        .satisfies(
+            r ->
+                assertThat(r.getMessage())
+                    .contains("execution.checkpointing.interval")
+                    .contains("state.backend.rocksdb.block.cache-size")
+                    .contains("pipeline.object-reuse"));
+  }
+
+  @Test
   void anUnknownForstKeyIsNamedWithTheClosestKnownKey() throws Exception {
     Path file = yaml("state:\n  backend:\n    forst:\n      block.cache-sise: 8mb\n");
     assertThatThrownBy(() -> Aloft.fromYaml(file))

@@ -23,7 +23,22 @@ public record Location(String scheme, String authority, String path) {
     Objects.requireNonNull(authority, "authority");
     Objects.requireNonNull(path, "path");
     if (scheme.isEmpty() || !scheme.equals(scheme.toLowerCase(Locale.ROOT))) {
-      throw new IllegalArgumentException("scheme must be non-empty lower case: '" + scheme + "'");
+      throw new IllegalArgumentException("scheme must be non-empty lower case: '" + printable(scheme) + "'");
+    }
+    for (String part : new String[] {scheme, authority, path}) {
+      for (int i = 0; i < part.length(); i++) {
+        if (Character.isISOControl(part.charAt(i))) {
+          throw new IllegalArgumentException(
+              "a location must not contain NUL or control characters: '"
+                  + printable(scheme + "://" + (userInfo(scheme, authority) ? "…@" : authority) + path) + "'");
+        }
+      }
+    }
+    if (userInfo(scheme, authority)) {
+      // Not repeated: what stands before '@' is a user name, and maybe a password or an access key.
+      throw new IllegalArgumentException(
+          "a " + scheme + ":// location must not carry user info (a name or key before '@' in its"
+              + " authority): credentials belong in the configuration, not in locations");
     }
     if (!path.startsWith("/")) {
       throw new IllegalArgumentException("path must be absolute: '" + path + "'");
@@ -42,6 +57,30 @@ public record Location(String scheme, String authority, String path) {
     }
   }
 
+  /** Schemes whose authority is {@code container@account} (Azure Blob), the one legitimate '@'. */
+  private static final java.util.Set<String> CONTAINER_AT_ACCOUNT =
+      java.util.Set.of("abfs", "abfss", "wasb", "wasbs");
+
+  /** Whether {@code authority} carries user info: an '@' (other than Azure's), or a name:secret pair. */
+  private static boolean userInfo(String scheme, String authority) {
+    int at = authority.lastIndexOf('@');
+    return at >= 0 && (!CONTAINER_AT_ACCOUNT.contains(scheme) || authority.substring(0, at).contains(":"));
+  }
+
+  /** {@code text} with control characters written as backslash-u escapes, so messages stay one clean line. */
+  private static String printable(String text) {
+    StringBuilder b = new StringBuilder(text.length());
+    for (int i = 0; i < text.length(); i++) {
+      char c = text.charAt(i);
+      if (Character.isISOControl(c)) {
+        b.append(String.format("\\u%04x", (int) c));
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
   /**
    * Parses {@code scheme://authority/path} or an absolute local path.
    *
@@ -58,7 +97,8 @@ public record Location(String scheme, String authority, String path) {
     int sep = text.indexOf("://");
     if (sep <= 0) {
       throw new IllegalArgumentException(
-          "'" + text + "' is not a location: expected scheme://authority/path or an absolute path");
+          "'" + (text.contains("@") ? "…" : printable(text))
+              + "' is not a location: expected scheme://authority/path or an absolute path");
     }
     String scheme = text.substring(0, sep).toLowerCase(Locale.ROOT);
     String rest = text.substring(sep + 3);

@@ -216,13 +216,28 @@ public final class CheckpointStore {
     }
     List<InstanceCheckpoint> read = new ArrayList<>();
     for (Location part : listing.parts()) {
-      read.add(InstanceCheckpoint.read(fs, part));
+      read.add(checked(InstanceCheckpoint.read(fs, part), part, operator));
     }
     String problem = coverageProblem(read);
     if (problem != null) {
       throw new CheckpointException("checkpoint " + checkpointDir + " " + problem);
     }
     return read;
+  }
+
+  /**
+   * {@code part}, read from {@code location}, once it is known to name only what a part of {@code
+   * operator} may name ({@link PartEntries}) and to sit in the file its instance name gives.
+   */
+  private static InstanceCheckpoint checked(InstanceCheckpoint part, Location location, String operator)
+      throws CheckpointException {
+    if (!location.fileName().equals(part.instanceName() + InstanceCheckpoint.SUFFIX)) {
+      throw new CheckpointException(
+          "checkpoint part " + location + " is refused: it names the instance '"
+              + PartEntries.printable(part.instanceName()) + "', whose part is another file");
+    }
+    PartEntries.check(part, location.toString(), operator);
+    return part;
   }
 
   /**
@@ -350,6 +365,21 @@ public final class CheckpointStore {
       }
     }
     Map<String, Lease> leases = readLeases();
+    for (InstanceCheckpoint part : restoredParts) {
+      Lease lease = part.incarnation().isEmpty() ? null : leases.get(part.incarnation());
+      // The part's run decides whose lease is removed and which run is fenced: it must be the run
+      // whose lease says it holds exactly these key groups.
+      if (lease != null
+          && (!lease.instanceName().equals(part.instanceName())
+              || !lease.keyGroups().equals(part.keyGroupRange())
+              || lease.maxParallelism() != part.maxParallelism())) {
+        throw new CheckpointException(
+            "checkpoint part " + InstanceCheckpoint.file(checkpointDir, part.instanceName())
+                + " is refused: its run '" + part.incarnation() + "' has a lease for instance '"
+                + lease.instanceName() + "' and key groups " + lease.keyGroups() + ", not for the part's '"
+                + part.instanceName() + "' and " + part.keyGroupRange());
+      }
+    }
     for (Lease lease : leases.values()) {
       if (lease.maxParallelism() == maxParallelism
           && lease.keyGroups().overlaps(keyGroups)) {
@@ -430,7 +460,7 @@ public final class CheckpointStore {
           continue;
         }
         try {
-          parts.put(path, InstanceCheckpoint.read(fs, root.resolve(path)));
+          parts.put(path, checked(InstanceCheckpoint.read(fs, root.resolve(path)), root.resolve(path), operator));
         } catch (NoSuchFileException | FileNotFoundException gone) {
           if (required.contains(path)) {
             throw gone;
@@ -559,6 +589,18 @@ public final class CheckpointStore {
       releaseHold(backend);
     } catch (IOException | RuntimeException e) {
       cleanupFailures++;
+      warnOnce("clean-up of " + root, "failed (tried again at the next checkpoint): " + e);
+    }
+  }
+
+  private static final System.Logger LOG = System.getLogger(CheckpointStore.class.getName());
+
+  /** What was last reported about each subject: a failure that repeats is logged once, not per retry. */
+  private final Map<String, String> reported = new HashMap<>();
+
+  private void warnOnce(String subject, String what) {
+    if (!what.equals(reported.put(subject, what))) {
+      LOG.log(System.Logger.Level.WARNING, instanceName + ": " + subject + " " + what);
     }
   }
 
@@ -720,20 +762,43 @@ public final class CheckpointStore {
       emptied.add(checkpointDir(e.getKey()));
       it.remove();
     }
-    // 6. Inherited files that no lease names any more.
+    // 6. Inherited files that no lease names any more, each on its own: one that cannot be deleted is
+    // reported (once) and tried again by the next clean-up, and the others still go.
     List<Location> free = new ArrayList<>();
+    Set<String> retry = new LinkedHashSet<>();
     for (String file : unneeded) {
-      if (!othersFiles.contains(file)) {
-        free.add(root.resolve(file));
-        if (file.startsWith("chk-")) {
-          emptied.add(root.resolve(file.substring(0, file.indexOf('/'))));
-        }
+      if (othersFiles.contains(file)) {
+        continue;
+      }
+      String problem = PartEntries.problem(file, operator);
+      if (problem != null) {
+        // Never deletable (restores refuse such parts; one written before they did may remain).
+        cleanupFailures++;
+        warnOnce(file, "is not deleted: " + problem);
+        continue;
+      }
+      free.add(root.resolve(file));
+      if (file.startsWith("chk-")) {
+        emptied.add(root.resolve(file.substring(0, file.indexOf('/'))));
       }
     }
     if (!free.isEmpty()) {
-      fs.deleteFiles(free);
+      try {
+        fs.deleteFiles(free);
+      } catch (IOException | RuntimeException batch) {
+        for (Location file : free) {
+          try {
+            fs.delete(file);
+          } catch (IOException | RuntimeException e) {
+            cleanupFailures++;
+            warnOnce(file.toString(), "could not be deleted (tried again at the next checkpoint): " + e);
+            retry.add(relative(file));
+          }
+        }
+      }
     }
     unneeded.clear();
+    unneeded.addAll(retry);
     for (Location dir : emptied) {
       deleteIfEmpty(dir);
     }

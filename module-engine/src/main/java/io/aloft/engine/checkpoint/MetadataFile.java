@@ -12,10 +12,13 @@ import java.nio.ByteBuffer;
 import java.util.zip.CRC32C;
 
 /**
- * The framing shared by the small metadata files of the checkpoint root (checkpoint parts, leases, holds):
- * the body, then the CRC32C of the body as a big-endian int32. Such a file is read and written whole.
+ * The framing shared by the small metadata files of the checkpoint root (checkpoint parts, leases, holds)
+ * and the {@code hashmap} backend's checkpoint file: the body, then the CRC32C of the body as a
+ * big-endian int32. Such a file is read and written whole. Bodies start with a magic (int64) and a
+ * format version (int32); lengths and counts inside them are checked against the bytes that remain
+ * ({@link #bytes}, {@link #count}) before anything is allocated.
  */
-final class MetadataFile {
+public final class MetadataFile {
   private MetadataFile() {}
 
   /** Bodies above this are not metadata: a damaged or foreign file, refused before allocating. */
@@ -27,7 +30,8 @@ final class MetadataFile {
    *
    * @return the bytes written
    */
-  static long write(StateFileSystem fs, Location location, byte[] body, boolean exclusive) throws IOException {
+  public static long write(StateFileSystem fs, Location location, byte[] body, boolean exclusive)
+      throws IOException {
     CRC32C crc = new CRC32C();
     crc.update(body);
     byte[] trailer = ByteBuffer.allocate(4).putInt((int) crc.getValue()).array();
@@ -46,7 +50,7 @@ final class MetadataFile {
 
   /** Reads the body of a metadata file after its header, in the format {@code version}. */
   @FunctionalInterface
-  interface Body<T> {
+  public interface Body<T> {
     T read(DataInputStream in, int version) throws IOException;
   }
 
@@ -59,7 +63,7 @@ final class MetadataFile {
    * @throws CheckpointException naming the file if it is too short, too large, fails its checksum, is
    *     of another kind or version, or its body is malformed
    */
-  static <T> T read(
+  public static <T> T read(
       StateFileSystem fs, Location location, String what, String kind, long magic, int oldest, int newest,
       Body<T> body) throws IOException {
     DataInputStream in = readChecked(fs, location, what, 12);
@@ -80,6 +84,32 @@ final class MetadataFile {
       }
       throw new CheckpointException(what + " " + location + " is malformed: " + e, e);
     }
+  }
+
+  /**
+   * Reads a length-prefixed (int32) byte array, refusing a length that is negative or larger than what
+   * remains of the body, before allocating.
+   */
+  public static byte[] bytes(DataInputStream in, String field) throws IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new java.io.EOFException(field + " length " + length + " exceeds the " + in.available() + " bytes left");
+    }
+    byte[] b = new byte[length];
+    in.readFully(b);
+    return b;
+  }
+
+  /**
+   * Reads a count (int32) of items that take at least {@code minBytesEach} bytes each, refusing one that
+   * is negative or could not fit in what remains of the body.
+   */
+  public static int count(DataInputStream in, String field, int minBytesEach) throws IOException {
+    int n = in.readInt();
+    if (n < 0 || (long) n * Math.max(1, minBytesEach) > in.available()) {
+      throw new java.io.EOFException(field + " count " + n + " cannot fit in the " + in.available() + " bytes left");
+    }
+    return n;
   }
 
   /** Reads a whole file and checks its checksum; returns the body. */

@@ -3,6 +3,7 @@ package io.aloft.engine.heap;
 import io.aloft.engine.state.RowKeys;
 import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyValue;
+import io.aloft.engine.checkpoint.MetadataFile;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.backend.RestoredInstance;
 import io.aloft.spi.backend.SnapshotRequest;
@@ -33,6 +34,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * length int32, value).
  */
 final class HeapKeyedStateBackend implements KeyedStateBackend {
+  /**
+   * The checkpoint file, {@code <instance>.heap} in the checkpoint's directory, framed by {@link
+   * MetadataFile} (magic, version, CRC32C): version 1 body = table count int32, then per table its name
+   * (UTF) and row count int32, then per row key and value (int32 length, bytes each).
+   */
+  static final long MAGIC = 0x414c4f4654484541L; // "ALOFTHEA"
+
+  static final int FORMAT_VERSION = 1;
+
   private final Map<String, HeapTable> tables = new ConcurrentHashMap<>();
   private final BackendContext context;
   private volatile boolean closed;
@@ -43,26 +53,32 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
     this.context = context;
     for (RestoredInstance part : context.restored()) {
       Location file = part.checkpointRoot().resolve(new String(part.metadata(), StandardCharsets.UTF_8));
-      InputFile in = context.fileSystems().forLocation(file).newInputFile(file);
-      byte[] data = new byte[Math.toIntExact(in.length())];
-      try (FileInput input = in.newInput()) {
-        input.readFully(0, data, 0, data.length);
-      }
-      DataInputStream d = new DataInputStream(new ByteArrayInputStream(data));
-      int tableCount = d.readInt();
-      for (int t = 0; t < tableCount; t++) {
-        HeapTable table = tables.computeIfAbsent(d.readUTF(), n -> new HeapTable());
-        int rows = d.readInt();
-        for (int r = 0; r < rows; r++) {
-          byte[] key = new byte[d.readInt()];
-          d.readFully(key);
-          byte[] value = new byte[d.readInt()];
-          d.readFully(value);
-          if (context.keyGroupRange().contains(RowKeys.keyGroup(key))) {
-            table.put(key, value);
-          }
-        }
-      }
+      MetadataFile.read(
+          context.fileSystems().forLocation(file),
+          file,
+          "hashmap checkpoint file",
+          "an Aloft hashmap checkpoint file",
+          MAGIC,
+          FORMAT_VERSION,
+          FORMAT_VERSION,
+          (in, version) -> {
+            int tableCount = MetadataFile.count(in, "table", 6);
+            for (int t = 0; t < tableCount; t++) {
+              HeapTable table = tables.computeIfAbsent(in.readUTF(), n -> new HeapTable());
+              int rows = MetadataFile.count(in, "row", 8);
+              for (int r = 0; r < rows; r++) {
+                byte[] key = MetadataFile.bytes(in, "row key");
+                byte[] value = MetadataFile.bytes(in, "row value");
+                if (context.keyGroupRange().contains(RowKeys.keyGroup(key))) {
+                  table.put(key, value);
+                }
+              }
+            }
+            if (in.available() != 0) {
+              throw new java.io.IOException(in.available() + " bytes follow the last table");
+            }
+            return null;
+          });
     }
   }
 
@@ -70,6 +86,8 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
   public SnapshotResult snapshot(SnapshotRequest request) throws IOException {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream();
     DataOutputStream out = new DataOutputStream(bytes);
+    out.writeLong(MAGIC);
+    out.writeInt(FORMAT_VERSION);
     out.writeInt(tables.size());
     for (Map.Entry<String, HeapTable> e : tables.entrySet()) {
       out.writeUTF(e.getKey());
@@ -84,18 +102,11 @@ final class HeapKeyedStateBackend implements KeyedStateBackend {
     }
     out.flush();
     Location file = request.checkpointDir().resolve(context.instanceName() + ".heap");
-    FileOutput output = context.fileSystems().forLocation(file).newOutputFile(file).createExclusive();
-    try {
-      output.write(bytes.toByteArray());
-    } catch (IOException | RuntimeException e) {
-      output.abort();
-      throw e;
-    }
-    output.close();
-    written.put(request.checkpointId(), file);
+    long written = MetadataFile.write(context.fileSystems().forLocation(file), file, bytes.toByteArray(), true);
+    this.written.put(request.checkpointId(), file);
     String relative = file.relativeTo(request.checkpointRoot());
     byte[] metadata = relative.getBytes(StandardCharsets.UTF_8);
-    return new SnapshotResult(metadata, 0, 1, bytes.size(), bytes.size(), List.of(relative));
+    return new SnapshotResult(metadata, 0, 1, written, written, List.of(relative));
   }
 
   /** Deletes the file this instance wrote for the checkpoint (also after a failed attempt). */

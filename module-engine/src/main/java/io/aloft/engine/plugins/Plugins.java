@@ -10,6 +10,7 @@ import io.aloft.spi.fs.FileSystemProvider;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
@@ -191,8 +192,26 @@ public final class Plugins {
     return module.substring("io.aloft.".length()).replace('.', '-');
   }
 
-  /** Fails fast on keys under {@code state.backend.forst.} that Aloft does not know, or bad values. */
+  /** The prefixes of Aloft's own keys: an unknown key below them is a typo. */
+  static final List<String> OWN_PREFIXES =
+      List.of("state.backend.", "execution.async-state.", "execution.checkpointing.", "pipeline.");
+
+  private static final System.Logger LOG = System.getLogger(Plugins.class.getName());
+
+  /**
+   * Fails fast on keys under Aloft's prefixes ({@link #OWN_PREFIXES}) that Aloft does not know, naming
+   * the closest known key, and on bad values; Flink's own keys there that Aloft does not read are
+   * ignored with one WARNING.
+   */
   public static void validate(Config config) {
-    config.validate(AloftOptions.FORST_PREFIX, AloftOptions.all());
+    List<String> ignored = new ArrayList<>();
+    for (String prefix : OWN_PREFIXES) {
+      ignored.addAll(config.validate(prefix, AloftOptions.all(), FlinkKeys::isKnown));
+    }
+    if (!ignored.isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Ignoring Flink configuration keys that Aloft does not use: " + String.join(", ", ignored));
+    }
   }
 }

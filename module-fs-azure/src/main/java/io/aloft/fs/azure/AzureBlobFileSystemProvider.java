@@ -98,6 +98,13 @@ public final class AzureBlobFileSystemProvider implements FileSystemProvider {
               + " (Azurite: the account is the path) or a private endpoint. Default:"
               + " https://{account}.blob.{suffix} from each location.");
 
+  public static final ConfigOption<Boolean> ALLOW_INSECURE_HTTP =
+      ConfigOption.bool(
+          "azure.allow-insecure-http",
+          false,
+          "Allow a plain http:// endpoint (azure.endpoint, or a connection string's BlobEndpoint) on a"
+              + " host other than loopback (requests and their credential then travel unencrypted).");
+
   public static final ConfigOption<Duration> CONNECTION_TIMEOUT =
       ConfigOption.duration(
           "azure.connection-timeout",
@@ -149,6 +156,7 @@ public final class AzureBlobFileSystemProvider implements FileSystemProvider {
           SAS_TOKEN,
           CONNECTION_STRING,
           ENDPOINT,
+          ALLOW_INSECURE_HTTP,
           CONNECTION_TIMEOUT,
           REQUEST_TIMEOUT,
           MAX_RETRIES,

@@ -16,6 +16,7 @@ import com.azure.storage.common.policy.RetryPolicyType;
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
 import io.aloft.config.ConfigOption;
+import io.aloft.spi.fs.Endpoints;
 import io.aloft.spi.fs.Location;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -59,6 +60,15 @@ final class AzureClients {
       Optional<String> endpointAccount,
       Optional<String> sourceSas) {
 
+    /** Without the secret and the SAS: a record's generated toString would print them. */
+    @Override
+    public String toString() {
+      return "Settings[credential=" + credential.key() + ", secret=" + Config.REDACTED + ", endpoint="
+          + endpoint.map(URI::toString).orElse("(none)") + ", endpointAccount="
+          + endpointAccount.orElse("(none)") + ", sourceSas="
+          + (sourceSas.isPresent() ? Config.REDACTED : "(none)") + "]";
+    }
+
     static Settings from(Config config) {
       List<ConfigOption<String>> set = new ArrayList<>();
       for (ConfigOption<String> key : List.of(ACCOUNT_KEY, SAS_TOKEN, CONNECTION_STRING)) {
@@ -80,7 +90,8 @@ final class AzureClients {
       }
       ConfigOption<String> credential = set.get(0);
       String secret = config.get(credential).strip();
-      Optional<URI> endpoint = config.getOptional(ENDPOINT).map(e -> endpointUri(ENDPOINT, e));
+      boolean insecure = config.get(AzureBlobFileSystemProvider.ALLOW_INSECURE_HTTP);
+      Optional<URI> endpoint = config.getOptional(ENDPOINT).map(e -> endpointUri(ENDPOINT, e, insecure));
       if (credential == CONNECTION_STRING) {
         if (endpoint.isPresent()) {
           throw new ConfigException(
@@ -88,7 +99,7 @@ final class AzureClients {
               "'" + ENDPOINT.key() + "' is set together with '" + CONNECTION_STRING.key() + "', which"
                   + " names the endpoint itself: set only one");
         }
-        return fromConnectionString(secret);
+        return fromConnectionString(secret, insecure);
       }
       if (credential == ACCOUNT_KEY) {
         try {
@@ -112,7 +123,7 @@ final class AzureClients {
           credential == SAS_TOKEN ? Optional.of(secret) : Optional.empty());
     }
 
-    private static Settings fromConnectionString(String text) {
+    private static Settings fromConnectionString(String text, boolean insecure) {
       Map<String, String> parts = new LinkedHashMap<>();
       for (String part : text.split(";")) {
         if (part.isBlank()) {
@@ -128,7 +139,7 @@ final class AzureClients {
         parts.put(part.substring(0, eq).strip().toLowerCase(Locale.ROOT), part.substring(eq + 1).strip());
       }
       Optional<URI> endpoint =
-          Optional.ofNullable(parts.get("blobendpoint")).map(e -> endpointUri(CONNECTION_STRING, e));
+          Optional.ofNullable(parts.get("blobendpoint")).map(e -> endpointUri(CONNECTION_STRING, e, insecure));
       Optional<String> account = Optional.ofNullable(parts.get("accountname"));
       if ("true".equalsIgnoreCase(parts.get("usedevelopmentstorage"))) {
         account = Optional.of(DEVELOPMENT_ACCOUNT);
@@ -268,22 +279,9 @@ final class AzureClients {
     return host.matches() ? Optional.of(host.group(1)) : Optional.empty();
   }
 
-  private static URI endpointUri(ConfigOption<String> key, String text) {
-    URI uri;
-    try {
-      uri = new URI(text.strip());
-    } catch (URISyntaxException e) {
-      throw new ConfigException(key.key(), "Invalid value for '" + key.key() + "': " + e.getMessage(), e);
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      // A connection string's endpoint is not echoed: the string holds a secret.
-      String shown = key == ENDPOINT ? "'" + text + "'" : "its BlobEndpoint";
-      throw new ConfigException(
-          key.key(),
-          "Invalid value for '" + key.key() + "': " + shown + " is not an http:// or https:// URI with a"
-              + " host (e.g. http://127.0.0.1:10000/devstoreaccount1)");
-    }
-    return uri;
+  /** Requests always carry the credential, so plain http goes to loopback hosts only, unless allowed. */
+  private static URI endpointUri(ConfigOption<String> key, String text, boolean allowInsecure) {
+    return Endpoints.parse(
+        key.key(), text, true, AzureBlobFileSystemProvider.ALLOW_INSECURE_HTTP.key(), allowInsecure);
   }
 }

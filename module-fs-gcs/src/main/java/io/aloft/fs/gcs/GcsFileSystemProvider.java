@@ -11,6 +11,7 @@ import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
 import io.aloft.config.ConfigOption;
 import io.aloft.config.MemorySize;
+import io.aloft.spi.fs.Endpoints;
 import io.aloft.spi.fs.FileSystemProvider;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
@@ -74,6 +75,13 @@ public final class GcsFileSystemProvider implements FileSystemProvider {
           null,
           "Root URI of the Cloud Storage JSON API, e.g. http://127.0.0.1:4443 for an emulator. Default:"
               + " https://storage.googleapis.com.");
+
+  public static final ConfigOption<Boolean> ALLOW_INSECURE_HTTP =
+      ConfigOption.bool(
+          "gcs.allow-insecure-http",
+          false,
+          "Allow a plain http:// gcs.endpoint on a host other than loopback while requests carry"
+              + " credentials (anything but gcs.no-auth; they then travel unencrypted).");
 
   public static final ConfigOption<String> PROJECT_ID =
       ConfigOption.string(
@@ -143,6 +151,7 @@ public final class GcsFileSystemProvider implements FileSystemProvider {
   private static final List<ConfigOption<?>> OPTIONS =
       List.of(
           ENDPOINT,
+          ALLOW_INSECURE_HTTP,
           PROJECT_ID,
           CREDENTIALS_FILE,
           NO_AUTH,
@@ -180,7 +189,12 @@ public final class GcsFileSystemProvider implements FileSystemProvider {
   /** {@link #create} with smaller list pages and delete batches than the store's, for tests. */
   static GcsFileSystem open(Config config, int listPageSize, int deleteBatchSize) {
     config.validate("gcs.", OPTIONS);
-    String endpoint = config.getOptional(ENDPOINT).map(GcsFileSystemProvider::endpoint).orElse(DEFAULT_ENDPOINT);
+    boolean sendsCredentials = !config.get(NO_AUTH);
+    String endpoint =
+        config
+            .getOptional(ENDPOINT)
+            .map(e -> endpoint(e, sendsCredentials, config.get(ALLOW_INSECURE_HTTP)))
+            .orElse(DEFAULT_ENDPOINT);
     long chunkSize = chunkSize(config);
     int connectTimeout = millis(config, CONNECTION_TIMEOUT);
     int readTimeout = millis(config, REQUEST_TIMEOUT);
@@ -221,26 +235,17 @@ public final class GcsFileSystemProvider implements FileSystemProvider {
     return OPTIONS;
   }
 
-  /** The endpoint without a trailing {@code /}, checked to be an http(s) URI with a host. */
-  private static String endpoint(String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      throw new ConfigException(
-          ENDPOINT.key(), "Invalid value for '" + ENDPOINT.key() + "': " + e.getMessage(), e);
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https"))
-        || uri.getHost() == null
-        || uri.getQuery() != null
-        || uri.getFragment() != null) {
+  /** The endpoint without a trailing {@code /}, checked ({@link Endpoints}); no query or fragment. */
+  private static String endpoint(String text, boolean sendsCredentials, boolean allowInsecure) {
+    URI uri = Endpoints.parse(ENDPOINT.key(), text, sendsCredentials, ALLOW_INSECURE_HTTP.key(), allowInsecure);
+    if (uri.getRawQuery() != null || uri.getRawFragment() != null) {
       throw new ConfigException(
           ENDPOINT.key(),
-          "Invalid value for '" + ENDPOINT.key() + "': '" + text
-              + "' (expected an http:// or https:// URI with a host, e.g. http://127.0.0.1:4443)");
+          "Invalid value for '" + ENDPOINT.key() + "': the endpoint has a query or fragment (expected a"
+              + " root URI, e.g. http://127.0.0.1:4443)");
     }
-    return text.endsWith("/") ? text.substring(0, text.length() - 1) : text;
+    String t = text.strip();
+    return t.endsWith("/") ? t.substring(0, t.length() - 1) : t;
   }
 
   private static long chunkSize(Config config) {

@@ -4,6 +4,7 @@ import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
 import io.aloft.config.ConfigOption;
 import io.aloft.config.MemorySize;
+import io.aloft.spi.fs.Endpoints;
 import io.aloft.spi.fs.FileSystemProvider;
 import io.aloft.spi.fs.StateFileSystem;
 import java.net.URI;
@@ -69,6 +70,13 @@ public final class S3FileSystemProvider implements FileSystemProvider {
           null,
           "Endpoint URI of an S3-compatible store, e.g. http://127.0.0.1:9000. Default: Amazon S3 in"
               + " s3.region.");
+
+  public static final ConfigOption<Boolean> ALLOW_INSECURE_HTTP =
+      ConfigOption.bool(
+          "s3.allow-insecure-http",
+          false,
+          "Allow a plain http:// s3.endpoint on a host other than loopback while s3.access-key and"
+              + " s3.secret-key are set (requests then travel unencrypted).");
 
   public static final ConfigOption<Boolean> PATH_STYLE_ACCESS =
       ConfigOption.bool(
@@ -153,6 +161,7 @@ public final class S3FileSystemProvider implements FileSystemProvider {
   private static final List<ConfigOption<?>> OPTIONS =
       List.of(
           ENDPOINT,
+          ALLOW_INSECURE_HTTP,
           PATH_STYLE_ACCESS,
           REGION,
           ACCESS_KEY,
@@ -190,7 +199,15 @@ public final class S3FileSystemProvider implements FileSystemProvider {
   /** {@link #create} with smaller list pages and delete batches than S3's 1000, for tests. */
   static S3FileSystem open(Config config, int listPageSize, int deleteBatchSize) {
     config.validate("s3.", OPTIONS);
-    Optional<URI> endpoint = config.getOptional(ENDPOINT).map(S3FileSystemProvider::endpointUri);
+    boolean staticCredentials = config.getOptional(ACCESS_KEY).isPresent();
+    Optional<URI> endpoint =
+        config
+            .getOptional(ENDPOINT)
+            .map(
+                e ->
+                    Endpoints.parse(
+                        ENDPOINT.key(), e, staticCredentials, ALLOW_INSECURE_HTTP.key(),
+                        config.get(ALLOW_INSECURE_HTTP)));
     long partSize = partSize(config);
     int maxRetries = config.get(MAX_RETRIES);
     Duration connectionTimeout = config.get(CONNECTION_TIMEOUT);
@@ -257,24 +274,6 @@ public final class S3FileSystemProvider implements FileSystemProvider {
   @Override
   public List<ConfigOption<?>> options() {
     return OPTIONS;
-  }
-
-  private static URI endpointUri(String text) {
-    URI uri;
-    try {
-      uri = new URI(text);
-    } catch (URISyntaxException e) {
-      throw new ConfigException(
-          ENDPOINT.key(), "Invalid value for '" + ENDPOINT.key() + "': " + e.getMessage(), e);
-    }
-    String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
-    if (!(scheme.equals("http") || scheme.equals("https")) || uri.getHost() == null) {
-      throw new ConfigException(
-          ENDPOINT.key(),
-          "Invalid value for '" + ENDPOINT.key() + "': '" + text
-              + "' (expected an http:// or https:// URI with a host, e.g. http://127.0.0.1:9000)");
-    }
-    return uri;
   }
 
   private static long partSize(Config config) {
