@@ -924,10 +924,52 @@ public final class CheckpointStore {
   }
 
   private Lease readLease(Location location) throws IOException {
+    Lease lease;
     try {
-      return Lease.read(fs, location);
+      lease = Lease.read(fs, location);
     } catch (NoSuchFileException | FileNotFoundException gone) {
       return null;
+    }
+    checkLease(lease, location);
+    return lease;
+  }
+
+  /**
+   * A lease decides which parts and files survive and, at a restore, which run is fenced: it must be
+   * the lease of the run whose directory holds it, and name only this processor's parts and files.
+   */
+  private void checkLease(Lease lease, Location location) throws CheckpointException {
+    String problem = null;
+    String run = location.parent().fileName();
+    if (!lease.incarnation().equals(run) || !PartEntries.isRunOf(run, lease.instanceName())
+        || !isInstanceOf(lease.instanceName(), operator)) {
+      problem = "it names the run '" + PartEntries.printable(lease.incarnation()) + "' of '"
+          + PartEntries.printable(lease.instanceName()) + "', not the run whose directory holds it";
+    }
+    for (Map.Entry<Long, List<String>> e : lease.retained().entrySet()) {
+      for (String part : e.getValue()) {
+        String[] segments = part.split("/", -1);
+        if (problem == null
+            && (segments.length != 2
+                || !segments[0].equals("chk-" + e.getKey())
+                || !segments[1].endsWith(InstanceCheckpoint.SUFFIX)
+                || !isInstanceOf(
+                    segments[1].substring(0, segments[1].length() - InstanceCheckpoint.SUFFIX.length()), operator))) {
+          problem = "it retains '" + PartEntries.printable(part) + "', which is not a part of '" + operator
+              + "' in chk-" + e.getKey() + "/";
+        }
+      }
+    }
+    for (String file : lease.inherited()) {
+      String why = PartEntries.problem(file, operator);
+      if (problem == null && why != null) {
+        problem = "it names '" + PartEntries.printable(file) + "', " + why;
+      }
+    }
+    if (problem != null) {
+      throw new CheckpointException(
+          "lease " + location + " is refused: " + problem + "; remove it if no run of '" + operator
+              + "' wrote it");
     }
   }
 

@@ -54,6 +54,9 @@ record Hold(String run, Location ownRoot, int maxParallelism, KeyGroupRange keyG
       String ownRoot = in.readUTF();
       int maxParallelism = in.readInt();
       KeyGroupRange keyGroups = new KeyGroupRange(in.readInt(), in.readInt());
+      if (in.available() != 0) {
+        throw new java.io.IOException(in.available() + " bytes follow the key groups");
+      }
       return new Hold(run, ownRoot.isEmpty() ? null : Location.of(ownRoot), maxParallelism, keyGroups);
     });
   }

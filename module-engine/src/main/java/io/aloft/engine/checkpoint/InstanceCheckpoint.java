@@ -114,29 +114,29 @@ public record InstanceCheckpoint(
       String backendType = d.readUTF();
       String instanceName = d.readUTF();
       String incarnation = version >= 2 ? d.readUTF() : "";
-      int states = d.readInt();
+      int states = MetadataFile.count(d, "state", 4);
       Map<String, String> formats = new LinkedHashMap<>();
       for (int i = 0; i < states; i++) {
         formats.put(d.readUTF(), d.readUTF());
       }
-      int timerCount = d.readInt();
-      List<Timer> timers = new ArrayList<>(Math.min(timerCount, 1 << 16));
+      int timerCount = MetadataFile.count(d, "timer", 16);
+      List<Timer> timers = new ArrayList<>(timerCount);
       for (int i = 0; i < timerCount; i++) {
         long ts = d.readLong();
         int group = d.readInt();
-        byte[] key = new byte[d.readInt()];
-        d.readFully(key);
-        timers.add(new Timer(ts, group, key));
+        timers.add(new Timer(ts, group, MetadataFile.bytes(d, "timer key")));
       }
       List<String> files = new ArrayList<>();
       if (version >= 2) {
-        int fileCount = d.readInt();
+        int fileCount = MetadataFile.count(d, "file", 2);
         for (int i = 0; i < fileCount; i++) {
           files.add(d.readUTF());
         }
       }
-      byte[] metadata = new byte[d.readInt()];
-      d.readFully(metadata);
+      byte[] metadata = MetadataFile.bytes(d, "backend metadata");
+      if (d.available() != 0) {
+        throw new IOException(d.available() + " bytes follow the backend metadata");
+      }
       return new InstanceCheckpoint(
           id, maxParallelism, range, backendType, instanceName, incarnation, formats, timers, files, metadata);
     });

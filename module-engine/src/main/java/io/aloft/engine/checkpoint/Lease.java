@@ -99,20 +99,23 @@ record Lease(
       int maxParallelism = in.readInt();
       KeyGroupRange keyGroups = new KeyGroupRange(in.readInt(), in.readInt());
       SortedMap<Long, List<String>> retained = new TreeMap<>();
-      int checkpoints = in.readInt();
+      int checkpoints = MetadataFile.count(in, "checkpoint", 12);
       for (int i = 0; i < checkpoints; i++) {
         long id = in.readLong();
-        int count = in.readInt();
+        int count = MetadataFile.count(in, "part", 2);
         List<String> parts = new ArrayList<>();
         for (int p = 0; p < count; p++) {
           parts.add(in.readUTF());
         }
         retained.put(id, parts);
       }
-      int files = in.readInt();
+      int files = MetadataFile.count(in, "file", 2);
       Set<String> inherited = new LinkedHashSet<>();
       for (int i = 0; i < files; i++) {
         inherited.add(in.readUTF());
+      }
+      if (in.available() != 0) {
+        throw new java.io.IOException(in.available() + " bytes follow the inherited files");
       }
       return new Lease(incarnation, instanceName, maxParallelism, keyGroups, retained, inherited);
     });

@@ -99,7 +99,15 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       levels.add(new ArrayList<>());
     }
     for (RestoredInstance part : restored) {
-      ForStSnapshot snapshot = ForStSnapshot.decode(part.metadata());
+      ForStSnapshot snapshot;
+      try {
+        snapshot = ForStSnapshot.decode(part.metadata());
+      } catch (CheckpointException e) {
+        throw new CheckpointException(
+            "the part for key groups " + part.keyGroupRange() + " of the checkpoint in " + part.checkpointRoot()
+                + ": " + e.getMessage(),
+            e);
+      }
       lastSeq = Math.max(lastSeq, snapshot.lastSeq());
       for (Map.Entry<String, Integer> e : snapshot.tableIds().entrySet()) {
         Integer previous = ids.putIfAbsent(e.getKey(), e.getValue());

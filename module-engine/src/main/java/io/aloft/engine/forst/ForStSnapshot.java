@@ -45,18 +45,32 @@ record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<File
   }
 
   static ForStSnapshot decode(byte[] data) throws IOException {
+    if (data.length < 4) {
+      throw new CheckpointException("forst checkpoint data is malformed: " + data.length + " bytes");
+    }
     DataInputStream in = new DataInputStream(new ByteArrayInputStream(data));
     int version = in.readInt();
     if (version < 1 || version > VERSION) {
       throw new CheckpointException(
           "forst checkpoint data has version " + version + "; this build reads 1 to " + VERSION);
     }
-    long lastSeq = in.readLong();
-    int tables = in.readInt();
-    Map<String, Integer> ids = new LinkedHashMap<>();
-    for (int i = 0; i < tables; i++) {
-      ids.put(in.readUTF(), in.readInt());
+    try {
+      long lastSeq = in.readLong();
+      int tables = in.readInt();
+      if (tables < 0 || (long) tables * 6 > in.available()) {
+        throw new IOException("table count " + tables + " cannot fit in the " + in.available() + " bytes left");
+      }
+      Map<String, Integer> ids = new LinkedHashMap<>();
+      for (int i = 0; i < tables; i++) {
+        ids.put(in.readUTF(), in.readInt());
+      }
+      ForStSnapshot snapshot = new ForStSnapshot(lastSeq, ids, FileMeta.readLevels(in, version >= 2));
+      if (in.available() != 0) {
+        throw new IOException(in.available() + " bytes follow the last level");
+      }
+      return snapshot;
+    } catch (IOException | RuntimeException e) {
+      throw new CheckpointException("forst checkpoint data is malformed: " + e.getMessage(), e);
     }
-    return new ForStSnapshot(lastSeq, ids, FileMeta.readLevels(in, version >= 2));
   }
 }

@@ -34,6 +34,7 @@ class AzureBlobFileSystemProviderTest {
             "azure.sas-token",
             "azure.connection-string",
             "azure.endpoint",
+            "azure.allow-insecure-http",
             "azure.connection-timeout",
             "azure.request-timeout",
             "azure.max-retries",

@@ -41,6 +41,7 @@ class GcsFileSystemProviderTest {
         .extracting(ConfigOption::key)
         .containsExactly(
             "gcs.endpoint",
+            "gcs.allow-insecure-http",
             "gcs.project-id",
             "gcs.credentials-file",
             "gcs.no-auth",

@@ -32,6 +32,7 @@ class S3FileSystemProviderTest {
         .extracting(ConfigOption::key)
         .containsExactly(
             "s3.endpoint",
+            "s3.allow-insecure-http",
             "s3.path-style-access",
             "s3.region",
             "s3.access-key",

@@ -164,14 +164,13 @@ public record FileMeta(
    * Reads an entry written by {@link #writeTo}; {@code withVisibleRange} false reads the layout before
    * visible key groups existed (every key group visible).
    */
-  public static FileMeta readFrom(java.io.DataInput in, boolean withVisibleRange) throws java.io.IOException {
+  public static FileMeta readFrom(java.io.DataInputStream in, boolean withVisibleRange)
+      throws java.io.IOException {
     long number = in.readLong();
     String name = in.readUTF();
     long size = in.readLong();
-    byte[] smallest = new byte[in.readInt()];
-    in.readFully(smallest);
-    byte[] largest = new byte[in.readInt()];
-    in.readFully(largest);
+    byte[] smallest = bytes(in, "smallest key");
+    byte[] largest = bytes(in, "largest key");
     long minSeq = in.readLong();
     long maxSeq = in.readLong();
     int minKeyGroup = in.readInt();
@@ -189,6 +188,17 @@ public record FileMeta(
     }
   }
 
+  /** A length-prefixed byte array, its length checked against what remains before allocating. */
+  private static byte[] bytes(java.io.DataInputStream in, String field) throws java.io.IOException {
+    int length = in.readInt();
+    if (length < 0 || length > in.available()) {
+      throw new java.io.IOException(field + " length " + length + " exceeds the " + in.available() + " bytes left");
+    }
+    byte[] b = new byte[length];
+    in.readFully(b);
+    return b;
+  }
+
   /** Writes the files of every level: per level a count, then the files. */
   public static void writeLevels(java.io.DataOutput out, java.util.List<java.util.List<FileMeta>> levels)
       throws java.io.IOException {
@@ -202,11 +212,15 @@ public record FileMeta(
 
   /** Reads what {@link #writeLevels} wrote for {@link Version#LEVELS} levels; see {@link #readFrom}. */
   public static java.util.List<java.util.List<FileMeta>> readLevels(
-      java.io.DataInput in, boolean withVisibleRange) throws java.io.IOException {
+      java.io.DataInputStream in, boolean withVisibleRange) throws java.io.IOException {
     java.util.List<java.util.List<FileMeta>> levels = new java.util.ArrayList<>();
     for (int l = 0; l < Version.LEVELS; l++) {
       int n = in.readInt();
-      java.util.List<FileMeta> files = new java.util.ArrayList<>(Math.min(n, 1 << 16));
+      // Every file takes at least 60 bytes: a count that cannot fit is damage, refused before allocating.
+      if (n < 0 || (long) n * 60 > in.available()) {
+        throw new java.io.IOException("level " + l + " file count " + n + " cannot fit in the " + in.available() + " bytes left");
+      }
+      java.util.List<FileMeta> files = new java.util.ArrayList<>(n);
       for (int i = 0; i < n; i++) {
         files.add(readFrom(in, withVisibleRange));
       }

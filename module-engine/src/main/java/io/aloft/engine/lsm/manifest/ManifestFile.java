@@ -95,14 +95,25 @@ public final class ManifestFile {
       throw new IOException(
           "manifest " + file + " has format version " + version + "; this build reads 1 to " + FORMAT_VERSION);
     }
-    String dbId = in.readUTF();
-    long nextFileNumber = in.readLong();
-    long lastSeq = in.readLong();
-    int metadataCount = in.readInt();
-    Map<String, String> metadata = new LinkedHashMap<>();
-    for (int i = 0; i < metadataCount; i++) {
-      metadata.put(in.readUTF(), in.readUTF());
+    try {
+      String dbId = in.readUTF();
+      long nextFileNumber = in.readLong();
+      long lastSeq = in.readLong();
+      int metadataCount = in.readInt();
+      if (metadataCount < 0 || (long) metadataCount * 4 > in.available()) {
+        throw new IOException("metadata count " + metadataCount + " cannot fit in the " + in.available() + " bytes left");
+      }
+      Map<String, String> metadata = new LinkedHashMap<>();
+      for (int i = 0; i < metadataCount; i++) {
+        metadata.put(in.readUTF(), in.readUTF());
+      }
+      State state = new State(dbId, nextFileNumber, lastSeq, metadata, new Version(FileMeta.readLevels(in, version >= 2)));
+      if (in.available() != 0) {
+        throw new IOException(in.available() + " bytes follow the last level");
+      }
+      return state;
+    } catch (IOException | RuntimeException e) {
+      throw new IOException("manifest " + file + " is corrupt: " + e.getMessage(), e);
     }
-    return new State(dbId, nextFileNumber, lastSeq, metadata, new Version(FileMeta.readLevels(in, version >= 2)));
   }
 }

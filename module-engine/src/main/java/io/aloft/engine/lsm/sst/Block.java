@@ -78,6 +78,8 @@ public final class Block {
     }
     byte[] key = new byte[64];
     int keyLength = 0;
+    byte[] previous = type == Type.DATA ? new byte[64] : null; // the previous internal key, to check order
+    int previousLength = -1;
     int nextRestart = 0;
     while (r.hasRemaining()) {
       int entryStart = r.position();
@@ -118,6 +120,15 @@ public final class Block {
               "entry at " + entryStart + " has kind " + (key[keyLength - 1] & 0xFF)
                   + " with a " + valueLength + "-byte value");
         }
+        // Searches assume internal order: user key ascending, then sequence number descending.
+        if (previousLength >= 0 && !follows(previous, previousLength, key, keyLength)) {
+          throw r.corrupt("entry at " + entryStart + " is out of key order");
+        }
+        if (previous.length < keyLength) {
+          previous = Arrays.copyOf(previous, Math.max(keyLength, 2 * previous.length));
+        }
+        System.arraycopy(key, 0, previous, 0, keyLength);
+        previousLength = keyLength;
       }
       if (isRestart) {
         nextRestart++;
@@ -126,5 +137,23 @@ public final class Block {
     if (nextRestart != restartCount) {
       throw r.corrupt("restart point " + nextRestart + " is not an entry start");
     }
+  }
+
+  /** Whether internal key {@code b} comes strictly after {@code a}. */
+  private static boolean follows(byte[] a, int aLength, byte[] b, int bLength) {
+    int trailer = SstFormat.INTERNAL_KEY_TRAILER;
+    int c = Arrays.compareUnsigned(a, 0, aLength - trailer, b, 0, bLength - trailer);
+    if (c != 0) {
+      return c < 0;
+    }
+    return seq(a, aLength) > seq(b, bLength);
+  }
+
+  private static long seq(byte[] key, int length) {
+    long trailer = 0;
+    for (int i = length - SstFormat.INTERNAL_KEY_TRAILER; i < length; i++) {
+      trailer = (trailer << 8) | (key[i] & 0xFF);
+    }
+    return trailer >>> 8;
   }
 }

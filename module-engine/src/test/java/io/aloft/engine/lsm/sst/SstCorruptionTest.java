@@ -262,7 +262,11 @@ class SstCorruptionTest {
             block(bytes(0, 8, 1, 0, 0, 0, 0, 0, 0, 0, 0, 42), 0), // a delete with a value
             block(bytes(0, 8, 0, 0, 0, 0, 0, 0, 0, 0, 1, 9, 0, 0), 0), // shares more than the previous key
             block(putEntry, 0, 5), // a restart point inside an entry
-            block(putEntry, 3)); // the first entry not a restart point
+            block(putEntry, 3), // the first entry not a restart point
+            // user keys "b" then "a": out of key order (the checksum would be valid)
+            block(bytes(0, 9, 0, 0x62, 0, 0, 0, 0, 0, 0, 1, 1, 0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 1, 1), 0, 12),
+            // two versions of "a" with the older first (sequence numbers must descend)
+            block(bytes(0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 1, 1, 0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 2, 1), 0, 12));
     for (byte[] content : malformed) {
       assertThatThrownBy(() -> Block.parse(content, content.length, Block.Type.DATA, location, 4096))
           .as("block %s", Coding.describe(content))
