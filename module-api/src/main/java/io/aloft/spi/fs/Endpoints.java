@@ -1,5 +1,6 @@
 package io.aloft.spi.fs;
 
+import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
 import java.net.URI;
 import java.net.URISyntaxException;
@@ -25,8 +26,12 @@ public final class Endpoints {
   public static URI parse(
       String key, String text, boolean sendsCredentials, String allowInsecureKey, boolean allowInsecure) {
     String trimmed = text.strip();
-    // User info before an '@', and a query (a SAS signature, say), may be secrets: never quoted.
-    String shown = trimmed.contains("@") || trimmed.contains("?") ? "the endpoint" : "'" + trimmed + "'";
+    // User info before an '@', a query (a SAS signature, say), and anything read from a sensitive key
+    // (a connection string's BlobEndpoint) may be secret: never quoted.
+    String shown =
+        Config.isSensitive(key) || trimmed.contains("@") || trimmed.contains("?")
+            ? "the endpoint"
+            : "'" + trimmed + "'";
     URI uri;
     try {
       uri = new URI(trimmed);

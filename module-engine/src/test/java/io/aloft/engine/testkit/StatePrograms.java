@@ -138,7 +138,8 @@ public final class StatePrograms {
   /** Every operation of every state kind, with fixed arguments: for exhaustive pairs. */
   public static List<List<Operation>> catalogueByState() {
     return List.of(
-        List.of(new ValueUpdate(1), new ValueUpdate(null), new ValueClear(), new ValueRead(), new ValueIncrement(2)),
+        List.of(new ValueUpdate(1), new ValueUpdate(null), new ValueClear(), new ValueRead(), new ValueIncrement(2),
+            new ValueAndSumCombined()),
         List.of(new ListAdd("a"), new ListAddAll(List.of("b", "c")), new ListAddAll(List.of()),
             new ListUpdate(List.of("d")), new ListUpdate(List.of()), new ListClear(), new ListRead()),
         List.of(new MapPut("x", 1L), new MapPut("x", null), new MapPutAll(mapOf("x", 2L, "y", null, "z", 3L)),
@@ -153,10 +154,12 @@ public final class StatePrograms {
     String u = "u" + r.nextInt(5);
     switch (r.nextInt(5)) {
       case 0:
-        return switch (r.nextInt(5)) {
+        return switch (r.nextInt(7)) {
           case 0, 1 -> new ValueUpdate(r.nextInt(8) == 0 ? null : r.nextInt(100));
           case 2 -> new ValueClear();
           case 3 -> new ValueRead();
+          case 4 -> new ValueAndSumCombined();
+          case 5 -> new AllCombined();
           default -> new ValueIncrement(1 + r.nextInt(5));
         };
       case 1:
@@ -266,6 +269,31 @@ public final class StatePrograms {
     public String sync(States s) { Integer x = s.value().value(); s.value().update((x == null ? 0 : x) + by); return null; }
     public String model(KeyModel m) { m.value = (m.value == null ? 0 : m.value) + by; return null; }
     public boolean isRead() { return false; }
+  }
+
+  /** Two reads issued back to back and joined with {@code thenCombine}. */
+  record ValueAndSumCombined() implements Operation {
+    public StateFuture<String> async(States s) {
+      return s.value().asyncValue().thenCombine(s.sum().asyncGet(), (v, n) -> v + "/" + n);
+    }
+    public String sync(States s) { return s.value().value() + "/" + s.sum().get(); }
+    public String model(KeyModel m) { return m.value + "/" + m.sum; }
+    public boolean isRead() { return true; }
+  }
+
+  /** Reads of three states joined with {@code StateFutures.combineAll}. */
+  record AllCombined() implements Operation {
+    public StateFuture<String> async(States s) {
+      List<StateFuture<?>> reads = List.of(s.value().asyncValue(), s.sum().asyncGet(), s.average().asyncGet());
+      return StateFutures.combineAll(reads).thenApply(Object::toString);
+    }
+    public String sync(States s) { return java.util.Arrays.asList(s.value().value(), s.sum().get(), s.average().get()).toString(); }
+    public String model(KeyModel m) {
+      return java.util.Arrays.asList(
+              m.value, m.sum, m.average == null ? null : (Double) ((double) m.average[0] / m.average[1]))
+          .toString();
+    }
+    public boolean isRead() { return true; }
   }
 
   // list

@@ -74,7 +74,10 @@ final class CaffeineBlockCache implements BlockCache {
       block = loader.get();
     } catch (IOException | RuntimeException | Error e) {
       cache.asMap().remove(key, mine);
-      mine.completeExceptionally(e);
+      // Cancelled, not failed: Caffeine logs a WARNING with the whole stack trace for every future that
+      // fails, once per failed read (thousands in a failed restore); the caller gets the failure thrown
+      // below, and threads waiting on this load load again and get their own.
+      mine.cancel(false);
       throw e;
     }
     mine.complete(block);
