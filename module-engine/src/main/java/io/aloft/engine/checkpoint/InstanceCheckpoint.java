@@ -24,7 +24,8 @@ import java.util.Map;
  *   | keyGroupStart int32 | keyGroupEnd int32 | backendType UTF | instanceName UTF
  *   | incarnation UTF                                            the writing run of the instance
  *   | state count int32, (state id UTF, format UTF)*            kind, serializer ids and versions, TTL
- *   | timer count int32, (timestamp int64, keyGroup int32, key length int32, key bytes)*
+ *   | timer count int32, (timestamp int64, keyGroup int32, key length int32, key bytes)*   none since timers
+ *                                                              live in the backend; older parts have them
  *   | file count int32, (path relative to the checkpoint root UTF)*   every file the part needs
  *   | backend metadata length int32, bytes                       e.g. forst's files by level
  *   | CRC32C of everything before (int32)

@@ -31,6 +31,8 @@ import io.aloft.process.TimerService;
 import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.TableSpec;
+import io.aloft.state.StateDescriptor;
 import io.aloft.spi.executor.ExecutorStrategy;
 import io.aloft.state.AggregatingState;
 import io.aloft.state.AggregatingStateDescriptor;
@@ -72,7 +74,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final Thread taskThread;
 
   private final KeyContext keys = new KeyContext();
-  private final TimerQueue<K> timers = new TimerQueue<>();
+  private final TimerStore<K> timers;
   private final Context context = new Context();
   private final StateRegistry states;
   private final ExecutorStrategy executors; // null: direct execution
@@ -139,11 +141,24 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     this.taskThread = Thread.currentThread();
     this.executors = setup.executors();
     this.checkpoints = setup.checkpoints();
-    for (InstanceCheckpoint.Timer t : setup.restore().timers()) {
-      if (keyGroupRange.contains(t.keyGroup())) {
-        K key = Bytes.deserialize(keySerializer, t.keyBytes(), 0, t.keyBytes().length);
-        timers.register(new TimerQueue.Timer<>(t.timestamp(), t.keyBytes(), t.keyGroup(), key));
+    try {
+      this.timers =
+          new TimerStore<>(
+              backend.table(
+                  new TableSpec(TimerStore.TABLE, StateDescriptor.Kind.VALUE, java.util.Optional.empty())),
+              keyGroupRange,
+              setup.restore() != Restore.NONE,
+              bytes -> Bytes.deserialize(keySerializer, bytes, 0, bytes.length));
+      // Parts written before timers lived in the backend carry them: they move into the backend now.
+      for (InstanceCheckpoint.Timer t : setup.restore().timers()) {
+        if (keyGroupRange.contains(t.keyGroup())) {
+          K key = Bytes.deserialize(keySerializer, t.keyBytes(), 0, t.keyBytes().length);
+          timers.register(new TimerStore.Timer<>(t.timestamp(), t.keyBytes(), t.keyGroup(), key));
+        }
       }
+    } catch (IOException | RuntimeException e) {
+      closeResourcesQuietly(e);
+      throw new ProcessingException(name + ": cannot open its timers: " + e, e);
     }
     if (executors != null) {
       AsyncSettings a = setup.async();
@@ -285,7 +300,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     drainInFlight();
     // Timers see the watermark that fires them, as in Flink (records before it saw the previous one).
     watermark = newWatermark;
-    TimerQueue.Timer<K> timer;
+    TimerStore.Timer<K> timer;
     while ((timer = timers.pollDue(newWatermark)) != null) {
       long time = timer.timestamp();
       run(
@@ -364,10 +379,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       SnapshotResult snapshot =
           backend.snapshot(
               new SnapshotRequest(checkpointId, checkpoints.root(), dir, checkpoints.incremental()));
-      List<InstanceCheckpoint.Timer> pending = new ArrayList<>();
-      for (TimerQueue.Timer<K> t : timers.all()) {
-        pending.add(new InstanceCheckpoint.Timer(t.timestamp(), t.keyGroup(), t.keyBytes()));
-      }
+      // Timers are rows of the backend: its snapshot holds them, the part lists none.
+      List<InstanceCheckpoint.Timer> pending = List.of();
       part =
           new InstanceCheckpoint(
               checkpointId,
@@ -428,11 +441,6 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   @Override
   public KeyGroupRange keyGroupRange() {
     return keyGroupRange;
-  }
-
-  /** Timers waiting to fire. */
-  public int pendingTimers() {
-    return timers.size();
   }
 
   @Override
@@ -584,9 +592,9 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
 
     @SuppressWarnings("unchecked")
-    private TimerQueue.Timer<K> timer(long time) {
+    private TimerStore.Timer<K> timer(long time) {
       CurrentRecord r = requireKey();
-      return new TimerQueue.Timer<>(time, r.keyBytes(), r.keyGroup(), (K) r.key());
+      return new TimerStore.Timer<>(time, r.keyBytes(), r.keyGroup(), (K) r.key());
     }
   }
 

@@ -33,6 +33,9 @@ import java.util.function.Supplier;
  * thread.
  */
 public final class StateRegistry {
+  /** State ids starting with this name the runtime's own tables in the backend. */
+  public static final String RESERVED_PREFIX = "__aloft_";
+
   private final KeyedStateBackend backend;
   private final KeyContext keys;
   private final Supplier<RequestHandler> asyncHandler;
@@ -110,6 +113,11 @@ public final class StateRegistry {
       throw new NullPointerException("state descriptor must not be null");
     }
     String id = descriptor.getStateId();
+    if (id.startsWith(RESERVED_PREFIX)) {
+      throw new IllegalArgumentException(
+          "state id '" + id + "' is reserved: ids starting with '" + RESERVED_PREFIX + "' name Aloft's own"
+              + " tables (the timers)");
+    }
     String format = format(descriptor);
     Registered existing = states.get(id);
     if (existing != null) {
