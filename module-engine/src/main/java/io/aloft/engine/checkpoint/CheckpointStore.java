@@ -63,6 +63,8 @@ public final class CheckpointStore {
   static final String INSTANCES = "instances";
   static final String LEASE = "lease";
   static final String FENCE = "fenced";
+  /** Written by a run once it has closed: its lease never changes again, so it may be merged. */
+  static final String ENDED = "ended";
   static final String TOMBSTONE_SUFFIX = ".discarded";
   static final String HOLD_SUFFIX = ".hold";
   private static final int UUID_LENGTH = 36; // UUID.toString()
@@ -103,6 +105,7 @@ public final class CheckpointStore {
   /** Until this run's first checkpoint: why its ids must exceed {@link #lastCheckpointId}, or null. */
   private String idFloor;
   private boolean fenced;
+  private boolean leaseWritten;
   private long cleanupFailures;
 
   private CheckpointStore(
@@ -142,8 +145,59 @@ public final class CheckpointStore {
       throws IOException {
     CheckpointStore store =
         new CheckpointStore(fs, root, operator, instanceName, maxParallelism, keyGroups, numRetained);
-    store.reserveIdsNamedBy(store.readLeases().values());
+    Map<String, Lease> leases = store.readLeases();
+    store.reserveIdsNamedBy(leases.values());
+    store.mergeEndedRuns(leases);
     return store;
+  }
+
+  /**
+   * Merges the leases of this instance's ended runs (closed, never restored from) into one, so that a
+   * start's cost does not grow with the number of runs before it. The merged lease retains the union of
+   * what they retained, under a new run that is ended too; a restore takes it over like any lease whose
+   * key groups overlap its own. The merged lease is written before the old ones go: a crash in between
+   * leaves both, which retain the same things.
+   */
+  private void mergeEndedRuns(Map<String, Lease> leases) throws IOException {
+    Set<String> ended = new HashSet<>();
+    for (FileEntry entry : fs.list(root.resolve(INSTANCES))) {
+      if (entry.location().fileName().equals(ENDED)) {
+        ended.add(entry.location().parent().fileName());
+      }
+    }
+    List<Lease> mine = new ArrayList<>();
+    for (Lease lease : leases.values()) {
+      if (ended.contains(lease.incarnation())
+          && lease.instanceName().equals(instanceName)
+          && lease.maxParallelism() == maxParallelism
+          && lease.keyGroups().equals(keyGroups)) {
+        mine.add(lease);
+      }
+    }
+    if (mine.size() < 2) {
+      return;
+    }
+    TreeMap<Long, List<String>> retainedAll = new TreeMap<>();
+    Set<String> inheritedAll = new LinkedHashSet<>();
+    for (Lease lease : mine) {
+      lease.retained().forEach(
+          (id, parts) -> {
+            List<String> into = retainedAll.computeIfAbsent(id, k -> new ArrayList<>());
+            parts.stream().filter(part -> !into.contains(part)).forEach(into::add);
+          });
+      inheritedAll.addAll(lease.inherited());
+    }
+    String merged = newRun(instanceName);
+    new Lease(merged, instanceName, maxParallelism, keyGroups, retainedAll, inheritedAll)
+        .write(fs, leaseLocation(merged));
+    fs.newOutputFile(instanceDir(merged).resolve(ENDED)).create().close();
+    for (Lease lease : mine) {
+      Location dir = instanceDir(lease.incarnation());
+      fs.delete(leaseLocation(lease.incarnation()));
+      deleteQuietly(dir.resolve(ENDED));
+      deleteQuietly(dir.resolve(FENCE));
+      deleteIfEmpty(dir);
+    }
   }
 
   /**
@@ -614,6 +668,14 @@ public final class CheckpointStore {
     } catch (IOException | RuntimeException e) {
       cleanupFailures++;
     }
+    // Its lease is final now: a later start of this instance may merge it with other ended runs'.
+    if (leaseWritten && !fenced) {
+      try {
+        fs.newOutputFile(instanceDir(incarnation).resolve(ENDED)).create().close();
+      } catch (IOException | RuntimeException e) {
+        cleanupFailures++; // not merged, still correct
+      }
+    }
   }
 
   /**
@@ -903,6 +965,7 @@ public final class CheckpointStore {
   private void writeLease(TreeMap<Long, List<String>> retainedNow) throws IOException {
     new Lease(incarnation, instanceName, maxParallelism, keyGroups, retainedNow, inheritedIn(retainedNow))
         .write(fs, leaseLocation(incarnation));
+    leaseWritten = true;
   }
 
   /**

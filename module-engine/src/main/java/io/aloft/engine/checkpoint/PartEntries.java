@@ -83,7 +83,8 @@ final class PartEntries {
         || last.endsWith(CheckpointStore.TOMBSTONE_SUFFIX)
         || last.endsWith(CheckpointStore.HOLD_SUFFIX)
         || last.equals(CheckpointStore.LEASE)
-        || last.equals(CheckpointStore.FENCE)) {
+        || last.equals(CheckpointStore.FENCE)
+        || last.equals(CheckpointStore.ENDED)) {
       return "which is checkpoint bookkeeping, not state";
     }
     if (segments[0].equals("shared")) {

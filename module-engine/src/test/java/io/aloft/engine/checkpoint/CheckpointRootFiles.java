@@ -60,7 +60,9 @@ record CheckpointRootFiles(Path root) {
     }
     for (String f : files()) {
       if (f.startsWith(CheckpointStore.INSTANCES + "/")
-          && (f.endsWith("/" + CheckpointStore.LEASE) || f.endsWith("/" + CheckpointStore.FENCE))) {
+          && (f.endsWith("/" + CheckpointStore.LEASE)
+              || f.endsWith("/" + CheckpointStore.FENCE)
+              || f.endsWith("/" + CheckpointStore.ENDED))) {
         expected.add(f);
       }
     }

@@ -1,0 +1,99 @@
+package io.aloft.engine.checkpoint;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.aloft.config.Config;
+import io.aloft.engine.Aloft;
+import io.aloft.process.Collector;
+import io.aloft.process.KeyedProcessFunction;
+import io.aloft.process.KeyedProcessor;
+import io.aloft.process.StateContext;
+import io.aloft.serde.Serializers;
+import io.aloft.spi.fs.Location;
+import io.aloft.state.ValueState;
+import io.aloft.state.ValueStateDescriptor;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Runs that start fresh in one root leave their leases behind (what they retain may still be restored);
+ * a start merges the leases of its instance's ended runs, so the leases it reads do not grow with the
+ * number of runs, and nothing they retained is lost.
+ */
+class EndedRunsTest {
+  @TempDir Path dir;
+
+  static final class Counter extends KeyedProcessFunction<String, String, String> {
+    ValueState<Long> count;
+
+    @Override
+    public void open(StateContext context) {
+      count = context.getState(new ValueStateDescriptor<>("count", Serializers.LONG));
+    }
+
+    @Override
+    public void processElement(String key, Context<String> ctx, Collector<String> out) {
+      if (key.startsWith("?")) {
+        out.collect(key.substring(1) + "=" + count.value());
+        return;
+      }
+      Long n = count.value();
+      count.update(n == null ? 1 : n + 1);
+    }
+  }
+
+  private List<Path> files(String name) throws IOException {
+    try (Stream<Path> s = Files.walk(dir.resolve("root").resolve("instances"))) {
+      return s.filter(p -> p.getFileName().toString().equals(name)).toList();
+    }
+  }
+
+  @Test
+  void leasesOfEndedRunsAreMergedAndWhatTheyRetainedStillRestores() throws IOException {
+    Config config =
+        Config.empty()
+            .with("state.backend.type", "forst")
+            .with("execution.checkpointing.dir", dir.resolve("root").toString())
+            .with("state.backend.forst.local-dir", dir.resolve("local").toString());
+    List<Location> checkpoints = new ArrayList<>();
+    try (Aloft aloft = Aloft.create(config)) {
+      for (int run = 0; run < 12; run++) {
+        try (KeyedProcessor<String, String, String> p =
+            aloft.keyedProcessor(new Counter()).name("p").keySelector(k -> k.startsWith("?") ? k.substring(1) : k)
+                .keySerializer(Serializers.STRING).build()) {
+          for (int i = 0; i <= run; i++) {
+            p.processElement("k" + run);
+          }
+          checkpoints.add(p.checkpoint(p.lastCheckpointId().orElse(0) + 1).location());
+        }
+        assertThat(files("lease")).as("leases after run %d", run).hasSizeLessThanOrEqualTo(2);
+      }
+      // Every run's checkpoint is still there and restores what that run wrote.
+      for (int run = 0; run < 12; run += 5) {
+        List<String> out = new ArrayList<>();
+        Location chk = checkpoints.get(run);
+        assertThat(Path.of(chk.path()).resolve("p-0of1.meta")).exists();
+        Path copyRoot = dir.resolve("copy-" + run);
+        io.aloft.engine.testkit.FileTrees.copy(dir.resolve("root"), copyRoot);
+        Config copy =
+            config.with("execution.checkpointing.dir", copyRoot.toString())
+                .with("state.backend.forst.local-dir", dir.resolve("local-" + run).toString());
+        try (Aloft other = Aloft.create(copy);
+            KeyedProcessor<String, String, String> p =
+                other.keyedProcessor(new Counter()).name("p").keySelector(k -> k.startsWith("?") ? k.substring(1) : k)
+                    .keySerializer(Serializers.STRING).output(out::add)
+                    .restoreFrom(Location.of(copyRoot.resolve(chk.fileName()).toString())).build()) {
+          p.processElement("?k" + run);
+          p.drain();
+        }
+        assertThat(out).containsExactly("k" + run + "=" + (run + 1));
+      }
+    }
+  }
+}
