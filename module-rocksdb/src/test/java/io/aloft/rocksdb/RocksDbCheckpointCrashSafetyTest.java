@@ -110,7 +110,10 @@ class RocksDbCheckpointCrashSafetyTest {
     }
   }
 
-  /** What may remain: checkpoint 3 (its part and every file it lists) and the instance's lease. */
+  /**
+   * What may remain: checkpoint 3 (its part and every file it lists), the instance's lease, and the
+   * marker that its run ended (once it has closed).
+   */
   static Set<Path> listedBy(Path base, int id) throws IOException {
     Path root = base.resolve("checkpoints");
     Set<Path> files = new HashSet<>();
@@ -124,7 +127,13 @@ class RocksDbCheckpointCrashSafetyTest {
       }
     }
     try (Stream<Path> leases = Files.list(root.resolve("instances"))) {
-      leases.forEach(run -> files.add(run.resolve("lease")));
+      leases.forEach(
+          run -> {
+            files.add(run.resolve("lease"));
+            if (Files.exists(run.resolve("ended"))) {
+              files.add(run.resolve("ended"));
+            }
+          });
     }
     return files;
   }
