@@ -68,23 +68,8 @@ class AloftConfigurationTest {
 
   @Test
   void flinksOwnKeysThatAloftDoesNotUseAreIgnoredWithOneWarning() throws Exception {
-    java.util.List<java.util.logging.LogRecord> records = new java.util.ArrayList<>();
-    java.util.logging.Handler handler =
-        new java.util.logging.Handler() {
-          @Override
-          public void publish(java.util.logging.LogRecord r) {
-            records.add(r);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    root.addHandler(handler);
-    try {
+    java.util.List<java.util.logging.LogRecord> records;
+    try (io.aloft.engine.testkit.LogRecords log = new io.aloft.engine.testkit.LogRecords()) {
       Path file =
           yaml(
               "state.backend.type: hashmap\nexecution.checkpointing.interval: 10 s\n"
@@ -92,8 +77,7 @@ class AloftConfigurationTest {
       try (Aloft aloft = Aloft.fromYaml(file)) {
         assertThat(aloft).isNotNull();
       }
-    } finally {
-      root.removeHandler(handler);
+      records = log.all();
     }
     assertThat(records)
         .filteredOn(r -> r.getMessage().contains("Flink configuration keys"))

@@ -5,16 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
-import io.aloft.engine.testkit.FileTrees;
-import io.aloft.process.Collector;
-import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
-import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
-import io.aloft.state.ValueState;
-import io.aloft.state.ValueStateDescriptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -33,21 +27,6 @@ import org.junit.jupiter.api.io.TempDir;
 class CheckpointTrustTest {
   @TempDir Path dir;
 
-  static final class Counter extends KeyedProcessFunction<String, String, String> {
-    ValueState<Long> count;
-
-    @Override
-    public void open(StateContext context) {
-      count = context.getState(new ValueStateDescriptor<>("count", Serializers.LONG));
-    }
-
-    @Override
-    public void processElement(String key, Context<String> ctx, Collector<String> out) {
-      Long n = count.value();
-      count.update(n == null ? 1 : n + 1);
-    }
-  }
-
   private Config config() {
     return Config.empty()
         .with("state.backend.type", "forst")
@@ -57,7 +36,7 @@ class CheckpointTrustTest {
 
   private KeyedProcessor<String, String, String> processor(Aloft aloft, String name, Location restore) {
     Aloft.ProcessorBuilder<String, String, String> b =
-        aloft.keyedProcessor(new Counter()).name(name).keySelector(k -> k).keySerializer(Serializers.STRING);
+        aloft.keyedProcessor(new CountingFunction()).name(name).keySelector(CountingFunction.KEY).keySerializer(Serializers.STRING);
     if (restore != null) {
       b.restoreFrom(restore);
     }

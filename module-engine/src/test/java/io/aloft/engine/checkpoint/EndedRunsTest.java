@@ -4,14 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
-import io.aloft.process.Collector;
-import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
-import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.spi.fs.Location;
-import io.aloft.state.ValueState;
-import io.aloft.state.ValueStateDescriptor;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -28,25 +23,6 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class EndedRunsTest {
   @TempDir Path dir;
-
-  static final class Counter extends KeyedProcessFunction<String, String, String> {
-    ValueState<Long> count;
-
-    @Override
-    public void open(StateContext context) {
-      count = context.getState(new ValueStateDescriptor<>("count", Serializers.LONG));
-    }
-
-    @Override
-    public void processElement(String key, Context<String> ctx, Collector<String> out) {
-      if (key.startsWith("?")) {
-        out.collect(key.substring(1) + "=" + count.value());
-        return;
-      }
-      Long n = count.value();
-      count.update(n == null ? 1 : n + 1);
-    }
-  }
 
   private List<Path> files(String name) throws IOException {
     try (Stream<Path> s = Files.walk(dir.resolve("root").resolve("instances"))) {
@@ -65,7 +41,7 @@ class EndedRunsTest {
     try (Aloft aloft = Aloft.create(config)) {
       for (int run = 0; run < 12; run++) {
         try (KeyedProcessor<String, String, String> p =
-            aloft.keyedProcessor(new Counter()).name("p").keySelector(k -> k.startsWith("?") ? k.substring(1) : k)
+            aloft.keyedProcessor(new CountingFunction()).name("p").keySelector(CountingFunction.KEY)
                 .keySerializer(Serializers.STRING).build()) {
           for (int i = 0; i <= run; i++) {
             p.processElement("k" + run);
@@ -86,7 +62,7 @@ class EndedRunsTest {
                 .with("state.backend.forst.local-dir", dir.resolve("local-" + run).toString());
         try (Aloft other = Aloft.create(copy);
             KeyedProcessor<String, String, String> p =
-                other.keyedProcessor(new Counter()).name("p").keySelector(k -> k.startsWith("?") ? k.substring(1) : k)
+                other.keyedProcessor(new CountingFunction()).name("p").keySelector(CountingFunction.KEY)
                     .keySerializer(Serializers.STRING).output(out::add)
                     .restoreFrom(Location.of(copyRoot.resolve(chk.fileName()).toString())).build()) {
           p.processElement("?k" + run);

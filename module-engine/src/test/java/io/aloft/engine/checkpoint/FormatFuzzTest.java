@@ -8,16 +8,11 @@ import io.aloft.engine.Aloft;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.lsm.manifest.ManifestFile;
 import io.aloft.engine.testkit.FileTrees;
-import io.aloft.process.Collector;
-import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
-import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
-import io.aloft.state.ValueState;
-import io.aloft.state.ValueStateDescriptor;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
@@ -48,25 +43,6 @@ class FormatFuzzTest {
 
   private static final StateFileSystem LOCAL = new LocalFileSystemProvider().create("file", Config.empty());
 
-  static final class Counter extends KeyedProcessFunction<String, String, String> {
-    ValueState<Long> count;
-
-    @Override
-    public void open(StateContext context) {
-      count = context.getState(new ValueStateDescriptor<>("count", Serializers.LONG));
-    }
-
-    @Override
-    public void processElement(String key, Context<String> ctx, Collector<String> out) {
-      if (key.startsWith("?")) {
-        out.collect(key.substring(1) + "=" + count.value());
-        return;
-      }
-      Long n = count.value();
-      count.update(n == null ? 1 : n + 1);
-    }
-  }
-
   private static final int KEYS = 300;
 
   private Config forst(Path root, Path local) {
@@ -81,7 +57,7 @@ class FormatFuzzTest {
   private static KeyedProcessor<String, String, String> processor(
       Aloft aloft, String name, Location restore, List<String> out) {
     Aloft.ProcessorBuilder<String, String, String> b =
-        aloft.keyedProcessor(new Counter()).name(name).keySelector(k -> k.startsWith("?") ? k.substring(1) : k)
+        aloft.keyedProcessor(new CountingFunction()).name(name).keySelector(CountingFunction.KEY)
             .keySerializer(Serializers.STRING).output(out::add);
     if (restore != null) {
       b.restoreFrom(restore);

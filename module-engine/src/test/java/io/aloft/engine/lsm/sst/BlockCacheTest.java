@@ -140,31 +140,15 @@ class BlockCacheTest {
 
   @Test
   void failedLoadsAreThrownToTheirCallersAndNotLogged() {
-    List<java.util.logging.LogRecord> records = new ArrayList<>();
-    java.util.logging.Handler handler =
-        new java.util.logging.Handler() {
-          @Override
-          public void publish(java.util.logging.LogRecord r) {
-            records.add(r);
-          }
-
-          @Override
-          public void flush() {}
-
-          @Override
-          public void close() {}
-        };
-    java.util.logging.Logger root = java.util.logging.Logger.getLogger("");
-    root.addHandler(handler);
-    try {
+    List<java.util.logging.LogRecord> records;
+    try (io.aloft.engine.testkit.LogRecords log = new io.aloft.engine.testkit.LogRecords()) {
       BlockCache cache = BlockCache.caffeine(1 << 20);
       for (int i = 0; i < 100; i++) {
         long offset = i;
         assertThatThrownBy(() -> cache.get(7, offset, () -> { throw new IOException("boom " + offset); }))
             .hasMessage("boom " + offset);
       }
-    } finally {
-      root.removeHandler(handler);
+      records = log.all();
     }
     assertThat(records).filteredOn(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).isEmpty();
   }
