@@ -6,6 +6,7 @@ import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.state.MapState;
 import io.aloft.state.MapStateDescriptor;
+import io.aloft.state.StateFuture;
 import io.aloft.state.ValueState;
 import io.aloft.state.ValueStateDescriptor;
 
@@ -36,10 +37,12 @@ public final class WindowedClickCounts extends KeyedProcessFunction<String, Clic
   public void processElement(Click click, Context<String> context, Collector<WindowCount> out) {
     long windowEnd = click.time() - Math.floorMod(click.time(), windowMillis) + windowMillis;
     context.timerService().registerEventTimeTimer(windowEnd - 1);
-    clicksPerWindow
-        .asyncGet(windowEnd)
-        .thenCompose(n -> clicksPerWindow.asyncPut(windowEnd, n == null ? 1 : n + 1));
-    totalClicks.asyncValue().thenCompose(n -> totalClicks.asyncUpdate(n == null ? 1 : n + 1));
+    // Both reads are issued before any callback is attached, so they go out in one batch; each
+    // callback then writes what its read returned (callbacks run in the order they were attached).
+    StateFuture<Long> inWindow = clicksPerWindow.asyncGet(windowEnd);
+    StateFuture<Long> total = totalClicks.asyncValue();
+    inWindow.thenCompose(n -> clicksPerWindow.asyncPut(windowEnd, n == null ? 1 : n + 1));
+    total.thenCompose(n -> totalClicks.asyncUpdate(n == null ? 1 : n + 1));
   }
 
   @Override
