@@ -394,7 +394,14 @@ public final class CheckpointStore {
       } catch (CheckpointException | FileNotFoundException | NoSuchFileException unreadable) {
         continue; // released meanwhile, or not ours to judge
       }
-      if (root.equals(earlier.ownRoot())
+      // A hold decides which run is fenced: it must be the hold of the run its file is named after,
+      // a run of this processor; any other is not ours to act on.
+      boolean wellFormed =
+          other.fileName().equals(earlier.run() + HOLD_SUFFIX)
+              && isRunOf(earlier.run(), operator)
+              && PartEntries.isRunOf(earlier.run(), earlier.run().substring(0, earlier.run().length() - UUID_LENGTH - 1));
+      if (wellFormed
+          && root.equals(earlier.ownRoot())
           && earlier.maxParallelism() == maxParallelism
           && earlier.keyGroups().overlaps(keyGroups)) {
         FileOutput fence = fs.newOutputFile(instanceDir(earlier.run()).resolve(FENCE)).create();

@@ -205,4 +205,37 @@ class CheckpointTrustTest {
       }
     }
   }
+
+  @Test
+  void aHoldIsActedOnOnlyAsTheHoldOfTheRunItIsNamedAfter() throws IOException {
+    Path rootA = dir.resolve("a");
+    Path rootB = dir.resolve("b");
+    Config a =
+        Config.empty()
+            .with("state.backend.type", "hashmap")
+            .with("execution.checkpointing.dir", rootA.toString());
+    Location checkpoint;
+    try (Aloft aloft = Aloft.create(a);
+        KeyedProcessor<String, String, String> mine = processor(aloft, "mine", null)) {
+      mine.processElement("k");
+      checkpoint = mine.checkpoint(1).location();
+    }
+    // A crafted hold, named after one run, naming another that a restore into root b would fence.
+    String victim = "mine-0of1-" + java.util.UUID.randomUUID();
+    String named = "mine-0of1-" + java.util.UUID.randomUUID();
+    new Hold(victim, Location.of(rootB.toString()), 128, new io.aloft.spi.backend.KeyGroupRange(0, 127))
+        .write(LocalFs.FS, checkpoint.resolve(named + CheckpointStore.HOLD_SUFFIX));
+    Config b = a.with("execution.checkpointing.dir", rootB.toString());
+    try (Aloft aloft = Aloft.create(b);
+        KeyedProcessor<String, String, String> restored = processor(aloft, "mine", checkpoint)) {
+      restored.processElement("k");
+    }
+    assertThat(rootB.resolve("instances").resolve(victim).resolve(CheckpointStore.FENCE)).doesNotExist();
+  }
+
+  /** The local file system, for writing crafted files. */
+  private static final class LocalFs {
+    static final io.aloft.spi.fs.StateFileSystem FS =
+        new io.aloft.engine.fs.LocalFileSystemProvider().create("file", Config.empty());
+  }
 }
