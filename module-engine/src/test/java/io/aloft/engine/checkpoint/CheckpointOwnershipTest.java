@@ -109,6 +109,43 @@ class CheckpointOwnershipTest {
   }
 
   @Test
+  void oneInheritedFileThatCannotBeDeletedNeverStopsTheOthersAndIsReportedOnce() throws IOException {
+    List<String> out = new ArrayList<>();
+    Map<String, Long> model = new TreeMap<>();
+    try (Aloft aloft = Aloft.create(config(root()));
+        io.aloft.engine.testkit.LogRecords log = new io.aloft.engine.testkit.LogRecords()) {
+      var first = instances(aloft, 2, null, out, false);
+      for (int round = 1; round <= 3; round++) {
+        feedAll(first, round, model);
+        checkpointAll(first, round);
+      }
+      closeAll(first);
+      Set<String> inherited = filesOfRun("of2/");
+      String stuck = inherited.iterator().next();
+      FaultyFileSystemProvider.failDeletesOf(l -> l.path().endsWith("/" + stuck));
+      var second = instances(aloft, 1, chk(root(), 3), out, false);
+      long id = 3;
+      for (int round = 4; round <= 40 && filesOfRun("of2/").size() > 1; round++) {
+        feedAll(second, round, model);
+        checkpointAll(second, ++id);
+      }
+      assertThat(filesOfRun("of2/")).as("only the file that cannot be deleted is left").containsExactly(stuck);
+      assertThat(second.get(0).metrics().get("checkpoint.cleanup-failures")).isPositive();
+      assertThat(log.all())
+          .filteredOn(r -> r.getMessage().contains(stuck))
+          .as("warnings about %s", stuck)
+          .hasSize(1);
+      // Once it can be deleted, the next clean-up deletes it.
+      FaultyFileSystemProvider.disarm();
+      feedAll(second, 41, model);
+      checkpointAll(second, ++id);
+      assertThat(filesOfRun("of2/")).isEmpty();
+      assertThat(sums(second, out)).isEqualTo(model);
+      closeAll(second);
+    }
+  }
+
+  @Test
   void withTwoRetainedTheRestoredCheckpointGoesOnceTwoNewerOnesAreComplete() throws IOException {
     Config twoRetained = config(root()).with("execution.checkpointing.num-retained", "2");
     List<String> out = new ArrayList<>();

@@ -33,6 +33,7 @@ public final class FaultyFileSystemProvider implements FileSystemProvider {
 
   public static void disarm() {
     failAt = Long.MAX_VALUE;
+    failingDeletes = location -> false;
     hook.set(null);
   }
 
@@ -47,6 +48,20 @@ public final class FaultyFileSystemProvider implements FileSystemProvider {
    */
   public static void beforeRequest(java.util.function.Predicate<Location> matches, Runnable action) {
     hook.set(new Hook(matches, action));
+  }
+
+  private static volatile java.util.function.Predicate<Location> failingDeletes = location -> false;
+
+  /** Makes every delete of a location that {@code matches} fail, until {@link #disarm}. */
+  public static void failDeletesOf(java.util.function.Predicate<Location> matches) {
+    failingDeletes = matches;
+  }
+
+  private static void deleteRequest(Location location) throws IOException {
+    request(location);
+    if (failingDeletes.test(location)) {
+      throw new IOException("injected failure to delete " + location);
+    }
   }
 
   /** Requests counted since the last {@link #failRequest}. */
@@ -190,7 +205,7 @@ public final class FaultyFileSystemProvider implements FileSystemProvider {
 
       @Override
       public void delete(Location location) throws IOException {
-        request(location);
+        deleteRequest(location);
         local.delete(local(location));
       }
 
