@@ -159,24 +159,32 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   }
 
   private void start(RecordContext r, RecordBody body) {
+    r.root.state = Scope.State.RUNNING;
+    runAs(r, r.root, body);
+    r.root.state = Scope.State.DONE;
+    advance(r);
+  }
+
+  /**
+   * Runs {@code work} as record {@code r}, issuing into {@code into} (null: plumbing, which may issue
+   * nothing), then switches back to whoever ran before; a failure fails the processor.
+   */
+  private void runAs(RecordContext r, Scope into, RecordBody work) {
     RecordContext outerRecord = current;
     Scope outerScope = scope;
     CurrentRecord outerKey = keys.currentOrNull();
     current = r;
-    scope = r.root;
+    scope = into;
     keys.set(r.record);
-    r.root.state = Scope.State.RUNNING;
     try {
-      body.run();
+      work.run();
     } catch (Throwable t) {
       failures.fail(t);
     } finally {
-      r.root.state = Scope.State.DONE;
       current = outerRecord;
       scope = outerScope;
       keys.set(outerKey);
     }
-    advance(r);
   }
 
   /** Carries out what the record's order allows (dispatches, runs ready callbacks); finishes it if done. */
@@ -246,25 +254,11 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   }
 
   private void runCallback(Scope c) {
-    RecordContext outerRecord = current;
-    Scope outerScope = scope;
-    CurrentRecord outerKey = keys.currentOrNull();
     Runnable callback = c.callback;
     c.callback = null;
     c.state = Scope.State.RUNNING;
-    current = c.record;
-    scope = c;
-    keys.set(c.record.record);
-    try {
-      callback.run();
-    } catch (Throwable t) {
-      failures.fail(t);
-    } finally {
-      c.state = Scope.State.DONE;
-      current = outerRecord;
-      scope = outerScope;
-      keys.set(outerKey);
-    }
+    runAs(c.record, c, callback::run);
+    c.state = Scope.State.DONE;
   }
 
   // ------------------------------------------------------------------------------------ callbacks
@@ -368,21 +362,8 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
           new StateAccessException("state '" + request.stateId + "': " + failure.getMessage(), failure));
       return;
     }
-    RecordContext outerRecord = current;
-    Scope outerScope = scope;
-    CurrentRecord outerKey = keys.currentOrNull();
-    current = request.owner;
-    scope = null; // only plumbing runs here; nothing may issue requests
-    keys.set(request.owner.record);
-    try {
-      request.future.complete(request.result());
-    } catch (Throwable t) {
-      failures.fail(t);
-    } finally {
-      current = outerRecord;
-      scope = outerScope;
-      keys.set(outerKey);
-    }
+    // Only plumbing runs here (callbacks wait for their turn), so it issues into no scope.
+    runAs(request.owner, null, () -> request.future.complete(request.result()));
   }
 
   // ------------------------------------------------------------------------------------ waiting
@@ -467,37 +448,30 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     if (r == null || at == null) {
       return;
     }
-    CurrentRecord key = keys.currentOrNull();
-    try {
-      while (true) {
-        mailbox.runPosted();
-        Scope next = frontier(r);
-        if (next != null && next.state == Scope.State.READY) {
-          runCallback(next);
-          continue;
-        }
-        // Everything dispatched comes before the call; what waits for its turn comes after it.
-        if (next == at && r.inFlightRequests == 0) {
-          return;
-        }
-        if (failed) {
-          throw new IllegalStateException(
-              "a synchronous call on state '" + stateId + "' was abandoned: the processor failed while it"
-                  + " waited for earlier requests of key '" + r.record.key() + "'");
-        }
-        flush();
-        if (dispatchedRequests == 0 && mailbox.isEmpty()) {
-          throw new IllegalStateException(
-              "a synchronous call on state '" + stateId + "' for key '" + r.record.key() + "' waits for"
-                  + " a callback attached before it whose future can never complete; chain the call"
-                  + " onto that future instead (thenCompose / thenAccept)");
-        }
-        awaitMail();
+    while (true) {
+      mailbox.runPosted();
+      Scope next = frontier(r);
+      if (next != null && next.state == Scope.State.READY) {
+        runCallback(next);
+        continue;
       }
-    } finally {
-      current = r;
-      scope = at;
-      keys.set(key);
+      // Everything dispatched comes before the call; what waits for its turn comes after it.
+      if (next == at && r.inFlightRequests == 0) {
+        return;
+      }
+      if (failed) {
+        throw new IllegalStateException(
+            "a synchronous call on state '" + stateId + "' was abandoned: the processor failed while it"
+                + " waited for earlier requests of key '" + r.record.key() + "'");
+      }
+      flush();
+      if (dispatchedRequests == 0 && mailbox.isEmpty()) {
+        throw new IllegalStateException(
+            "a synchronous call on state '" + stateId + "' for key '" + r.record.key() + "' waits for"
+                + " a callback attached before it whose future can never complete; chain the call"
+                + " onto that future instead (thenCompose / thenAccept)");
+      }
+      awaitMail();
     }
   }
 
