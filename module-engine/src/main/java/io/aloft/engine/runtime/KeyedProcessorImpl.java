@@ -12,7 +12,6 @@ import io.aloft.spi.fs.FileSystems;
 import io.aloft.spi.fs.Location;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import io.aloft.engine.state.Bytes;
@@ -142,18 +141,19 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     this.executors = setup.executors();
     this.checkpoints = setup.checkpoints();
     try {
+      java.util.function.Function<byte[], K> keyOf = bytes -> Bytes.deserialize(keySerializer, bytes, 0, bytes.length);
       this.timers =
           new TimerStore<>(
               backend.table(
                   new TableSpec(TimerStore.TABLE, StateDescriptor.Kind.VALUE, java.util.Optional.empty())),
               keyGroupRange,
               setup.restore() != Restore.NONE,
-              bytes -> Bytes.deserialize(keySerializer, bytes, 0, bytes.length));
+              keyOf);
       // Parts written before timers lived in the backend carry them: they move into the backend now.
       for (InstanceCheckpoint.Timer t : setup.restore().timers()) {
         if (keyGroupRange.contains(t.keyGroup())) {
-          K key = Bytes.deserialize(keySerializer, t.keyBytes(), 0, t.keyBytes().length);
-          timers.register(new TimerStore.Timer<>(t.timestamp(), t.keyBytes(), t.keyGroup(), key));
+          timers.register(
+              new TimerStore.Timer<>(t.timestamp(), t.keyBytes(), t.keyGroup(), keyOf.apply(t.keyBytes())));
         }
       }
     } catch (IOException | RuntimeException e) {
@@ -190,29 +190,19 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void processElement(IN record) {
-    enter("processElement");
-    try {
-      process(record, null);
-    } finally {
-      activeCall = null;
-    }
+    driving("processElement", () -> process(record, null));
   }
 
   @Override
   public void processElement(IN record, long timestamp) {
-    enter("processElement");
-    try {
-      process(record, timestamp);
-    } finally {
-      activeCall = null;
-    }
+    driving("processElement", () -> process(record, timestamp));
   }
 
   /**
-   * Marks the start of a driving call. The processor is not re-entrant: a call made from inside its own
-   * function or callbacks would run other records in the middle of one, so it is refused.
+   * Runs a driving call. The processor is not re-entrant: a call made from inside its own function or
+   * callbacks would run other records in the middle of one, so it is refused.
    */
-  private void enter(String method) {
+  private <T> T driving(String method, java.util.function.Supplier<T> call) {
     checkThread();
     if (activeCall != null) {
       throw new IllegalStateException(
@@ -221,6 +211,20 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
               + " user code");
     }
     activeCall = method;
+    try {
+      return call.get();
+    } finally {
+      activeCall = null;
+    }
+  }
+
+  private void driving(String method, Runnable call) {
+    driving(
+        method,
+        () -> {
+          call.run();
+          return null;
+        });
   }
 
   private void process(IN record, Long timestamp) {
@@ -282,12 +286,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void processWatermark(long newWatermark) {
-    enter("processWatermark");
-    try {
-      advanceWatermark(newWatermark);
-    } finally {
-      activeCall = null;
-    }
+    driving("processWatermark", () -> advanceWatermark(newWatermark));
   }
 
   private void advanceWatermark(long newWatermark) {
@@ -323,13 +322,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void drain() {
-    enter("drain");
-    try {
-      checkRunning();
-      drainInFlight();
-    } finally {
-      activeCall = null;
-    }
+    driving(
+        "drain",
+        () -> {
+          checkRunning();
+          drainInFlight();
+        });
   }
 
   @Override
@@ -353,12 +351,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public Checkpoint checkpoint(long checkpointId) {
-    enter("checkpoint");
-    try {
-      return takeCheckpoint(checkpointId);
-    } finally {
-      activeCall = null;
-    }
+    return driving("checkpoint", () -> takeCheckpoint(checkpointId));
   }
 
   private Checkpoint takeCheckpoint(long checkpointId) {
