@@ -145,9 +145,10 @@ public final class CheckpointStore {
       throws IOException {
     CheckpointStore store =
         new CheckpointStore(fs, root, operator, instanceName, maxParallelism, keyGroups, numRetained);
-    Map<String, Lease> leases = store.readLeases();
+    List<FileEntry> runs = store.listRuns();
+    Map<String, Lease> leases = store.readLeases(runs);
     store.reserveIdsNamedBy(leases.values());
-    store.mergeEndedRuns(leases);
+    store.mergeEndedRuns(leases, runs);
     return store;
   }
 
@@ -158,9 +159,9 @@ public final class CheckpointStore {
    * key groups overlap its own. The merged lease is written before the old ones go: a crash in between
    * leaves both, which retain the same things.
    */
-  private void mergeEndedRuns(Map<String, Lease> leases) throws IOException {
+  private void mergeEndedRuns(Map<String, Lease> leases, List<FileEntry> runs) throws IOException {
     Set<String> ended = new HashSet<>();
-    for (FileEntry entry : fs.list(root.resolve(INSTANCES))) {
+    for (FileEntry entry : runs) {
       if (entry.location().fileName().equals(ENDED)) {
         ended.add(entry.location().parent().fileName());
       }
@@ -980,8 +981,18 @@ public final class CheckpointStore {
    * other processors' leases are passed over unread); leases removed while listing are skipped.
    */
   private Map<String, Lease> readLeases() throws IOException {
+    return readLeases(listRuns());
+  }
+
+  /** The files of every run in the root: leases, fences, end markers. */
+  private List<FileEntry> listRuns() throws IOException {
+    return fs.list(root.resolve(INSTANCES));
+  }
+
+  /** {@link #readLeases()} from a listing already made. */
+  private Map<String, Lease> readLeases(List<FileEntry> runs) throws IOException {
     Map<String, Lease> leases = new LinkedHashMap<>();
-    for (FileEntry entry : fs.list(root.resolve(INSTANCES))) {
+    for (FileEntry entry : runs) {
       if (entry.location().fileName().equals(LEASE)
           && isRunOf(entry.location().parent().fileName(), operator)) {
         Lease lease = readLease(entry.location());
