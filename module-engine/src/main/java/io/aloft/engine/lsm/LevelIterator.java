@@ -2,7 +2,6 @@ package io.aloft.engine.lsm;
 
 import io.aloft.engine.lsm.manifest.FileMeta;
 import java.io.IOException;
-import java.util.Arrays;
 import java.util.List;
 
 /**

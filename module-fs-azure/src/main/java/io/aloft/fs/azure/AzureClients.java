@@ -19,7 +19,6 @@ import io.aloft.config.ConfigOption;
 import io.aloft.spi.fs.Endpoints;
 import io.aloft.spi.fs.Location;
 import java.net.URI;
-import java.net.URISyntaxException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
