@@ -7,7 +7,7 @@ import io.aloft.engine.Aloft;
 import io.aloft.engine.checkpoint.InstanceCheckpoint;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.runtime.KeyGroups;
-import io.aloft.engine.state.Bytes;
+import io.aloft.engine.keyedstate.Bytes;
 import io.aloft.process.Checkpoint;
 import io.aloft.process.Collector;
 import io.aloft.process.KeyedProcessFunction;

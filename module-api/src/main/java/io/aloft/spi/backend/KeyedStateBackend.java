@@ -2,6 +2,8 @@ package io.aloft.spi.backend;
 
 import io.aloft.spi.fs.Location;
 import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The keyed state of one processor instance: a set of {@link StateTable}s, one per state.
@@ -25,29 +27,33 @@ public interface KeyedStateBackend extends AutoCloseable {
   }
 
   /**
-   * Runs the writes of one batch — calls on this backend's tables, made by {@code writes} on the
-   * calling thread — as one atomic write where the backend supports it. Reads made inside
-   * {@code writes} must see the earlier writes of the same batch. The default runs them directly.
-   *
-   * @throws IOException if the batch as a whole could not be written; none of it then took effect
-   *     where the backend batches, and the caller fails every write of the batch
+   * The values of the rows {@code gets} name (null for absent rows), in the order of {@code gets}, read
+   * from one consistent view of the backend: a multi-get. The runtime hands a batch's point reads over
+   * in sorted runs of keys, one call per read thread ({@link
+   * io.aloft.spi.executor.ExecutorStrategy#readConcurrency()} calls run in parallel), so a backend can
+   * fetch what several keys share once. The default reads the rows one after another through their
+   * tables.
    */
-  default void runWriteBatch(IoRunnable writes) throws IOException {
-    writes.run();
+  default List<byte[]> multiGet(List<RowGet> gets) throws IOException {
+    List<byte[]> values = new ArrayList<>(gets.size());
+    for (RowGet get : gets) {
+      values.add(get.table().get(get.key()));
+    }
+    return values;
   }
 
   /**
-   * Runs the reads of one batch (calls on this backend's tables made by {@code reads} on the calling
-   * thread) against one consistent view, as a multi-get. The default runs them directly.
+   * Applies {@code writes} in order, as one atomic write where the backend supports it; a merge sees
+   * the earlier writes of the same call. The runtime hands a batch's writes over in one call. The
+   * default applies them one after another through their tables.
+   *
+   * @throws IOException if the writes as a whole could not be applied; none of them then took effect
+   *     where the backend batches, and the caller fails every request they came from
    */
-  default void runReadBatch(IoRunnable reads) throws IOException {
-    reads.run();
-  }
-
-  /** A block of table calls. */
-  @FunctionalInterface
-  interface IoRunnable {
-    void run() throws IOException;
+  default void write(List<RowWrite> writes) throws IOException {
+    for (RowWrite write : writes) {
+      write.applyToTable();
+    }
   }
 
   /**

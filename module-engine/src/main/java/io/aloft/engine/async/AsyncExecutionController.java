@@ -1,10 +1,9 @@
 package io.aloft.engine.async;
 
-import io.aloft.engine.state.CurrentRecord;
-import io.aloft.engine.state.IoCall;
-import io.aloft.engine.state.KeyContext;
-import io.aloft.engine.state.RequestHandler;
-import io.aloft.engine.state.RequestKind;
+import io.aloft.engine.keyedstate.CurrentRecord;
+import io.aloft.engine.keyedstate.KeyContext;
+import io.aloft.engine.keyedstate.RequestHandler;
+import io.aloft.engine.keyedstate.TableRequest;
 import io.aloft.internal.CallbackOrder;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.executor.ExecutorStrategy;
@@ -291,14 +290,15 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   // ------------------------------------------------------------------------------------ requests
 
   @Override
-  public <R> StateFuture<R> submit(String stateId, RequestKind kind, IoCall<R> call) {
+  public <R> StateFuture<R> submit(TableRequest<R> tableRequest) {
+    String stateId = tableRequest.stateId();
     RecordContext owner = current;
     if (owner == null || scope == null || keys.currentOrNull() != owner.record) {
       throw new IllegalStateException(
           "state '" + stateId + "' was accessed outside the processing of a record or timer");
     }
     StateRequest<R> request =
-        new StateRequest<>(stateId, kind, conflictKey(stateId, owner), call, owner, this);
+        new StateRequest<>(tableRequest, conflictKey(stateId, owner), owner, this);
     scope.children.add(request);
     frontier(owner); // dispatches it at once if its turn has come
     return request.future;
@@ -356,14 +356,15 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   }
 
   private <R> void complete(StateRequest<R> request) {
-    Throwable failure = request.failure();
+    Throwable failure = request.request.failure();
     if (failure != null) {
       failures.fail(
-          new StateAccessException("state '" + request.stateId + "': " + failure.getMessage(), failure));
+          new StateAccessException(
+              "state '" + request.request.stateId() + "': " + failure.getMessage(), failure));
       return;
     }
     // Only plumbing runs here (callbacks wait for their turn), so it issues into no scope.
-    runAs(request.owner, null, () -> request.future.complete(request.result()));
+    runAs(request.owner, null, () -> request.future.complete(request.request.result()));
   }
 
   // ------------------------------------------------------------------------------------ waiting

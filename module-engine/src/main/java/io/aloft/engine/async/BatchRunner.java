@@ -1,9 +1,9 @@
 package io.aloft.engine.async;
 
-import io.aloft.engine.state.RequestKind;
+import io.aloft.engine.keyedstate.RequestKind;
+import io.aloft.engine.keyedstate.TableRequest;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.executor.ExecutorStrategy;
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
@@ -16,8 +16,8 @@ import java.util.function.Consumer;
  *
  * <p>A batch is split into phases so that no key's calls are reordered: a phase holds, per conflict key
  * (state and record key), only reads or only writes; a request that would mix them starts the next
- * phase. Each phase runs its writes first, as one backend write batch, then its reads, split into
- * {@link ExecutorStrategy#readConcurrency()} multi-gets across the read threads. Batches run
+ * phase. Each phase runs its writes first, as one backend write batch, then its reads in key order,
+ * split into {@link ExecutorStrategy#readConcurrency()} multi-gets across the read threads. Batches run
  * concurrently with each other unless they share a conflict key, in which case the later one waits.
  *
  * <p>Threading: {@link #dispatch} runs on the task thread; phases run on the strategy's threads;
@@ -92,49 +92,42 @@ final class BatchRunner {
   }
 
   private void runWrites(List<StateRequest<?>> writes) {
-    try {
-      backend.runWriteBatch(
-          () -> {
-            for (StateRequest<?> r : writes) {
-              r.run();
-            }
-          });
-    } catch (IOException | RuntimeException e) {
-      for (StateRequest<?> r : writes) {
-        r.failWith(e);
-      }
-    }
+    TableRequest.runWrites(backend, requests(writes));
     deliver.accept(writes);
   }
 
+  /**
+   * Runs a phase's reads in key order, split into {@link ExecutorStrategy#readConcurrency()} runs of
+   * neighbouring keys that run in parallel, each one multi-get of the backend.
+   */
   private CompletableFuture<Void> runReads(List<StateRequest<?>> reads) {
     if (reads.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    int chunks = Math.max(1, Math.min(executors.readConcurrency(), reads.size()));
-    int size = (reads.size() + chunks - 1) / chunks;
+    List<StateRequest<?>> sorted = new ArrayList<>(reads);
+    sorted.sort((a, b) -> TableRequest.BY_KEY.compare(a.request, b.request));
+    int chunks = Math.max(1, Math.min(executors.readConcurrency(), sorted.size()));
+    int size = (sorted.size() + chunks - 1) / chunks;
     List<CompletableFuture<Void>> running = new ArrayList<>(chunks);
-    for (int from = 0; from < reads.size(); from += size) {
-      List<StateRequest<?>> chunk = reads.subList(from, Math.min(reads.size(), from + size));
-      running.add(CompletableFuture.runAsync(() -> runReadChunk(chunk), executors.readExecutor()));
+    for (int from = 0; from < sorted.size(); from += size) {
+      List<StateRequest<?>> chunk = sorted.subList(from, Math.min(sorted.size(), from + size));
+      running.add(
+          CompletableFuture.runAsync(
+              () -> {
+                TableRequest.runReads(backend, requests(chunk));
+                deliver.accept(new ArrayList<>(chunk));
+              },
+              executors.readExecutor()));
     }
     return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
   }
 
-  private void runReadChunk(List<StateRequest<?>> chunk) {
-    try {
-      backend.runReadBatch(
-          () -> {
-            for (StateRequest<?> r : chunk) {
-              r.run();
-            }
-          });
-    } catch (IOException | RuntimeException e) {
-      for (StateRequest<?> r : chunk) {
-        r.failWith(e);
-      }
+  private static List<TableRequest<?>> requests(List<StateRequest<?>> inFlight) {
+    List<TableRequest<?>> requests = new ArrayList<>(inFlight.size());
+    for (StateRequest<?> r : inFlight) {
+      requests.add(r.request);
     }
-    deliver.accept(new ArrayList<>(chunk));
+    return requests;
   }
 
   /** Splits a batch so that, per conflict key, a phase holds only reads or only writes. */

@@ -1,6 +1,6 @@
 package io.aloft.engine.async;
 
-import io.aloft.engine.state.CurrentRecord;
+import io.aloft.engine.keyedstate.CurrentRecord;
 import java.util.ArrayDeque;
 
 /**

@@ -4,9 +4,11 @@ import io.aloft.engine.lsm.CompactionFilter;
 import io.aloft.engine.lsm.LsmMetrics;
 import io.aloft.engine.lsm.LsmOptions;
 import io.aloft.engine.lsm.LsmTree;
-import io.aloft.engine.state.TtlCompaction;
+import io.aloft.engine.keyedstate.TtlCompaction;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.RowGet;
+import io.aloft.spi.backend.RowWrite;
 import io.aloft.spi.backend.StateTable;
 import io.aloft.spi.backend.TableSpec;
 import io.aloft.spi.fs.Location;
@@ -300,7 +302,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       }
       tree.putMetadata(key, Integer.toString(id));
     }
-    ForStTable table = new ForStTable(tree, id, spec, this::currentBatch);
+    ForStTable table = new ForStTable(tree, id, spec);
     specsById.put(id, spec);
     tables.put(spec.name(), table);
     return table;
@@ -315,32 +317,33 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     return true; // reads may wait on remote storage
   }
 
-  /** The write batch being filled on this thread, if any; consulted by the tables. */
-  private final ThreadLocal<WriteBatch> currentBatch = new ThreadLocal<>();
-
-  WriteBatch currentBatch() {
-    return currentBatch.get();
-  }
-
-  /** The batch's writes go to the tree as one atomic write; reads inside it see them. */
+  /** The writes go to the tree as one atomic write; a merge sees the earlier writes. */
   @Override
-  public void runWriteBatch(IoRunnable writes) throws IOException {
-    WriteBatch batch = new WriteBatch();
-    currentBatch.set(batch);
-    try {
-      writes.run();
-    } finally {
-      currentBatch.remove();
+  public void write(List<RowWrite> writes) throws IOException {
+    WriteBatch batch = new WriteBatch(tree);
+    for (RowWrite w : writes) {
+      own(w.table()).addTo(batch, w);
     }
-    if (!batch.isEmpty()) {
+    if (!batch.mutations().isEmpty()) {
       tree.write(batch.mutations());
     }
   }
 
-  /** The batch's reads are one multi-get: they share one pinned view of the tree. */
+  /** One multi-get of the tree: one pinned view, keys sorted, each data block fetched once. */
   @Override
-  public void runReadBatch(IoRunnable reads) throws IOException {
-    tree.withPinnedView(reads::run);
+  public List<byte[]> multiGet(List<RowGet> gets) throws IOException {
+    List<byte[]> keys = new ArrayList<>(gets.size());
+    for (RowGet g : gets) {
+      keys.add(own(g.table()).storedKey(g.key()));
+    }
+    return tree.multiGet(keys);
+  }
+
+  private ForStTable own(StateTable table) {
+    if (table instanceof ForStTable t && tables.get(t.spec().name()) == t) {
+      return t;
+    }
+    throw new IllegalArgumentException(table + " is not a table of this backend");
   }
 
   /** The tree's counters (tests and benchmarks read them). */

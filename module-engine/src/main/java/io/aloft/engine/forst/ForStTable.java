@@ -2,30 +2,29 @@ package io.aloft.engine.forst;
 
 import io.aloft.engine.lsm.LsmTree;
 import io.aloft.spi.backend.KeyValue;
+import io.aloft.spi.backend.RowWrite;
 import io.aloft.spi.backend.ScanPage;
 import io.aloft.spi.backend.StateTable;
 import io.aloft.spi.backend.TableSpec;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.function.Supplier;
+import java.util.Arrays;
 
 /**
- * One state's rows in the shared tree: row keys gain the table id after their key-group prefix.
- * Appends are read-modify-writes; they are safe because the runtime never runs two requests of one
- * key at once.
+ * One state's rows in the shared tree: row keys gain the table id after their key-group prefix. Writes
+ * made through a batch go to a {@link WriteBatch} ({@link #addTo}); the methods of {@link StateTable}
+ * write to the tree at once.
  */
 final class ForStTable implements StateTable {
   private final LsmTree tree;
   private final int id;
   private final TableSpec spec;
-  private final Supplier<WriteBatch> batch;
 
-  ForStTable(LsmTree tree, int id, TableSpec spec, Supplier<WriteBatch> batch) {
+  ForStTable(LsmTree tree, int id, TableSpec spec) {
     this.tree = tree;
     this.id = id;
     this.spec = spec;
-    this.batch = batch;
   }
 
   int id() {
@@ -61,53 +60,28 @@ final class ForStTable implements StateTable {
 
   @Override
   public byte[] get(byte[] key) throws IOException {
-    byte[] stored = stored(key);
-    WriteBatch b = batch.get();
-    if (b != null) {
-      switch (b.find(stored)) {
-        case VALUE:
-          return b.value();
-        case DELETED:
-          return null;
-        default:
-          break;
-      }
-    }
-    return tree.get(stored);
+    return tree.get(stored(key));
   }
 
   @Override
   public void put(byte[] key, byte[] value) throws IOException {
-    WriteBatch b = batch.get();
-    if (b != null) {
-      b.put(stored(key), value);
-    } else {
-      tree.put(stored(key), value);
-    }
+    tree.put(stored(key), value);
   }
 
   @Override
   public void delete(byte[] key) throws IOException {
-    WriteBatch b = batch.get();
-    if (b != null) {
-      b.delete(stored(key));
-    } else {
-      tree.delete(stored(key));
-    }
+    tree.delete(stored(key));
   }
 
-  /** Applies the open write batch before a scan, which reads the tree only. */
-  private void applyBatch() throws IOException {
-    WriteBatch b = batch.get();
-    if (b != null && !b.isEmpty()) {
-      tree.write(new ArrayList<>(b.mutations()));
-      b.clear();
-    }
+  @Override
+  public void append(byte[] key, byte[] suffix) throws IOException {
+    WriteBatch batch = new WriteBatch(tree);
+    addTo(batch, RowWrite.merge(this, key, suffix));
+    tree.write(batch.mutations());
   }
 
   @Override
   public ScanPage scan(byte[] prefix, byte[] startAfter, int limit) throws IOException {
-    applyBatch();
     ScanPage page = tree.scan(stored(prefix), startAfter == null ? null : stored(startAfter), limit);
     List<KeyValue> rows = new ArrayList<>(page.rows().size());
     for (KeyValue kv : page.rows()) {
@@ -118,24 +92,34 @@ final class ForStTable implements StateTable {
 
   @Override
   public void deletePrefix(byte[] prefix) throws IOException {
-    byte[] start = stored(prefix);
-    byte[] end = LsmTree.prefixEnd(start);
-    if (end != null) {
-      WriteBatch b = batch.get();
-      if (b != null) {
-        b.deleteRange(start, end);
-      } else {
-        tree.deleteRange(start, end);
+    WriteBatch batch = new WriteBatch(tree);
+    addTo(batch, RowWrite.deletePrefix(this, prefix));
+    tree.write(batch.mutations());
+  }
+
+  /** Adds {@code write}, a write of this table, to {@code batch}. */
+  void addTo(WriteBatch batch, RowWrite write) throws IOException {
+    byte[] key = stored(write.key());
+    switch (write.kind()) {
+      case PUT -> batch.put(key, write.value());
+      case DELETE -> batch.delete(key);
+      case MERGE -> {
+        // A read-modify-write: safe because the runtime never runs two requests of one key at once.
+        byte[] old = batch.get(key);
+        if (old == null) {
+          batch.put(key, write.value());
+        } else {
+          byte[] merged = Arrays.copyOf(old, old.length + write.value().length);
+          System.arraycopy(write.value(), 0, merged, old.length, write.value().length);
+          batch.put(key, merged);
+        }
       }
-      return;
+      case DELETE_PREFIX -> batch.deletePrefix(key);
     }
-    applyBatch();
-    ScanPage page;
-    do {
-      page = tree.scan(start, null, 1024);
-      for (KeyValue kv : page.rows()) {
-        tree.delete(kv.key());
-      }
-    } while (page.hasMore());
+  }
+
+  /** The stored key of {@code row}, for a multi-get. */
+  byte[] storedKey(byte[] row) {
+    return stored(row);
   }
 }

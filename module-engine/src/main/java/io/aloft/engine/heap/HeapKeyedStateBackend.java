@@ -1,6 +1,6 @@
 package io.aloft.engine.heap;
 
-import io.aloft.engine.state.RowKeys;
+import io.aloft.engine.keyedstate.RowKeys;
 import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.engine.checkpoint.MetadataFile;

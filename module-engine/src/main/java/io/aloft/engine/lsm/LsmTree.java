@@ -444,20 +444,101 @@ public final class LsmTree implements Closeable {
   }
 
   /**
-   * The values of several keys (null for absent ones), read from one consistent view of the tree; the
-   * files each key needs are opened once for the whole batch.
+   * The values of several keys (null for absent ones), in the order of {@code keys}, read from one
+   * consistent view of the tree, as {@link #get} would find each: the keys are looked up in ascending
+   * order, source by source (memtables, each level-0 file, each deeper level), so that the keys a file
+   * must answer are read from it together and each of its data blocks is fetched at most once.
    */
   public List<byte[]> multiGet(List<byte[]> keys) throws IOException {
     SuperVersion sv = acquire();
     try {
-      List<byte[]> values = new ArrayList<>(keys.size());
-      for (byte[] key : keys) {
-        values.add(get(sv, key));
+      int n = keys.size();
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
       }
-      return values;
+      Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
+      byte[][] values = new byte[n][];
+      long[] tombstoneSeq = new long[n];
+      List<Integer> pending = new ArrayList<>(n);
+      for (int i : order) {
+        if (!resolvedInMemory(sv, keys.get(i), i, values, tombstoneSeq)) {
+          pending.add(i);
+        }
+      }
+      for (FileMeta f : sv.version.level(0)) {
+        if (pending.isEmpty()) {
+          break;
+        }
+        pending = lookUpInFiles(pending, keys, i -> f, values, tombstoneSeq);
+      }
+      for (int level = 1; level < Version.LEVELS && !pending.isEmpty(); level++) {
+        int l = level;
+        pending = lookUpInFiles(pending, keys, i -> sv.version.fileFor(l, keys.get(i)), values, tombstoneSeq);
+      }
+      return Arrays.asList(values);
     } finally {
       sv.unref();
     }
+  }
+
+  /** Looks key {@code i} up in the memtables; false if the files must answer. */
+  private static boolean resolvedInMemory(
+      SuperVersion sv, byte[] key, int i, byte[][] values, long[] tombstoneSeq) {
+    for (MemTable m : memTables(sv)) {
+      tombstoneSeq[i] = Math.max(tombstoneSeq[i], coveringSeq(m.rangeTombstones(), key));
+      Entry e = m.get(key);
+      if (e != null || tombstoneSeq[i] > 0) {
+        values[i] = visible(e, tombstoneSeq[i]);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Looks the {@code pending} keys (indexes in ascending key order) up in the file {@code fileOf} names
+   * for each (null: none), one {@link SstReader#getAll} per file; returns the keys still undecided.
+   */
+  private List<Integer> lookUpInFiles(
+      List<Integer> pending,
+      List<byte[]> keys,
+      java.util.function.IntFunction<FileMeta> fileOf,
+      byte[][] values,
+      long[] tombstoneSeq)
+      throws IOException {
+    Map<FileMeta, List<Integer>> byFile = new LinkedHashMap<>();
+    List<Integer> undecided = new ArrayList<>();
+    for (int i : pending) {
+      FileMeta f = fileOf.apply(i);
+      if (f != null && f.mayHold(keys.get(i))) {
+        byFile.computeIfAbsent(f, x -> new ArrayList<>()).add(i);
+      } else {
+        undecided.add(i);
+      }
+    }
+    for (Map.Entry<FileMeta, List<Integer>> e : byFile.entrySet()) {
+      SstReader reader = tables.reader(e.getKey());
+      List<Integer> indexes = e.getValue();
+      List<byte[]> fileKeys = new ArrayList<>(indexes.size());
+      for (int i : indexes) {
+        fileKeys.add(keys.get(i));
+        if (e.getKey().rangeTombstoneCount() > 0) {
+          tombstoneSeq[i] = Math.max(tombstoneSeq[i], coveringSeq(reader.rangeTombstones(), keys.get(i)));
+        }
+      }
+      Entry[] found = reader.getAll(fileKeys);
+      for (int k = 0; k < found.length; k++) {
+        int i = indexes.get(k);
+        if (found[k] != null || tombstoneSeq[i] > 0) {
+          values[i] = visible(found[k], tombstoneSeq[i]);
+        } else {
+          undecided.add(i);
+        }
+      }
+    }
+    undecided.sort((a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
+    return undecided;
   }
 
   private byte[] get(SuperVersion sv, byte[] key) throws IOException {

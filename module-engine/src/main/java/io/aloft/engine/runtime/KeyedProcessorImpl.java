@@ -14,12 +14,12 @@ import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import io.aloft.engine.state.Bytes;
-import io.aloft.engine.state.CurrentRecord;
-import io.aloft.engine.state.DirectRequestHandler;
-import io.aloft.engine.state.KeyContext;
-import io.aloft.engine.state.RequestHandler;
-import io.aloft.engine.state.StateRegistry;
+import io.aloft.engine.keyedstate.Bytes;
+import io.aloft.engine.keyedstate.CurrentRecord;
+import io.aloft.engine.keyedstate.DirectRequestHandler;
+import io.aloft.engine.keyedstate.KeyContext;
+import io.aloft.engine.keyedstate.RequestHandler;
+import io.aloft.engine.keyedstate.StateRegistry;
 import io.aloft.process.KeySelector;
 import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
@@ -174,7 +174,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::awaitTurn, setup.restore().stateFormats());
     } else {
       this.aec = null;
-      RequestHandler direct = DirectRequestHandler.INSTANCE;
+      RequestHandler direct = new DirectRequestHandler(backend);
       this.states = new StateRegistry(backend, keys, () -> direct, clock, id -> {}, setup.restore().stateFormats());
     }
     try {

@@ -109,7 +109,7 @@ class CheckpointRestoreTest {
 
   /** The Serializers.STRING form of a key, which is what key groups hash. */
   static byte[] utf(String key) {
-    return io.aloft.engine.state.Bytes.serialize(Serializers.STRING, key);
+    return io.aloft.engine.keyedstate.Bytes.serialize(Serializers.STRING, key);
   }
 
   static List<KeyedProcessor<String, Cmd, String>> instances(

@@ -4,7 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
 import io.aloft.engine.runtime.KeyGroups;
-import io.aloft.engine.state.Bytes;
+import io.aloft.engine.keyedstate.Bytes;
 import io.aloft.engine.testkit.ProgramJob;
 import io.aloft.engine.testkit.StatePrograms;
 import io.aloft.serde.Serializers;

@@ -25,7 +25,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Random sequences of put, delete, range delete, get, scan, flush, full compaction and
+ * Random sequences of put, delete, range delete, get, multi-get (repeated keys included), scan, flush, full compaction and
  * close-and-reopen, with write buffers and files small enough that background flushes and compactions
  * run all the time, checked after every read against a {@link TreeMap}. Re-run one case with
  * {@code -Daloft.test.seed=N}.
@@ -93,9 +93,18 @@ class LsmTreePropertyTest {
             tree.deleteRange(a, b);
             model.subMap(a, true, b, false).clear();
           }
-        } else if (dice < 75) {
+        } else if (dice < 68) {
           byte[] key = key(random);
           assertThat(tree.get(key)).as(step + ": get").isEqualTo(model.get(key));
+        } else if (dice < 75) {
+          List<byte[]> keys = new ArrayList<>();
+          List<byte[]> expected = new ArrayList<>();
+          for (int k = random.nextInt(20); k >= 0; k--) {
+            byte[] key = k % 3 == 0 && !keys.isEmpty() ? keys.get(random.nextInt(keys.size())) : key(random);
+            keys.add(key);
+            expected.add(model.get(key));
+          }
+          assertThat(tree.multiGet(keys)).as(step + ": multiGet").containsExactlyElementsOf(expected);
         } else if (dice < 90) {
           byte[] prefix = Arrays.copyOf(key(random), 1 + random.nextInt(3));
           checkScan(tree, model, prefix, 1 + random.nextInt(12), step);

@@ -206,6 +206,41 @@ class LsmTreeTest {
   }
 
   @Test
+  void aMultiGetFetchesEachDataBlockItNeedsOnce() throws Exception {
+    int n = 20_000;
+    try (LsmTree tree = open(local, CompactionFilter.NONE, null)) {
+      fill(tree, n);
+      tree.compactAll();
+    }
+    RemoteShapedFileSystem remote = new RemoteShapedFileSystem(local, Duration.ZERO);
+    try (LsmTree tree =
+        LsmTree.open(
+            new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 0),
+            remote, primary, dir.resolve("local"), CompactionFilter.NONE, null, InstantSource.system())) {
+      // 100 neighbouring keys of key group 0 (about 60 bytes each: two or three 4 KiB blocks), asked for
+      // out of order, with each key asked twice.
+      List<byte[]> keys = new java.util.ArrayList<>();
+      for (int i = 0; i < 100; i++) {
+        int k = 4 * ((i * 37) % 100);
+        keys.add(key(0, String.format("key-%08d", k)));
+        keys.add(key(0, String.format("key-%08d", k)));
+      }
+      tree.multiGet(List.of(keys.get(0))); // opens the file: one tail read
+      long before = remote.readRequests();
+
+      List<byte[]> values = tree.multiGet(keys);
+
+      long reads = remote.readRequests() - before;
+      for (int i = 0; i < keys.size(); i++) {
+        int k = 4 * (((i / 2) * 37) % 100);
+        assertThat(values.get(i)).isEqualTo(bytes("value-" + k + "-".repeat(50)));
+      }
+      // One read per distinct block (the block cache is off); key by key it would be 200.
+      assertThat(reads).isBetween(2L, 4L);
+    }
+  }
+
+  @Test
   void compactionReadsItsInputsInRunsOfBlocksNotBlockByBlock() throws Exception {
     RemoteShapedFileSystem remote = new RemoteShapedFileSystem(local, Duration.ZERO);
     LsmOptions options =

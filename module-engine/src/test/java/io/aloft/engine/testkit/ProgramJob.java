@@ -3,7 +3,7 @@ package io.aloft.engine.testkit;
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
 import io.aloft.engine.runtime.KeyGroups;
-import io.aloft.engine.state.Bytes;
+import io.aloft.engine.keyedstate.Bytes;
 import io.aloft.engine.testkit.StateBackendBehaviourSuite.States;
 import io.aloft.engine.testkit.StatePrograms.Step;
 import io.aloft.process.Checkpoint;

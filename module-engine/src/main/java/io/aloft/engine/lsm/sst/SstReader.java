@@ -126,6 +126,35 @@ public final class SstReader implements Closeable {
     return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
   }
 
+  /**
+   * The newest entry of each of {@code userKeys}, which must be in ascending order (null where the file
+   * has none), as {@link #get} finds them, reading each data block at most once: keys that share a
+   * block are looked up in one read of it.
+   */
+  public Entry[] getAll(List<byte[]> userKeys) throws IOException {
+    ensureOpen();
+    Entry[] found = new Entry[userKeys.size()];
+    BlockCursor cursor = new BlockCursor(SstFormat.INTERNAL_KEY_TRAILER);
+    int loaded = -1;
+    for (int i = 0; i < found.length; i++) {
+      byte[] userKey = userKeys.get(i);
+      if (!mayContain(userKey)) {
+        continue;
+      }
+      int block = index.find(userKey);
+      if (block == index.count()) {
+        continue;
+      }
+      if (block != loaded) {
+        cursor.reset(dataBlock(block));
+        loaded = block;
+      }
+      cursor.seek(userKey);
+      found[i] = cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
+    }
+    return found;
+  }
+
   /** A new iterator over the file's entries; it does no I/O until positioned. */
   public SstIterator iterator() {
     ensureOpen();

@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.KeyedStateBackend;
@@ -39,6 +39,7 @@ public final class StateRegistry {
   private final KeyedStateBackend backend;
   private final KeyContext keys;
   private final Supplier<RequestHandler> asyncHandler;
+  private final RequestHandler directHandler;
   private final InstantSource clock;
   private final Consumer<String> beforeSyncAccess;
   private final Map<String, String> restoredFormats;
@@ -57,6 +58,7 @@ public final class StateRegistry {
     this.backend = backend;
     this.keys = keys;
     this.asyncHandler = asyncHandler;
+    this.directHandler = new DirectRequestHandler(backend);
     this.clock = clock;
     this.beforeSyncAccess = beforeSyncAccess;
   }
@@ -144,6 +146,7 @@ public final class StateRegistry {
               backend.table(new TableSpec(id, descriptor.getKind(), ttl)),
               keys,
               asyncHandler,
+              directHandler,
               clock,
               () -> beforeSyncAccess.accept(id));
     } catch (IOException e) {

@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 /**
  * Whether a storage call only reads, or may write. Batches run a key's writes before its later reads

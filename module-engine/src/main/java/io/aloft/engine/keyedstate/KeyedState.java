@@ -1,8 +1,10 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.spi.backend.StateTable;
 import io.aloft.state.State;
 import io.aloft.state.StateFuture;
+import io.aloft.spi.backend.RowWrite;
+import java.util.List;
 import java.util.function.Supplier;
 
 /**
@@ -15,6 +17,7 @@ abstract class KeyedState implements State {
   final StateTable table;
   final KeyContext keys;
   private final Supplier<RequestHandler> asyncHandler;
+  private final RequestHandler directHandler;
   private final Runnable beforeSyncAccess;
 
   KeyedState(StateBinding binding) {
@@ -22,6 +25,7 @@ abstract class KeyedState implements State {
     this.table = binding.table();
     this.keys = binding.keys();
     this.asyncHandler = binding.asyncHandler();
+    this.directHandler = binding.directHandler();
     this.beforeSyncAccess = binding.beforeSyncAccess();
   }
 
@@ -33,7 +37,7 @@ abstract class KeyedState implements State {
   /** The handler for synchronous methods: direct, once earlier asynchronous requests are done. */
   final RequestHandler direct() {
     beforeSyncAccess.run();
-    return DirectRequestHandler.INSTANCE;
+    return directHandler;
   }
 
   static <R> R await(StateFuture<R> future) {
@@ -67,37 +71,25 @@ abstract class KeyedState implements State {
   /** Submits a write of {@code stored} to {@code row}; {@code null} deletes the row. */
   final StateFuture<Void> putOrDelete(RequestHandler via, byte[] row, byte[] stored) {
     return via.submit(
-        stateId,
-        RequestKind.WRITE,
-        () -> {
-          if (stored == null) {
-            table.delete(row);
-          } else {
-            table.put(row, stored);
-          }
-          return null;
-        });
+        TableRequest.write(
+            stateId,
+            table,
+            List.of(stored == null ? RowWrite.delete(table, row) : RowWrite.put(table, row, stored))));
+  }
+
+  /** Submits writes of this state's rows, applied together. */
+  final StateFuture<Void> write(RequestHandler via, List<RowWrite> writes) {
+    return via.submit(TableRequest.write(stateId, table, writes));
   }
 
   /**
-   * Submits a read of {@code row}, decoded by {@code values}; a value that TTL hides is deleted on the
-   * way and reads as null.
+   * Submits a read of {@code row}, decoded by {@code values}; a value that TTL hides reads as null (and
+   * is removed on the way).
    */
   final <V> StateFuture<V> readVisible(RequestHandler via, byte[] row, StoredValues<V> values) {
-    return via.submit(
-        stateId,
-        values.readKind(),
-        () -> {
-          byte[] stored = table.get(row);
-          if (stored == null) {
-            return null;
-          }
-          if (values.hidden(stored)) {
-            table.delete(row);
-            return null;
-          }
-          return values.decode(stored);
-        });
+    return convert(
+        via.submit(TableRequest.get(stateId, table, row, values.expiry())),
+        stored -> stored == null ? null : values.decode(stored));
   }
 
   static <T> T requireNonNullArgument(T value, String method, String stateId) {

@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.serde.Serializer;
 import io.aloft.state.StateDescriptor;
@@ -24,8 +24,11 @@ final class StoredValues<T> {
   private final long ttlMillis; // 0 = no TTL
   private final boolean hideExpired;
   private final InstantSource clock;
+  private final StateDescriptor.Kind kind;
 
-  StoredValues(Serializer<T> serializer, StateTtlConfig ttl, InstantSource clock) {
+  StoredValues(
+      StateDescriptor.Kind kind, Serializer<T> serializer, StateTtlConfig ttl, InstantSource clock) {
+    this.kind = kind;
     this.serializer = serializer;
     this.ttlMillis = ttl == null ? 0 : ttl.ttl().toMillis();
     this.hideExpired =
@@ -33,9 +36,9 @@ final class StoredValues<T> {
     this.clock = clock;
   }
 
-  /** Reads that may delete expired values are writes, as far as ordering goes. */
-  RequestKind readKind() {
-    return hideExpired ? RequestKind.WRITE : RequestKind.READ;
+  /** What reads must hide (and gets remove), or null when nothing expires from view. */
+  TableRequest.Expiry expiry() {
+    return hideExpired ? new TableRequest.Expiry(kind, ttlMillis, clock) : null;
   }
 
   byte[] encode(T value) {
@@ -47,12 +50,6 @@ final class StoredValues<T> {
     Bytes.putLong(out, clock.millis());
     out.writeBytes(bytes);
     return out.toByteArray();
-  }
-
-  /** Whether a stored value must not be returned: TTL with NeverReturnExpired, and expired. */
-  boolean hidden(byte[] stored) {
-    return hideExpired
-        && TtlCompaction.filter(StateDescriptor.Kind.VALUE, ttlMillis, stored, clock.millis()) == null;
   }
 
   T decode(byte[] stored) {
@@ -75,13 +72,8 @@ final class StoredValues<T> {
     return out.toByteArray();
   }
 
-  /**
-   * A stored list's visible elements; {@code survivors} is the stored form of just those elements
-   * (timestamps kept) when some were hidden because they expired, else {@code null}.
-   */
-  record DecodedList<T>(List<T> elements, byte[] survivors) {}
-
-  DecodedList<T> decodeElements(byte[] stored) {
+  /** A stored list's elements, without those TTL hides. */
+  List<T> decodeElements(byte[] stored) {
     byte[] visible =
         hideExpired
             ? TtlCompaction.filter(StateDescriptor.Kind.LIST, ttlMillis, stored, clock.millis())
@@ -94,6 +86,6 @@ final class StoredValues<T> {
       elements.add(Bytes.deserialize(serializer, visible, pos[0], length));
       pos[0] += length;
     }
-    return new DecodedList<>(elements, visible == stored ? null : visible == null ? new byte[0] : visible);
+    return elements;
   }
 }

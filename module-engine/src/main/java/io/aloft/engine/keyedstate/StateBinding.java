@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.spi.backend.StateTable;
 import java.time.InstantSource;
@@ -12,6 +12,7 @@ import java.util.function.Supplier;
  * @param keys the current key
  * @param asyncHandler the handler of {@code async…} requests (looked up per request, so the runtime may
  *     switch execution modes)
+ * @param directHandler the handler of synchronous requests: runs them at once
  * @param clock processing time, for TTL
  * @param beforeSyncAccess run before a synchronous state call, so that it sees every effect of the
  *     asynchronous requests and callbacks that come before it in its record's order (the controller
@@ -22,5 +23,6 @@ public record StateBinding(
     StateTable table,
     KeyContext keys,
     Supplier<RequestHandler> asyncHandler,
+    RequestHandler directHandler,
     InstantSource clock,
     Runnable beforeSyncAccess) {}

@@ -1,5 +1,6 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
+import io.aloft.spi.backend.RowWrite;
 import io.aloft.state.ListState;
 import io.aloft.state.ListStateDescriptor;
 import io.aloft.state.StateFuture;
@@ -14,46 +15,23 @@ final class ListStateImpl<T> extends KeyedState implements ListState<T> {
     super(binding);
     this.values =
         new StoredValues<>(
+            descriptor.getKind(),
             descriptor.getSerializer(), descriptor.getTtlConfig().orElse(null), binding.clock());
   }
 
+  /** The visible elements; expired ones are removed from storage on the way. */
   private StateFuture<List<T>> read(RequestHandler via) {
-    byte[] row = keys.prefix();
-    return via.submit(
-        stateId,
-        values.readKind(),
-        () -> {
-          byte[] stored = table.get(row);
-          if (stored == null) {
-            return List.of();
-          }
-          StoredValues.DecodedList<T> decoded = values.decodeElements(stored);
-          if (decoded.survivors() != null) {
-            // Some elements expired and must never be returned: drop them from storage too.
-            if (decoded.survivors().length == 0) {
-              table.delete(row);
-            } else {
-              table.put(row, decoded.survivors());
-            }
-          }
-          return decoded.elements();
-        });
+    return convert(
+        via.submit(TableRequest.get(stateId, table, keys.prefix(), values.expiry())),
+        stored -> stored == null ? List.of() : values.decodeElements(stored));
   }
 
   private StateFuture<Void> append(RequestHandler via, List<T> elements, String method) {
     checkElements(elements, method);
     if (elements.isEmpty()) {
-      return via.submit(stateId, RequestKind.READ, () -> null);
+      return write(via, List.of()); // changes nothing, but keeps its place in the record's order
     }
-    byte[] row = keys.prefix();
-    byte[] encoded = values.encodeElements(elements);
-    return via.submit(
-        stateId,
-        RequestKind.WRITE,
-        () -> {
-          table.append(row, encoded);
-          return null;
-        });
+    return write(via, List.of(RowWrite.merge(table, keys.prefix(), values.encodeElements(elements))));
   }
 
   private StateFuture<Void> replace(RequestHandler via, List<T> elements) {

@@ -1,8 +1,8 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.KeyValue;
-import io.aloft.spi.backend.ScanPage;
+import io.aloft.spi.backend.RowWrite;
 import io.aloft.state.MapState;
 import io.aloft.state.MapStateDescriptor;
 import io.aloft.state.StateFuture;
@@ -30,6 +30,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
     this.userKeySerializer = descriptor.getUserKeySerializer();
     this.values =
         new StoredValues<>(
+            descriptor.getKind(),
             descriptor.getUserValueSerializer(),
             descriptor.getTtlConfig().orElse(null),
             binding.clock());
@@ -61,14 +62,7 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
 
   @Override
   StateFuture<Void> clear(RequestHandler via) {
-    byte[] prefix = keys.prefix();
-    return via.submit(
-        stateId,
-        RequestKind.WRITE,
-        () -> {
-          table.deletePrefix(prefix);
-          return null;
-        });
+    return write(via, List.of(RowWrite.deletePrefix(table, keys.prefix())));
   }
 
   private StateFuture<UV> get(RequestHandler via, UK userKey) {
@@ -78,23 +72,15 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
   private StateFuture<Void> putAll(RequestHandler via, Map<UK, UV> map, String method) {
     requireNonNullArgument(map, method, stateId);
     // Encode on the calling thread: serializers see the caller's objects before it can mutate them.
-    Map<byte[], byte[]> rows = new LinkedHashMap<>();
+    List<RowWrite> rows = new ArrayList<>(map.size());
     for (Map.Entry<UK, UV> e : map.entrySet()) {
-      rows.put(row(e.getKey(), method), e.getValue() == null ? null : values.encode(e.getValue()));
+      byte[] row = row(e.getKey(), method);
+      rows.add(
+          e.getValue() == null
+              ? RowWrite.delete(table, row)
+              : RowWrite.put(table, row, values.encode(e.getValue())));
     }
-    return via.submit(
-        stateId,
-        RequestKind.WRITE,
-        () -> {
-          for (Map.Entry<byte[], byte[]> e : rows.entrySet()) {
-            if (e.getValue() == null) {
-              table.delete(e.getKey());
-            } else {
-              table.put(e.getKey(), e.getValue());
-            }
-          }
-          return null;
-        });
+    return write(via, rows);
   }
 
   private StateFuture<Void> put(RequestHandler via, UK userKey, UV value) {
@@ -113,28 +99,16 @@ final class MapStateImpl<UK, UV> extends KeyedState implements MapState<UK, UV> 
    */
   private <X> StateFuture<Page<X>> page(
       RequestHandler via, byte[] prefix, byte[] startAfter, int size, RowDecoder<X> decoder) {
-    return via.submit(
-        stateId,
-        RequestKind.READ,
-        () -> {
-          List<X> elements = new ArrayList<>();
-          byte[] cursor = startAfter;
-          boolean more;
-          do {
-            ScanPage scanned = table.scan(prefix, cursor, size);
-            for (KeyValue row : scanned.rows()) {
-              if (!values.hidden(row.value())) {
-                elements.add(decoder.decode(prefix, row));
-              }
-            }
-            more = scanned.hasMore() && !scanned.rows().isEmpty();
-            if (more) {
-              cursor = scanned.lastKey();
-            }
-          } while (elements.isEmpty() && more);
-          byte[] resume = cursor;
+    return convert(
+        via.submit(TableRequest.scan(stateId, table, prefix, startAfter, size, values.expiry())),
+        scanned -> {
+          List<X> elements = new ArrayList<>(scanned.rows().size());
+          for (KeyValue row : scanned.rows()) {
+            elements.add(decoder.decode(prefix, row));
+          }
+          byte[] resume = scanned.resumeAfter();
           return new Page<>(
-              elements, more ? () -> page(via, prefix, resume, size, decoder) : null);
+              elements, resume == null ? null : () -> page(via, prefix, resume, size, decoder));
         });
   }
 

@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.serde.SerializationException;
 import io.aloft.serde.Serializer;

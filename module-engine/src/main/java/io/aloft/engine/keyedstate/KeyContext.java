@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 /**
  * The record whose key the states currently read and write: the record or timer being processed, or

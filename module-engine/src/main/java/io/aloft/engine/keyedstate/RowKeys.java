@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import java.io.ByteArrayOutputStream;
 

@@ -1,4 +1,4 @@
-package io.aloft.engine.state;
+package io.aloft.engine.keyedstate;
 
 import io.aloft.state.StateDescriptor;
 import io.aloft.state.StateFuture;
@@ -14,10 +14,11 @@ abstract class SingleValueState<V> extends KeyedState {
     super(binding);
     this.values =
         new StoredValues<>(
+            descriptor.getKind(),
             descriptor.getSerializer(), descriptor.getTtlConfig().orElse(null), binding.clock());
   }
 
-  /** The current key's stored value, or null; an expired hidden value is deleted on the way. */
+  /** The current key's stored value, or null; an expired hidden value is removed on the way. */
   final StateFuture<V> read(RequestHandler via) {
     return readVisible(via, keys.prefix(), values);
   }

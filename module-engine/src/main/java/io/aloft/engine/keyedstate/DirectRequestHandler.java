@@ -1,0 +1,38 @@
+package io.aloft.engine.keyedstate;
+
+import io.aloft.internal.TaskFuture;
+import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.state.StateAccessException;
+import io.aloft.state.StateFuture;
+
+/** Runs each request at once on the caller's thread; its futures are complete when returned. */
+public final class DirectRequestHandler implements RequestHandler {
+  private final KeyedStateBackend backend;
+
+  public DirectRequestHandler(KeyedStateBackend backend) {
+    this.backend = backend;
+  }
+
+  @Override
+  public <R> StateFuture<R> submit(TableRequest<R> request) {
+    request.runAlone(backend);
+    Throwable failure = request.failure();
+    if (failure != null) {
+      throw new StateAccessException(
+          "state '" + request.stateId() + "': " + failure.getMessage(), failure);
+    }
+    return TaskFuture.completed(request.result());
+  }
+
+  /**
+   * The value of a future produced by composing calls of this handler only: such a future is complete
+   * when returned.
+   */
+  public static <R> R await(StateFuture<R> future) {
+    if (future instanceof TaskFuture<R> f && f.isDone()) {
+      return f.valueIfDone();
+    }
+    throw new IllegalStateException(
+        "a synchronous state call depended on an asynchronous one; this is a bug in the state layer");
+  }
+}
