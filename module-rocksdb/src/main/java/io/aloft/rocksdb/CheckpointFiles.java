@@ -41,7 +41,7 @@ final class CheckpointFiles {
    */
   Optional<Location> find(String name, long size, Location root) {
     Stored stored = reusable.get(name);
-    if (stored == null || stored.size() != size || !isBelow(stored.location(), root)) {
+    if (stored == null || stored.size() != size || !stored.location().isBelow(root)) {
       return Optional.empty();
     }
     return Optional.of(stored.location());
@@ -99,14 +99,5 @@ final class CheckpointFiles {
   /** {@code locations}, returned by {@link #release}, are deleted. */
   void deleted(Collection<Location> locations) {
     unused.removeAll(locations);
-  }
-
-  private static boolean isBelow(Location location, Location root) {
-    try {
-      location.relativeTo(root);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 }

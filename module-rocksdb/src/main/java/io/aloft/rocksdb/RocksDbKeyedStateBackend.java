@@ -1,7 +1,10 @@
 package io.aloft.rocksdb;
 
 import io.aloft.spi.backend.BackendContext;
+import io.aloft.spi.backend.KeyPrefixes;
 import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.RowGet;
+import io.aloft.spi.backend.RowWrite;
 import io.aloft.spi.backend.SnapshotRequest;
 import io.aloft.spi.backend.SnapshotResult;
 import io.aloft.spi.backend.StateTable;
@@ -472,6 +475,61 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
     } finally {
       lock.unlock();
     }
+  }
+
+  /**
+   * One RocksDB write batch: the writes take effect together. A prefix without an end key (never one
+   * of the engine's row keys) is deleted row by row after the batch.
+   */
+  @Override
+  public void write(List<RowWrite> writes) throws IOException {
+    List<RowWrite> rowByRow = new java.util.ArrayList<>();
+    call(
+        "write a batch of " + writes.size() + " writes",
+        () -> {
+          try (org.rocksdb.WriteBatch batch = new org.rocksdb.WriteBatch()) {
+            for (RowWrite w : writes) {
+              org.rocksdb.ColumnFamilyHandle column = own(w.table()).column();
+              switch (w.kind()) {
+                case PUT -> batch.put(column, w.key(), w.value());
+                case MERGE -> batch.merge(column, w.key(), w.value());
+                case DELETE -> batch.delete(column, w.key());
+                case DELETE_PREFIX -> {
+                  byte[] end = KeyPrefixes.end(w.key());
+                  if (end != null) {
+                    batch.deleteRange(column, w.key(), end);
+                  } else {
+                    rowByRow.add(w);
+                  }
+                }
+              }
+            }
+            db.write(this.writes, batch);
+          }
+          return null;
+        });
+    for (RowWrite w : rowByRow) {
+      w.applyToTable();
+    }
+  }
+
+  /** One {@code multiGetAsList} call across the tables' column families. */
+  @Override
+  public List<byte[]> multiGet(List<RowGet> gets) throws IOException {
+    List<org.rocksdb.ColumnFamilyHandle> columns = new java.util.ArrayList<>(gets.size());
+    List<byte[]> keys = new java.util.ArrayList<>(gets.size());
+    for (RowGet g : gets) {
+      columns.add(own(g.table()).column());
+      keys.add(g.key());
+    }
+    return call("read " + gets.size() + " rows", () -> db.multiGetAsList(pointReads, columns, keys));
+  }
+
+  private RocksDbTable own(io.aloft.spi.backend.StateTable table) {
+    if (table instanceof RocksDbTable t && tables.get(t.spec().name()) == t) {
+      return t;
+    }
+    throw new IllegalArgumentException(table + " is not a table of this backend");
   }
 
   /** The working directory: the database, local checkpoints and restores (tests check close deletes it). */

@@ -1,5 +1,6 @@
 package io.aloft.rocksdb;
 
+import io.aloft.spi.backend.KeyPrefixes;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;
 import io.aloft.spi.backend.StateTable;
@@ -81,7 +82,7 @@ final class RocksDbTable implements StateTable {
     if (limit < 1) {
       throw new IllegalArgumentException("scan limit must be positive, was " + limit);
     }
-    byte[] end = prefixEnd(prefix);
+    byte[] end = KeyPrefixes.end(prefix);
     byte[] from = startAfter == null ? prefix : max(prefix, successor(startAfter));
     return backend.call(
         about("scan rows"),
@@ -94,7 +95,7 @@ final class RocksDbTable implements StateTable {
             List<KeyValue> rows = new ArrayList<>(Math.min(limit, 128));
             for (it.seek(from); it.isValid(); it.next()) {
               byte[] key = it.key();
-              if (end == null && !startsWith(key, prefix)) {
+              if (end == null && !KeyPrefixes.startsWith(key, prefix)) {
                 break;
               }
               if (rows.size() == limit) {
@@ -122,7 +123,7 @@ final class RocksDbTable implements StateTable {
   @Override
   public void deletePrefix(byte[] prefix) throws IOException {
     Objects.requireNonNull(prefix, "prefix");
-    byte[] end = prefixEnd(prefix);
+    byte[] end = KeyPrefixes.end(prefix);
     if (end != null) {
       write("delete a prefix", () -> backend.db.deleteRange(column, backend.writes, prefix, end));
       return;
@@ -156,18 +157,6 @@ final class RocksDbTable implements StateTable {
     return action + " of state '" + spec.name() + "'";
   }
 
-  /** The smallest key greater than every key starting with {@code prefix}, or null if none exists. */
-  static byte[] prefixEnd(byte[] prefix) {
-    for (int i = prefix.length - 1; i >= 0; i--) {
-      if (prefix[i] != (byte) 0xFF) {
-        byte[] end = Arrays.copyOf(prefix, i + 1);
-        end[i]++;
-        return end;
-      }
-    }
-    return null;
-  }
-
   /** The smallest key greater than {@code key}: the key followed by a zero byte. */
   private static byte[] successor(byte[] key) {
     return Arrays.copyOf(key, key.length + 1);
@@ -175,10 +164,5 @@ final class RocksDbTable implements StateTable {
 
   private static byte[] max(byte[] a, byte[] b) {
     return Arrays.compareUnsigned(a, b) >= 0 ? a : b;
-  }
-
-  private static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length
-        && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
   }
 }

@@ -127,15 +127,21 @@ public record Location(String scheme, String authority, String path) {
     return path.substring(path.lastIndexOf('/') + 1);
   }
 
-  /** The path relative to {@code ancestor}, which must contain this location. */
-  public String relativeTo(Location ancestor) {
+  /** Whether this location lies below {@code ancestor} (same store, a longer path under its path). */
+  public boolean isBelow(Location ancestor) {
     String prefix = ancestor.path.equals("/") ? "/" : ancestor.path + "/";
-    if (!scheme.equals(ancestor.scheme)
-        || !authority.equals(ancestor.authority)
-        || !path.startsWith(prefix)) {
+    return scheme.equals(ancestor.scheme)
+        && authority.equals(ancestor.authority)
+        && path.startsWith(prefix)
+        && path.length() > prefix.length();
+  }
+
+  /** The path relative to {@code ancestor}, which must contain this location ({@link #isBelow}). */
+  public String relativeTo(Location ancestor) {
+    if (!isBelow(ancestor)) {
       throw new IllegalArgumentException(this + " is not below " + ancestor);
     }
-    return path.substring(prefix.length());
+    return path.substring(ancestor.path.equals("/") ? 1 : ancestor.path.length() + 1);
   }
 
   @Override

@@ -179,9 +179,9 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
           listed.add(f.withName(listedBefore.relativeTo(root)));
           continue;
         }
-        if (request.incremental() && isBelow(source, root)) {
+        if (request.incremental() && source.isBelow(root)) {
           referenced++;
-        } else if (earlierCopy != null && isBelow(earlierCopy, root)) {
+        } else if (earlierCopy != null && earlierCopy.isBelow(root)) {
           inCheckpoint = earlierCopy;
           referenced++;
         } else {
@@ -211,15 +211,6 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     tables.forEach((name, table) -> ids.put(name, table.id()));
     byte[] metadata = new ForStSnapshot(tree.lastSeq(), ids, levels).encode();
     return new SnapshotResult(metadata, referenced, copied, bytesCopied, flushed + bytesCopied, files);
-  }
-
-  private static boolean isBelow(Location location, Location root) {
-    try {
-      location.relativeTo(root);
-      return true;
-    } catch (IllegalArgumentException e) {
-      return false;
-    }
   }
 
   private void copy(Location source, Location target) throws IOException {

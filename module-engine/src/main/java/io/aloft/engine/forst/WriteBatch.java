@@ -2,6 +2,7 @@ package io.aloft.engine.forst;
 
 import io.aloft.engine.lsm.LsmTree;
 import io.aloft.engine.lsm.sst.EntryKind;
+import io.aloft.spi.backend.KeyPrefixes;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;
 import java.io.IOException;
@@ -43,7 +44,7 @@ final class WriteBatch {
    * by one.
    */
   void deletePrefix(byte[] prefix) throws IOException {
-    byte[] end = LsmTree.prefixEnd(prefix);
+    byte[] end = KeyPrefixes.end(prefix);
     if (end != null) {
       rangeDeletes.add(mutations.size());
       mutations.add(LsmTree.Mutation.deleteRange(prefix, end));

@@ -1,6 +1,6 @@
 package io.aloft.engine.heap;
 
-import static io.aloft.engine.keyedstate.Bytes.startsWith;
+import static io.aloft.spi.backend.KeyPrefixes.startsWith;
 
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;

@@ -72,9 +72,4 @@ public final class Bytes {
     }
     return v;
   }
-
-  public static boolean startsWith(byte[] bytes, byte[] prefix) {
-    return bytes.length >= prefix.length
-        && java.util.Arrays.equals(bytes, 0, prefix.length, prefix, 0, prefix.length);
-  }
 }

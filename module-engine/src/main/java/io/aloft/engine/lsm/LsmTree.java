@@ -13,6 +13,7 @@ import io.aloft.engine.lsm.sst.SstProperties;
 import io.aloft.engine.lsm.sst.SstReader;
 import io.aloft.engine.lsm.sst.SstWriter;
 import io.aloft.spi.backend.KeyGroupRange;
+import io.aloft.spi.backend.KeyPrefixes;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;
 import io.aloft.spi.fs.FileEntry;
@@ -606,7 +607,7 @@ public final class LsmTree implements Closeable {
    * (null: from the prefix), in key order.
    */
   public ScanPage scan(byte[] prefix, byte[] startAfter, int limit) throws IOException {
-    return scanRange(prefix, prefixEnd(prefix), startAfter, limit);
+    return scanRange(prefix, KeyPrefixes.end(prefix), startAfter, limit);
   }
 
   /**
@@ -668,22 +669,6 @@ public final class LsmTree implements Closeable {
     } finally {
       sv.unref();
     }
-  }
-
-  static boolean startsWith(byte[] key, byte[] prefix) {
-    return key.length >= prefix.length && Arrays.equals(key, 0, prefix.length, prefix, 0, prefix.length);
-  }
-
-  /** The smallest key above every key starting with {@code prefix}, or null if there is none. */
-  public static byte[] prefixEnd(byte[] prefix) {
-    for (int i = prefix.length - 1; i >= 0; i--) {
-      if (prefix[i] != (byte) 0xFF) {
-        byte[] end = Arrays.copyOf(prefix, i + 1);
-        end[i]++;
-        return end;
-      }
-    }
-    return null;
   }
 
   // ------------------------------------------------------------------------------ flush, compact

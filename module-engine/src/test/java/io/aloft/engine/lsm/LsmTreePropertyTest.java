@@ -148,7 +148,7 @@ class LsmTreePropertyTest {
     } while (page.hasMore() && !page.rows().isEmpty());
     List<String> expected = new ArrayList<>();
     for (Map.Entry<byte[], byte[]> e : model.entrySet()) {
-      if (LsmTree.startsWith(e.getKey(), prefix)) {
+      if (io.aloft.spi.backend.KeyPrefixes.startsWith(e.getKey(), prefix)) {
         expected.add(Arrays.toString(e.getKey()) + "=" + Arrays.hashCode(e.getValue()));
       }
     }

@@ -459,24 +459,17 @@ final class FileCache implements Closeable {
   void invalidateBelow(Location directory) {
     synchronized (lock) {
       for (LocalCopy copy : new ArrayList<>(copies.values())) {
-        if (isBelow(copy.location, directory)) {
+        if (copy.location.isBelow(directory)) {
           copies.remove(copy.key);
           copy.cancelled = true;
         }
       }
       for (CachedFile f : new ArrayList<>(files.values())) {
-        if (isBelow(f.location, directory)) {
+        if (f.location.isBelow(directory)) {
           remove(f, false);
         }
       }
     }
-  }
-
-  private static boolean isBelow(Location file, Location directory) {
-    String prefix = directory.path().equals("/") ? "/" : directory.path() + "/";
-    return file.scheme().equals(directory.scheme())
-        && file.authority().equals(directory.authority())
-        && file.path().startsWith(prefix);
   }
 
   private void remove(CachedFile f, boolean eviction) {
