@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param clock the processor's processing-time clock: what TTL expiry is measured against, also when
  *     a backend drops expired state while compacting
  * @param restored the checkpoint parts to restore (empty for a fresh start)
+ * @param fileOwnership who deletes the files a checkpoint names: the backend, or the host
  */
 public record BackendContext(
     Config config,
@@ -26,8 +27,10 @@ public record BackendContext(
     String instanceName,
     FileSystems fileSystems,
     InstantSource clock,
-    List<RestoredInstance> restored) {
+    List<RestoredInstance> restored,
+    FileOwnership fileOwnership) {
   public BackendContext {
+    Objects.requireNonNull(fileOwnership, "fileOwnership");
     restored = List.copyOf(restored);
     Objects.requireNonNull(clock, "clock");
     Objects.requireNonNull(config, "config");
@@ -38,5 +41,25 @@ public record BackendContext(
       throw new IllegalArgumentException(
           "key-group range " + keyGroupRange + " exceeds max parallelism " + maxParallelism);
     }
+  }
+
+  /** A context whose backend owns the files its checkpoints name ({@link FileOwnership#ALOFT}). */
+  public BackendContext(
+      Config config,
+      int maxParallelism,
+      KeyGroupRange keyGroupRange,
+      String instanceName,
+      FileSystems fileSystems,
+      InstantSource clock,
+      List<RestoredInstance> restored) {
+    this(
+        config,
+        maxParallelism,
+        keyGroupRange,
+        instanceName,
+        fileSystems,
+        clock,
+        restored,
+        FileOwnership.ALOFT);
   }
 }

@@ -1,5 +1,6 @@
 package io.aloft.engine.checkpoint;
 
+import io.aloft.spi.backend.FileOwnership;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.fs.FileEntry;
@@ -107,6 +108,8 @@ public final class CheckpointStore {
   private boolean fenced;
   private boolean leaseWritten;
   private long cleanupFailures;
+  /** Deletes inherited files for a backend without a registry of its own (it reads none in place). */
+  private final SharedFileRegistry ownRegistry;
 
   private CheckpointStore(
       StateFileSystem fs,
@@ -124,6 +127,7 @@ public final class CheckpointStore {
     this.maxParallelism = maxParallelism;
     this.keyGroups = keyGroups;
     this.numRetained = numRetained;
+    this.ownRegistry = new SharedFileRegistry(location -> fs, FileOwnership.ALOFT);
   }
 
   /**
@@ -714,6 +718,11 @@ public final class CheckpointStore {
         "checkpoint.fenced", fenced ? 1L : 0L);
   }
 
+  /** Where the backend's shared files are referenced; a backend without a registry reads none in place. */
+  private SharedFileRegistry sharedFiles(KeyedStateBackend backend) {
+    return backend instanceof SharedFileRegistry.Owner owner ? owner.sharedFiles() : ownRegistry;
+  }
+
   private void discardExpired(KeyedStateBackend backend) throws IOException {
     if (fenced) {
       return;
@@ -853,18 +862,13 @@ public final class CheckpointStore {
       }
     }
     if (!free.isEmpty()) {
-      try {
-        fs.deleteFiles(free);
-      } catch (IOException | RuntimeException batch) {
-        for (Location file : free) {
-          try {
-            fs.delete(file);
-          } catch (IOException | RuntimeException e) {
-            cleanupFailures++;
-            warnOnce(file.toString(), "could not be deleted (tried again at the next checkpoint): " + e);
-            retry.add(relative(file));
-          }
-        }
+      // The registry deletes each now, or once the backend's live state no longer reads it.
+      for (Map.Entry<Location, Exception> failed : sharedFiles(backend).releaseInherited(free).entrySet()) {
+        cleanupFailures++;
+        warnOnce(
+            failed.getKey().toString(),
+            "could not be deleted (tried again at the next checkpoint): " + failed.getValue());
+        retry.add(relative(failed.getKey()));
       }
     }
     unneeded.clear();

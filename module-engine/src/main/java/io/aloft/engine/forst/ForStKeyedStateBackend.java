@@ -19,6 +19,8 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.time.InstantSource;
 import io.aloft.engine.checkpoint.CheckpointException;
+import io.aloft.engine.checkpoint.SharedFileRegistry;
+import io.aloft.spi.backend.FileOwnership;
 import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.manifest.Version;
 import io.aloft.spi.backend.RestoredInstance;
@@ -27,7 +29,6 @@ import io.aloft.spi.backend.SnapshotResult;
 import io.aloft.spi.fs.FileSystems;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -40,7 +41,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * group stays first (ranges stay contiguous for clipping and rescaling) and each state's rows stay
  * together. Table ids are assigned on first registration and kept in the tree's manifest.
  */
-final class ForStKeyedStateBackend implements KeyedStateBackend {
+final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegistry.Owner {
   private static final String TABLE_ID_PREFIX = "table.";
 
   private final LsmTree tree;
@@ -51,13 +52,11 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
 
   private final StateFileSystem primaryFs;
   private final FileSystems fileSystems;
-  /** Checkpoints (by id) that reference each file, by location: files the tree must not delete. */
-  private final Map<String, Set<Long>> checkpointRefs = new HashMap<>(); // task thread + guard (sync)
-  /** Files this backend copied into checkpoint directories: deleted when no checkpoint needs them. */
-  private final Set<String> copies = new HashSet<>();
+  /** Every reference to the tree's files, checkpoints' copies and restored files; the one deleter. */
+  private final SharedFileRegistry files;
   /**
    * For a file outside the checkpoint root, the copy a retained checkpoint already holds: incremental
-   * checkpoints list it again instead of copying the file once more.
+   * checkpoints list it again instead of copying the file once more. Task thread.
    */
   private final Map<String, Location> copyOf = new HashMap<>();
 
@@ -69,18 +68,24 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
       Path localDir,
       KeyGroupRange keyGroups,
       InstantSource clock,
-      List<RestoredInstance> restored)
+      List<RestoredInstance> restored,
+      FileOwnership ownership)
       throws IOException {
     this.localDir = localDir;
     this.primaryFs = fs;
     this.fileSystems = fileSystems;
+    this.files = new SharedFileRegistry(fileSystems, ownership);
     CompactionFilter ttl = this::filter;
     if (restored.isEmpty()) {
-      this.tree = LsmTree.open(options, fs, primaryDir, localDir, ttl, keyGroups, clock);
+      this.tree = LsmTree.open(options, fs, primaryDir, localDir, ttl, keyGroups, clock, files);
     } else {
       this.tree = restore(options, fs, primaryDir, localDir, ttl, keyGroups, clock, restored);
     }
-    tree.setDeletionGuard(name -> !isReferenced(tree.location(nameOnly(name)).toString()));
+  }
+
+  @Override
+  public SharedFileRegistry sharedFiles() {
+    return files;
   }
 
   /** Opens the files of every restored part in place: the union of their levels. */
@@ -137,17 +142,8 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     Map<String, String> metadata = new LinkedHashMap<>();
     ids.forEach((name, id) -> metadata.put(TABLE_ID_PREFIX + name, Integer.toString(id)));
     return LsmTree.openRestored(
-        options, fs, fileSystems, primaryDir, localDir, ttl, keyGroups, clock, levels, lastSeq, metadata);
-  }
-
-  private static FileMeta nameOnly(String name) {
-    return new FileMeta(0, name, 0, new byte[0], new byte[0], 0, 0, 0, 0, 0, 0);
-  }
-
-  private boolean isReferenced(String location) {
-    synchronized (checkpointRefs) {
-      return checkpointRefs.containsKey(location);
-    }
+        options, fs, fileSystems, primaryDir, localDir, ttl, keyGroups, clock, files, levels, lastSeq,
+        metadata);
   }
 
   /**
@@ -187,19 +183,14 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
         } else {
           inCheckpoint = request.checkpointDir().resolve("files/" + source.fileName());
           copy(source, inCheckpoint);
-          copies.add(inCheckpoint.toString());
+          this.files.register(inCheckpoint, SharedFileRegistry.Origin.COPIED);
           if (request.incremental()) {
             copyOf.put(source.toString(), inCheckpoint);
           }
           copied++;
           bytesCopied += f.size();
         }
-        synchronized (checkpointRefs) {
-          checkpointRefs.computeIfAbsent(inCheckpoint.toString(), k -> new HashSet<>()).add(request.checkpointId());
-          if (!inCheckpoint.equals(source)) {
-            checkpointRefs.computeIfAbsent(source.toString(), k -> new HashSet<>());
-          }
-        }
+        this.files.named(request.checkpointId(), inCheckpoint);
         String relative = inCheckpoint.relativeTo(root);
         listed.add(f.withName(relative));
         files.add(relative);
@@ -231,33 +222,11 @@ final class ForStKeyedStateBackend implements KeyedStateBackend {
     return tree.readsBelow(dir);
   }
 
-  /** Files only the subsumed checkpoint referenced become deletable: copies now, tree files when obsolete. */
+  /** Files only the subsumed checkpoint named may go: the registry deletes what Aloft owns of them. */
   @Override
   public void checkpointSubsumed(long checkpointId) throws IOException {
-    List<Location> unusedCopies = new ArrayList<>();
-    Set<String> live = new HashSet<>();
-    for (List<FileMeta> level : tree.levels()) {
-      for (FileMeta f : level) {
-        live.add(tree.location(f).toString());
-      }
-    }
-    synchronized (checkpointRefs) {
-      for (var it = checkpointRefs.entrySet().iterator(); it.hasNext(); ) {
-        Map.Entry<String, Set<Long>> e = it.next();
-        e.getValue().remove(checkpointId);
-        if (e.getValue().isEmpty()) {
-          it.remove();
-          if (copies.remove(e.getKey()) && !live.contains(e.getKey())) {
-            unusedCopies.add(Location.of(e.getKey()));
-            copyOf.values().removeIf(copy -> copy.toString().equals(e.getKey()));
-          }
-        }
-      }
-    }
-    for (Location copy : unusedCopies) {
-      fileSystems.forLocation(copy).delete(copy);
-    }
-    tree.retryDeferredDeletes();
+    files.checkpointSubsumed(checkpointId);
+    copyOf.values().removeIf(copy -> !files.contains(copy)); // deleted: the next checkpoint copies again
   }
 
   private byte[] filter(byte[] key, byte[] value, long now) {

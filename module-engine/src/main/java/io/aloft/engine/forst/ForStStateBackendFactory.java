@@ -60,7 +60,8 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
         local,
         context.keyGroupRange(),
         context.clock(),
-        context.restored());
+        context.restored(),
+        context.fileOwnership());
   }
 
   /** The primary directory: the configured one, or {@code shared/} inside the checkpoint directory. */

@@ -54,16 +54,28 @@ final class TableCache implements AutoCloseable {
     }
   }
 
-  /** Closes the file's reader and drops its cached blocks; returns the reads the reader had issued. */
-  long evict(FileMeta file) throws IOException {
-    SstReader reader = readers.remove(file.fileNumber());
-    blockCache.evictFile(file.fileNumber());
-    if (reader == null) {
-      return 0;
+  /**
+   * Closes the readers of the file at {@code location} (a restore may list one file under several
+   * numbers, each with the key groups its part may read) and drops their cached blocks; returns the
+   * reads they had issued.
+   */
+  long evict(Location location) throws IOException {
+    long requests = 0;
+    for (var it = readers.entrySet().iterator(); it.hasNext(); ) {
+      Map.Entry<Long, SstReader> e = it.next();
+      if (e.getValue().location().equals(location)) {
+        it.remove();
+        blockCache.evictFile(e.getKey());
+        requests += e.getValue().readRequests();
+        e.getValue().close();
+      }
     }
-    long requests = reader.readRequests();
-    reader.close();
     return requests;
+  }
+
+  /** The store of the primary directory. */
+  io.aloft.spi.fs.StateFileSystem fileSystem() throws IOException {
+    return fileSystems.forLocation(dir);
   }
 
   /** Remote reads issued by the open readers (tails and uncached blocks). */

@@ -1,0 +1,255 @@
+package io.aloft.engine.lsm;
+
+import io.aloft.engine.lsm.manifest.FileMeta;
+import io.aloft.engine.lsm.manifest.Version;
+import io.aloft.engine.lsm.memtable.MemTable;
+import io.aloft.engine.lsm.sst.Entry;
+import io.aloft.engine.lsm.sst.EntryKind;
+import io.aloft.engine.lsm.sst.RangeTombstone;
+import io.aloft.engine.lsm.sst.SstReader;
+import io.aloft.spi.backend.KeyValue;
+import io.aloft.spi.backend.ScanPage;
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * The read path (RocksDB's {@code db_impl} get and iterator halves): point gets, multi-gets and range
+ * scans against a pinned {@link SuperVersion}, newest source first — the memtables, each level-0 file,
+ * then one file per deeper level — with range tombstones applied across sources.
+ */
+final class ReadPath {
+  private final VersionSet versions;
+  private final TableCache tables;
+
+  ReadPath(VersionSet versions, TableCache tables) {
+    this.versions = versions;
+    this.tables = tables;
+  }
+
+  /** The newest value of {@code key}, or null when it is absent or deleted. */
+  byte[] get(byte[] key) throws IOException {
+    SuperVersion sv = versions.acquire();
+    try {
+      return get(sv, key);
+    } finally {
+      sv.unref();
+    }
+  }
+
+  /**
+   * The values of several keys (null for absent ones), in the order of {@code keys}, read from one
+   * consistent view of the tree, as {@link #get} would find each: the keys are looked up in ascending
+   * order, source by source (memtables, each level-0 file, each deeper level), so that the keys a file
+   * must answer are read from it together and each of its data blocks is fetched at most once.
+   */
+  List<byte[]> multiGet(List<byte[]> keys) throws IOException {
+    SuperVersion sv = versions.acquire();
+    try {
+      int n = keys.size();
+      Integer[] order = new Integer[n];
+      for (int i = 0; i < n; i++) {
+        order[i] = i;
+      }
+      Arrays.sort(order, (a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
+      byte[][] values = new byte[n][];
+      long[] tombstoneSeq = new long[n];
+      List<Integer> pending = new ArrayList<>(n);
+      for (int i : order) {
+        if (!resolvedInMemory(sv, keys.get(i), i, values, tombstoneSeq)) {
+          pending.add(i);
+        }
+      }
+      for (FileMeta f : sv.version.level(0)) {
+        if (pending.isEmpty()) {
+          break;
+        }
+        pending = lookUpInFiles(pending, keys, i -> f, values, tombstoneSeq);
+      }
+      for (int level = 1; level < Version.LEVELS && !pending.isEmpty(); level++) {
+        int l = level;
+        pending = lookUpInFiles(pending, keys, i -> sv.version.fileFor(l, keys.get(i)), values, tombstoneSeq);
+      }
+      return Arrays.asList(values);
+    } finally {
+      sv.unref();
+    }
+  }
+
+  /** Looks key {@code i} up in the memtables; false if the files must answer. */
+  private static boolean resolvedInMemory(
+      SuperVersion sv, byte[] key, int i, byte[][] values, long[] tombstoneSeq) {
+    for (MemTable m : sv.memTables()) {
+      tombstoneSeq[i] = Math.max(tombstoneSeq[i], coveringSeq(m.rangeTombstones(), key));
+      Entry e = m.get(key);
+      if (e != null || tombstoneSeq[i] > 0) {
+        values[i] = visible(e, tombstoneSeq[i]);
+        return true;
+      }
+    }
+    return false;
+  }
+
+  /**
+   * Looks the {@code pending} keys (indexes in ascending key order) up in the file {@code fileOf} names
+   * for each (null: none), one {@link SstReader#getAll} per file; returns the keys still undecided.
+   */
+  private List<Integer> lookUpInFiles(
+      List<Integer> pending,
+      List<byte[]> keys,
+      java.util.function.IntFunction<FileMeta> fileOf,
+      byte[][] values,
+      long[] tombstoneSeq)
+      throws IOException {
+    Map<FileMeta, List<Integer>> byFile = new LinkedHashMap<>();
+    List<Integer> undecided = new ArrayList<>();
+    for (int i : pending) {
+      FileMeta f = fileOf.apply(i);
+      if (f != null && f.mayHold(keys.get(i))) {
+        byFile.computeIfAbsent(f, x -> new ArrayList<>()).add(i);
+      } else {
+        undecided.add(i);
+      }
+    }
+    for (Map.Entry<FileMeta, List<Integer>> e : byFile.entrySet()) {
+      SstReader reader = tables.reader(e.getKey());
+      List<Integer> indexes = e.getValue();
+      List<byte[]> fileKeys = new ArrayList<>(indexes.size());
+      for (int i : indexes) {
+        fileKeys.add(keys.get(i));
+        if (e.getKey().rangeTombstoneCount() > 0) {
+          tombstoneSeq[i] = Math.max(tombstoneSeq[i], coveringSeq(reader.rangeTombstones(), keys.get(i)));
+        }
+      }
+      Entry[] found = reader.getAll(fileKeys);
+      for (int k = 0; k < found.length; k++) {
+        int i = indexes.get(k);
+        if (found[k] != null || tombstoneSeq[i] > 0) {
+          values[i] = visible(found[k], tombstoneSeq[i]);
+        } else {
+          undecided.add(i);
+        }
+      }
+    }
+    undecided.sort((a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
+    return undecided;
+  }
+
+  private byte[] get(SuperVersion sv, byte[] key) throws IOException {
+    long tombstoneSeq = 0;
+    for (MemTable m : sv.memTables()) {
+      tombstoneSeq = Math.max(tombstoneSeq, coveringSeq(m.rangeTombstones(), key));
+      Entry e = m.get(key);
+      if (e != null || tombstoneSeq > 0) {
+        return visible(e, tombstoneSeq);
+      }
+    }
+    for (int level = 0; level < Version.LEVELS; level++) {
+      List<FileMeta> candidates =
+          level == 0 ? sv.version.level(0) : single(sv.version.fileFor(level, key));
+      for (FileMeta f : candidates) {
+        if (!f.mayHold(key)) {
+          continue;
+        }
+        SstReader reader = tables.reader(f);
+        if (f.rangeTombstoneCount() > 0) {
+          tombstoneSeq = Math.max(tombstoneSeq, coveringSeq(reader.rangeTombstones(), key));
+        }
+        Entry e = reader.get(key);
+        if (e != null || tombstoneSeq > 0) {
+          return visible(e, tombstoneSeq);
+        }
+      }
+    }
+    return null;
+  }
+
+  private static List<FileMeta> single(FileMeta f) {
+    return f == null ? List.of() : List.of(f);
+  }
+
+  /** The value of the newest entry found, given the newest range tombstone covering its key. */
+  private static byte[] visible(Entry e, long tombstoneSeq) {
+    if (e == null || e.seq() < tombstoneSeq || e.kind() == EntryKind.DELETE) {
+      return null;
+    }
+    return e.value();
+  }
+
+  static long coveringSeq(Collection<RangeTombstone> tombstones, byte[] key) {
+    long seq = 0;
+    for (RangeTombstone t : tombstones) {
+      if (t.seq() > seq
+          && Arrays.compareUnsigned(t.start(), key) <= 0
+          && Arrays.compareUnsigned(key, t.end()) < 0) {
+        seq = t.seq();
+      }
+    }
+    return seq;
+  }
+
+  /**
+   * At most {@code limit} visible rows with keys in [{@code start}, {@code end}) ({@code end} null:
+   * unbounded), after {@code startAfter} (null: from {@code start}), in key order. {@code hasMore}
+   * says rows beyond the last one may exist; continue with the last key as {@code startAfter}.
+   */
+  ScanPage scanRange(byte[] start, byte[] end, byte[] startAfter, int limit) throws IOException {
+    if (limit < 1) {
+      throw new IllegalArgumentException("limit must be positive");
+    }
+    SuperVersion sv = versions.acquire();
+    List<InternalIterator> sources = new ArrayList<>();
+    List<RangeTombstone> tombstones = new ArrayList<>();
+    try {
+      for (MemTable m : sv.memTables()) {
+        sources.add(new MemTableIterator(m));
+        tombstones.addAll(m.rangeTombstones());
+      }
+      for (int level = 0; level < Version.LEVELS; level++) {
+        List<FileMeta> files = sv.version.overlapping(level, start, end);
+        for (FileMeta f : files) {
+          if (f.rangeTombstoneCount() > 0) {
+            tombstones.addAll(tables.reader(f).rangeTombstones());
+          }
+        }
+        if (level == 0) {
+          for (FileMeta f : files) {
+            sources.add(SstFileIterator.of(f, tables.reader(f).iterator()));
+          }
+        } else if (!files.isEmpty()) {
+          sources.add(new LevelIterator(files, tables));
+        }
+      }
+      List<KeyValue> rows = new ArrayList<>(Math.min(limit, 256));
+      try (MergingIterator it = new MergingIterator(sources)) {
+        it.seek(startAfter != null ? startAfter : start);
+        byte[] previous = startAfter;
+        while (it.valid()) {
+          Entry e = it.entry();
+          if (end != null && Arrays.compareUnsigned(e.userKey(), end) >= 0) {
+            break;
+          }
+          if (previous != null && Arrays.equals(previous, e.userKey())) {
+            it.next(); // an older version of a key already decided, or the resume key itself
+            continue;
+          }
+          if (rows.size() == limit) {
+            return new ScanPage(rows, true);
+          }
+          previous = e.userKey();
+          if (e.kind() == EntryKind.PUT && coveringSeq(tombstones, e.userKey()) < e.seq()) {
+            rows.add(new KeyValue(e.userKey(), e.value()));
+          }
+          it.next();
+        }
+      }
+      return new ScanPage(rows, false);
+    } finally {
+      sv.unref();
+    }
+  }
+}
