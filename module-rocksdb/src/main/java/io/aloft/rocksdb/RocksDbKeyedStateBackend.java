@@ -1,6 +1,7 @@
 package io.aloft.rocksdb;
 
 import io.aloft.spi.backend.BackendContext;
+import io.aloft.spi.backend.FileOwnership;
 import io.aloft.spi.backend.KeyPrefixes;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.spi.backend.RowGet;
@@ -143,6 +144,8 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
   final FileTransfer transfer;
   /** This instance's files in checkpoint storage; task thread. */
   final CheckpointFiles checkpointFiles = new CheckpointFiles();
+  /** Who deletes the uploaded files checkpoints name: this backend, or the host. */
+  private volatile FileOwnership fileOwnership = FileOwnership.ALOFT;
 
   private RocksDbKeyedStateBackend(
       Path dir,
@@ -230,6 +233,7 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
           new RocksDbKeyedStateBackend(
               dir, instanceName, transfer, db, cache, statistics, columnOptions, columns, pointReads,
               writes, owned);
+      backend.fileOwnership = context.fileOwnership();
       restore.complete(backend);
       return backend;
     } catch (IOException | RocksDBException | RuntimeException e) {
@@ -433,6 +437,12 @@ final class RocksDbKeyedStateBackend implements KeyedStateBackend {
 
   @Override
   public void checkpointSubsumed(long checkpointId) throws IOException {
+    if (fileOwnership == FileOwnership.HOST) {
+      // Every uploaded file was named by a checkpoint: the host deletes it. Forget it, so no later
+      // checkpoint lists a file the host may have deleted.
+      checkpointFiles.deleted(checkpointFiles.release(checkpointId));
+      return;
+    }
     Map<StateFileSystem, List<Location>> unused = new IdentityHashMap<>();
     for (Location location : checkpointFiles.release(checkpointId)) {
       unused
