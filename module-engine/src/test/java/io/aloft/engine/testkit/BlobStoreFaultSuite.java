@@ -317,7 +317,7 @@ public abstract class BlobStoreFaultSuite<S extends ScriptedHttpStore> {
   }
 
   /** {@code n} seeded random bytes: the same for the same {@code n}. */
-  protected static byte[] bytes(int n) {
+  public static byte[] bytes(int n) {
     byte[] data = new byte[n];
     new Random(n).nextBytes(data);
     return data;

@@ -95,6 +95,11 @@ public abstract class ScriptedHttpStore implements AutoCloseable {
         .toList();
   }
 
+  /** Logs a request of {@code operation} for {@code target} that meets no scripted fault. */
+  protected final synchronized void log(String operation, String target) {
+    requests.add(operation + " " + target);
+  }
+
   /**
    * Logs a request of {@code operation} for {@code target} and answers the fault scripted next for it,
    * if that is an error status or a stall; returns whether it answered. A fault among
