@@ -17,8 +17,6 @@ import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.time.Duration;
@@ -248,7 +246,7 @@ public abstract class BlobStoreFaultSuite<S extends ScriptedHttpStore> {
   @Test
   void refusedConnectionFailsNamingEndpointWithinBoundedTime() throws IOException {
     Location file = file("dir/1.sst");
-    String endpoint = endpointOn(closedPort());
+    String endpoint = endpointOn(Loopback.closedPort());
     Config config = store.config().with(keyPrefix() + "endpoint", endpoint);
     long start = System.nanoTime();
 
@@ -291,13 +289,6 @@ public abstract class BlobStoreFaultSuite<S extends ScriptedHttpStore> {
   }
 
   // --- helpers ------------------------------------------------------------------------------------
-
-  /** A loopback port nothing listens on. */
-  public static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
-    }
-  }
 
   protected static void writeAndClose(FileOutput out) throws IOException {
     out.write(bytes(1000));
