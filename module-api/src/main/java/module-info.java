@@ -19,6 +19,7 @@ module io.aloft.api {
   exports io.aloft.config;
   exports io.aloft.process;
   exports io.aloft.spi.fs;
+  exports io.aloft.spi.fs.blob;
   exports io.aloft.spi.backend;
   exports io.aloft.spi.cache;
   exports io.aloft.spi.executor;

@@ -70,6 +70,23 @@ public final class ChildJvm {
   }
 
   /**
+   * Compiles the application in {@code src/test/modulepath} against the plugin's module path and runs
+   * its {@code module/main class} there — no class path — with {@code jvmOptions} before the module
+   * path and {@code arguments} after the main class; checks and returns its standard output as
+   * {@link #run} does.
+   */
+  public static String runOnModulePath(Path dir, List<String> jvmOptions, String main, List<String> arguments)
+      throws IOException, InterruptedException {
+    String modulePath = pluginPath();
+    Path application = dir.resolve("application");
+    compileApplication(List.of("--module-path", modulePath), application);
+    List<String> command = new ArrayList<>(jvmOptions);
+    command.addAll(List.of("--module-path", modulePath + File.pathSeparator + application, "--module", main));
+    command.addAll(arguments);
+    return run(dir, command);
+  }
+
+  /**
    * Runs {@code java <arguments>} (C1 only and the serial GC: a short run) with its output in
    * {@code dir}, waits at most a minute, checks that it exited with 0 and returns its standard output.
    */

@@ -17,6 +17,7 @@ import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.OutputFile;
 import io.aloft.spi.fs.StateFileSystem;
+import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.time.Duration;
@@ -30,7 +31,6 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Future;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ThreadFactory;
-import java.util.concurrent.ThreadLocalRandom;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
@@ -120,23 +120,6 @@ final class AzureBlobFileSystem implements StateFileSystem {
     }
   }
 
-  /**
-   * Sleeps before retry {@code attempt} (1-based) of something the SDK does not retry itself: full
-   * jitter over 100 ms doubling up to 5 s, like the SDK's own backoff.
-   */
-  static void backoff(int attempt, Location location) throws InterruptedIOException {
-    long cap = Math.min(5_000, 100L << Math.min(attempt - 1, 10));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted =
-          new InterruptedIOException("interrupted while retrying a request for " + location);
-      interrupted.initCause(e);
-      throw interrupted;
-    }
-  }
-
   private static void requireFile(AzureLocation azure, Location location) {
     if (azure.blobName().isEmpty()) {
       throw new IllegalArgumentException(location + " is the container's root, not a file");
@@ -148,15 +131,12 @@ final class AzureBlobFileSystem implements StateFileSystem {
   @Override
   public InputFile newInputFile(Location location) {
     blob(location); // a malformed location, or one of an account the endpoint does not serve, fails here
-    return new AzureInputFile(this, location, AzureInputFile.UNKNOWN_LENGTH);
+    return new AzureInputFile(this, location, BlobInputFile.UNKNOWN_LENGTH);
   }
 
   @Override
   public InputFile newInputFile(Location location, long length) {
     blob(location);
-    if (length < 0) {
-      throw new IllegalArgumentException("negative length " + length + " for " + location);
-    }
     return new AzureInputFile(this, location, length);
   }
 

@@ -5,17 +5,11 @@ import com.azure.core.http.HttpHeaderName;
 import com.azure.storage.blob.models.BlobErrorCode;
 import com.azure.storage.blob.models.BlobStorageException;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.net.http.HttpConnectTimeoutException;
 import java.net.http.HttpTimeoutException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -25,11 +19,6 @@ import java.util.concurrent.TimeoutException;
  */
 final class AzureErrors {
 
-  static final int FORBIDDEN = 403;
-  static final int NOT_FOUND = 404;
-  static final int CONFLICT = 409;
-  static final int PRECONDITION_FAILED = 412;
-  static final int RANGE_NOT_SATISFIABLE = 416;
 
   private static final HttpHeaderName ERROR_CODE = HttpHeaderName.fromString("x-ms-error-code");
   private static final HttpHeaderName REQUEST_ID = HttpHeaderName.fromString("x-ms-request-id");
@@ -48,12 +37,15 @@ final class AzureErrors {
       return translateResponse(response, operation, location, endpoint, conditionalCreate);
     }
     if (Thread.currentThread().isInterrupted() || hasCause(e, InterruptedException.class)) {
-      InterruptedIOException interrupted =
-          new InterruptedIOException(operation + " " + location + " was interrupted");
-      interrupted.initCause(e);
-      return interrupted;
+      return BlobErrors.interrupted(operation, location, e);
     }
-    return new IOException(operation + " " + location + " failed: " + unreachableReason(e, endpoint), e);
+    String why =
+        BlobErrors.unreachableReason(
+            e,
+            endpoint,
+            t -> t instanceof HttpConnectTimeoutException,
+            t -> t instanceof HttpTimeoutException || t instanceof TimeoutException);
+    return BlobErrors.unreachable(operation, location, why, e);
   }
 
   /** Whether the request failed with {@code status}. */
@@ -89,49 +81,21 @@ final class AzureErrors {
     int status = e.getResponse().getStatusCode();
     String code = errorCode(e);
     String detail = describe(e, status, code);
-    if (status == NOT_FOUND) {
+    if (status == BlobErrors.NOT_FOUND) {
       String reason =
           code.equals(BlobErrorCode.CONTAINER_NOT_FOUND.toString())
               ? "its container does not exist at " + endpoint
               : null;
-      return withCause(new NoSuchFileException(location.toString(), null, reason), e);
+      return BlobErrors.noSuchFile(location, reason, e);
     }
-    if (conditionalCreate && (status == CONFLICT || status == PRECONDITION_FAILED)) {
-      return withCause(
-          new FileAlreadyExistsException(
-              location.toString(),
-              null,
-              "it exists (" + operation + " with If-None-Match: * answered " + status
-                  + (code.isEmpty() ? "" : " " + code) + ")"),
+    if (conditionalCreate && (status == BlobErrors.CONFLICT || status == BlobErrors.PRECONDITION_FAILED)) {
+      return BlobErrors.alreadyExists(
+          location,
+          "it exists (" + operation + " with If-None-Match: * answered " + status
+              + (code.isEmpty() ? "" : " " + code) + ")",
           e);
     }
-    if (status == FORBIDDEN) {
-      return withCause(
-          new AccessDeniedException(
-              location.toString(), null, operation + " denied by " + endpoint + ": " + detail),
-          e);
-    }
-    return new IOException(operation + " " + location + " failed at " + endpoint + ": " + detail, e);
-  }
-
-  private static String unreachableReason(Throwable e, String endpoint) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException || t instanceof HttpConnectTimeoutException) {
-        return "cannot connect to " + endpoint + " (" + t + ")";
-      }
-      if (t instanceof UnknownHostException) {
-        return "unknown host in " + endpoint + " (" + t.getMessage() + ")";
-      }
-      if (t instanceof NoRouteToHostException) {
-        return "no route to " + endpoint;
-      }
-      if (t instanceof SocketTimeoutException
-          || t instanceof HttpTimeoutException
-          || t instanceof TimeoutException) {
-        return "timed out talking to " + endpoint + " (" + t.getMessage() + ")";
-      }
-    }
-    return "error talking to " + endpoint + ": " + e;
+    return BlobErrors.answered(status, operation, location, endpoint, detail, e);
   }
 
   private static String describe(HttpResponseException e, int status, String code) {
@@ -158,10 +122,5 @@ final class AzureErrors {
       }
     }
     return false;
-  }
-
-  private static <T extends IOException> T withCause(T exception, Throwable cause) {
-    exception.initCause(cause);
-    return exception;
   }
 }

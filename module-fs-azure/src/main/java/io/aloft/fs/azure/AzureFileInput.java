@@ -5,14 +5,13 @@ import com.azure.storage.blob.BlobClient;
 import com.azure.storage.blob.models.BlobDownloadResponse;
 import com.azure.storage.blob.models.BlobRange;
 import com.azure.storage.blob.models.DownloadRetryOptions;
-import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.Location;
-import java.io.EOFException;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.BlobFileInput;
+import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Positional reads of one blob, each one ranged GET; no state is shared between reads but the blob's
@@ -21,40 +20,22 @@ import java.util.regex.Pattern;
  * <p>The SDK retries a GET whose response did not arrive, and re-requests the rest of a body that broke
  * off, each up to {@code azure.max-retries} times.
  */
-final class AzureFileInput implements FileInput {
-
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+final class AzureFileInput extends BlobFileInput {
 
   private final AzureBlobFileSystem fs;
-  private final Location location;
   private final BlobClient blob;
   private final DownloadRetryOptions bodyRetries;
 
-  // Any thread; AzureInputFile.UNKNOWN_LENGTH until a HEAD or a response's Content-Range tells.
-  private volatile long length;
-
   AzureFileInput(AzureBlobFileSystem fs, Location location, long length) {
+    super(location, length);
     this.fs = fs;
-    this.location = location;
     this.blob = fs.blob(location);
     this.bodyRetries = new DownloadRetryOptions().setMaxRetryRequests(fs.maxRetries());
-    this.length = length;
   }
 
   @Override
-  public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (position < 0) {
-      throw new IllegalArgumentException("negative position " + position + " in " + location);
-    }
-    if (length == 0) {
-      return;
-    }
-    long known = this.length;
-    if (known != AzureInputFile.UNKNOWN_LENGTH && position + length > known) {
-      throw pastEnd(position, length, known);
-    }
-    String operation = "GET bytes=" + position + "-" + (position + length - 1) + " of";
+  protected void readRange(long position, byte[] buffer, int offset, int length) throws IOException {
+    String operation = "GET " + range(position, length) + " of";
     Slice slice = new Slice(buffer, offset, length);
     BlobDownloadResponse response;
     try {
@@ -62,17 +43,17 @@ final class AzureFileInput implements FileInput {
           blob.downloadStreamWithResponse(
               slice, new BlobRange(position, (long) length), bodyRetries, null, false, null, Context.NONE);
     } catch (RuntimeException e) {
-      if (AzureErrors.hasStatus(e, AzureErrors.RANGE_NOT_SATISFIABLE)) {
+      if (AzureErrors.hasStatus(e, BlobErrors.RANGE_NOT_SATISFIABLE)) {
         // Azure answers 416 to a range that starts at or after the end.
-        throw withCause(pastEnd(position, length, AzureInputFile.UNKNOWN_LENGTH), e);
+        throw BlobErrors.withCause(pastEnd(position, length, BlobInputFile.UNKNOWN_LENGTH), e);
       }
-      throw fs.translate(e, operation, location, false);
+      throw fs.translate(e, operation, location(), false);
     }
     String contentRange = response.getDeserializedHeaders().getContentRange();
-    learnLength(contentRange);
+    learnLength(contentRange, null);
     if (slice.received > length) {
       throw new IOException(
-          operation + " " + location + " answered " + slice.received + " bytes, more than asked"
+          operation + " " + location() + " answered " + slice.received + " bytes, more than asked"
               + (contentRange == null ? " (no Content-Range)" : " (Content-Range " + contentRange + ")"));
     }
     if (slice.received < length) {
@@ -80,17 +61,13 @@ final class AzureFileInput implements FileInput {
     }
   }
 
+  /** Azure has no suffix ranges ("the last n bytes"): the tail's position needs the length. */
   @Override
-  public int readTail(byte[] buffer, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (length == 0) {
-      return 0;
-    }
-    // Azure has no suffix ranges ("the last n bytes"): the tail's position needs the length.
-    long fileLength = this.length;
-    if (fileLength == AzureInputFile.UNKNOWN_LENGTH) {
-      fileLength = fs.properties(location).getBlobSize();
-      this.length = fileLength;
+  protected int readLast(byte[] buffer, int offset, int length) throws IOException {
+    long fileLength = knownLength();
+    if (fileLength == BlobInputFile.UNKNOWN_LENGTH) {
+      fileLength = fs.properties(location()).getBlobSize();
+      learnLength(fileLength);
     }
     int n = (int) Math.min(length, fileLength);
     if (n == 0) {
@@ -98,32 +75,6 @@ final class AzureFileInput implements FileInput {
     }
     readFully(fileLength - n, buffer, offset, n);
     return n;
-  }
-
-  @Override
-  public void close() {
-    // Nothing is held between reads.
-  }
-
-  private void learnLength(String contentRange) {
-    if (contentRange == null) {
-      return;
-    }
-    Matcher m = CONTENT_RANGE.matcher(contentRange);
-    if (m.matches() && !m.group(3).equals("*")) {
-      length = Long.parseLong(m.group(3));
-    }
-  }
-
-  private EOFException pastEnd(long position, int length, long fileLength) {
-    return new EOFException(
-        location + ": cannot read " + length + " bytes at position " + position + ": the file ends "
-            + (fileLength == AzureInputFile.UNKNOWN_LENGTH ? "before it" : "at " + fileLength));
-  }
-
-  private static <T extends IOException> T withCause(T e, Throwable cause) {
-    e.initCause(cause);
-    return e;
   }
 
   /**

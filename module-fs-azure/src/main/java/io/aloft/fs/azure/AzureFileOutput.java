@@ -8,8 +8,9 @@ import com.azure.storage.blob.options.BlockBlobCommitBlockListOptions;
 import com.azure.storage.blob.options.BlockBlobSimpleUploadOptions;
 import com.azure.storage.blob.options.BlockBlobStageBlockOptions;
 import com.azure.storage.blob.specialized.BlockBlobClient;
-import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.BlobFileOutput;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
@@ -18,7 +19,6 @@ import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 
 /**
@@ -34,7 +34,7 @@ import java.util.UUID;
  * <p>A writer that is aborted, or fails, leaves its staged blocks uncommitted; Azure discards them
  * after a week. Block ids embed the write id, so concurrent writers of one name never mix blocks.
  */
-final class AzureFileOutput extends FileOutput {
+final class AzureFileOutput extends BlobFileOutput {
 
   /** Metadata name ({@code x-ms-meta-aloft_write_id}); Azure allows letters, digits and '_' only. */
   static final String WRITE_ID = "aloft_write_id";
@@ -42,110 +42,26 @@ final class AzureFileOutput extends FileOutput {
   /** Azure's most committed blocks in one blob. */
   private static final int MAX_BLOCKS = 50_000;
 
-  private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
-
   private final AzureBlobFileSystem fs;
-  private final Location location;
   private final BlockBlobClient blob;
   private final boolean exclusive;
   private final String writeId = UUID.randomUUID().toString().replace("-", "");
 
   // Owned by the writing thread, like every OutputStream.
-  private byte[] buffer;
-  private int count;
   private final List<String> blockIds = new ArrayList<>();
-  private boolean open = true;
 
   AzureFileOutput(AzureBlobFileSystem fs, Location location, boolean exclusive) {
+    super(location, fs.blockSize());
     this.fs = fs;
-    this.location = location;
     this.blob = fs.blob(location).getBlockBlobClient();
     this.exclusive = exclusive;
-    this.buffer = new byte[(int) Math.min(INITIAL_BUFFER_BYTES, fs.blockSize())];
   }
 
   @Override
-  public void write(int b) throws IOException {
-    ensureOpen();
-    if (count == buffer.length) {
-      makeRoom();
-    }
-    buffer[count++] = (byte) b;
-  }
-
-  @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    Objects.checkFromIndexSize(off, len, b.length);
-    ensureOpen();
-    while (len > 0) {
-      if (count == buffer.length) {
-        makeRoom();
-      }
-      int n = Math.min(len, buffer.length - count);
-      System.arraycopy(b, off, buffer, count, n);
-      count += n;
-      off += n;
-      len -= n;
-    }
-  }
-
-  /**
-   * Grows a full buffer, or stages it as a block once it holds a whole block. Blocks leave only when
-   * more bytes follow, so a file of exactly one block is still a single Put Blob.
-   */
-  private void makeRoom() throws IOException {
-    if (buffer.length < fs.blockSize()) {
-      byte[] larger = new byte[(int) Math.min(fs.blockSize(), 2L * buffer.length)];
-      System.arraycopy(buffer, 0, larger, 0, count);
-      buffer = larger;
-    } else {
-      stageBlock();
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (!open) {
-      return;
-    }
-    open = false;
-    try {
-      if (blockIds.isEmpty()) {
-        putBlob();
-      } else {
-        if (count > 0) {
-          stageBlock();
-        }
-        commitBlocks();
-      }
-    } finally {
-      buffer = null;
-    }
-  }
-
-  /** Forgets what was written: staged blocks are never committed, and Azure drops them. */
-  @Override
-  public void abort() {
-    open = false;
-    buffer = null;
-    blockIds.clear();
-  }
-
-  // --- requests -----------------------------------------------------------------------------------
-
-  /** The buffered bytes; the SDK re-reads them for each attempt, no copy is made. */
-  private BinaryData body() {
-    return BinaryData.fromByteBuffer(ByteBuffer.wrap(buffer, 0, count).asReadOnlyBuffer());
-  }
-
-  private BlobRequestConditions conditions() {
-    return exclusive ? new BlobRequestConditions().setIfNoneMatch("*") : null;
-  }
-
-  private void putBlob() throws IOException {
+  protected void uploadWhole(byte[] bytes, int length) throws IOException {
     try {
       blob.uploadWithResponse(
-          new BlockBlobSimpleUploadOptions(body())
+          new BlockBlobSimpleUploadOptions(body(bytes, length))
               .setMetadata(Map.of(WRITE_ID, writeId))
               .setRequestConditions(conditions()),
           null,
@@ -155,10 +71,42 @@ final class AzureFileOutput extends FileOutput {
     }
   }
 
-  private void stageBlock() throws IOException {
+  @Override
+  protected boolean hasParts() {
+    return !blockIds.isEmpty();
+  }
+
+  @Override
+  protected void completeParts(byte[] bytes, int length) throws IOException {
+    if (length > 0) {
+      uploadPart(bytes, length);
+    }
+    commitBlocks();
+  }
+
+  /** Forgets what was written: staged blocks are never committed, and Azure drops them. */
+  @Override
+  protected void discardParts() {
+    blockIds.clear();
+  }
+
+  // --- requests -----------------------------------------------------------------------------------
+
+  /** The buffered bytes; the SDK re-reads them for each attempt, no copy is made. */
+  private static BinaryData body(byte[] bytes, int length) {
+    return BinaryData.fromByteBuffer(ByteBuffer.wrap(bytes, 0, length).asReadOnlyBuffer());
+  }
+
+  private BlobRequestConditions conditions() {
+    return exclusive ? new BlobRequestConditions().setIfNoneMatch("*") : null;
+  }
+
+  /** Stages the next block (Put Block); it stays invisible until the block list is committed. */
+  @Override
+  protected void uploadPart(byte[] bytes, int length) throws IOException {
     if (blockIds.size() == MAX_BLOCKS) {
       throw new IOException(
-          location + " is larger than Azure's " + MAX_BLOCKS + " blocks of " + fs.blockSize()
+          location() + " is larger than Azure's " + MAX_BLOCKS + " blocks of " + fs.blockSize()
               + " bytes: raise " + AzureBlobFileSystemProvider.UPLOAD_BLOCK_SIZE.key());
     }
     int number = blockIds.size();
@@ -168,12 +116,11 @@ final class AzureFileOutput extends FileOutput {
             .encodeToString(
                 String.format("%s-%06d", writeId, number).getBytes(StandardCharsets.US_ASCII));
     try {
-      blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, body()), null, Context.NONE);
+      blob.stageBlockWithResponse(new BlockBlobStageBlockOptions(id, body(bytes, length)), null, Context.NONE);
     } catch (RuntimeException e) {
-      throw fs.translate(e, "PUT BLOCK " + (number + 1) + " of", location, false);
+      throw fs.translate(e, "PUT BLOCK " + (number + 1) + " of", location(), false);
     }
     blockIds.add(id);
-    count = 0;
   }
 
   private void commitBlocks() throws IOException {
@@ -197,19 +144,19 @@ final class AzureFileOutput extends FileOutput {
    */
   private void finishFailed(RuntimeException e, String operation) throws IOException {
     int status = AzureErrors.status(e);
-    boolean conflict = status == AzureErrors.CONFLICT || status == AzureErrors.PRECONDITION_FAILED;
+    boolean conflict = status == BlobErrors.CONFLICT || status == BlobErrors.PRECONDITION_FAILED;
     boolean blocksDiscarded = AzureErrors.errorCode(e).equals(BlobErrorCode.INVALID_BLOCK_LIST.toString());
-    IOException failure = fs.translate(e, operation, location, exclusive);
+    IOException failure = fs.translate(e, operation, location(), exclusive);
     if (exclusive && (conflict || blocksDiscarded)) {
       try {
-        Map<String, String> metadata = fs.properties(location).getMetadata();
+        Map<String, String> metadata = fs.properties(location()).getMetadata();
         if (writeId.equals(metadata.get(WRITE_ID))) {
           return;
         }
         if (blocksDiscarded) {
           failure =
               new FileAlreadyExistsException(
-                  location.toString(), null, "another writer published it while this one wrote blocks");
+                  location().toString(), null, "another writer published it while this one wrote blocks");
           failure.initCause(e);
         }
       } catch (IOException headFailure) {
@@ -219,14 +166,8 @@ final class AzureFileOutput extends FileOutput {
     throw failure;
   }
 
-  private void ensureOpen() throws IOException {
-    if (!open) {
-      throw new IOException(location + ": the stream is already closed");
-    }
-  }
-
   @Override
   public String toString() {
-    return "AzureFileOutput[" + location + (exclusive ? ", exclusive]" : "]");
+    return "AzureFileOutput[" + location() + (exclusive ? ", exclusive]" : "]");
   }
 }

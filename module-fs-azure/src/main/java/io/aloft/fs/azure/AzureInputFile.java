@@ -1,63 +1,30 @@
 package io.aloft.fs.azure;
 
 import io.aloft.spi.fs.FileInput;
-import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.IOException;
-import java.nio.file.NoSuchFileException;
 
 /**
- * A blob to read. {@link #length()} is a HEAD unless the length was given; {@link #newInput()} sends
- * nothing, so a missing blob shows at the first read.
+ * A blob to read. Its length is a HEAD unless it was given; {@link #newInput()} sends nothing, so a
+ * missing blob shows at the first read.
  */
-final class AzureInputFile implements InputFile {
-
-  static final long UNKNOWN_LENGTH = -1;
+final class AzureInputFile extends BlobInputFile {
 
   private final AzureBlobFileSystem fs;
-  private final Location location;
-
-  // Any thread. Blobs never change once written, so a length learnt once stays true.
-  private volatile long length;
 
   AzureInputFile(AzureBlobFileSystem fs, Location location, long length) {
+    super(location, length);
     this.fs = fs;
-    this.location = location;
-    this.length = length;
   }
 
   @Override
-  public Location location() {
-    return location;
-  }
-
-  @Override
-  public long length() throws IOException {
-    long known = length;
-    if (known == UNKNOWN_LENGTH) {
-      known = fs.properties(location).getBlobSize();
-      length = known;
-    }
-    return known;
+  protected long fetchLength() throws IOException {
+    return fs.properties(location()).getBlobSize();
   }
 
   @Override
   public FileInput newInput() {
-    return new AzureFileInput(fs, location, length);
-  }
-
-  @Override
-  public boolean exists() throws IOException {
-    try {
-      length = fs.properties(location).getBlobSize();
-      return true;
-    } catch (NoSuchFileException e) {
-      return false;
-    }
-  }
-
-  @Override
-  public String toString() {
-    return location.toString();
+    return new AzureFileInput(fs, location(), knownLength());
   }
 }

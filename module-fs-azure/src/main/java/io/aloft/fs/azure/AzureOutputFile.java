@@ -2,48 +2,29 @@ package io.aloft.fs.azure;
 
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
-import io.aloft.spi.fs.OutputFile;
+import io.aloft.spi.fs.blob.BlobOutputFile;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 
-/** A blob to write; nothing is sent until the writer fills a block or closes. */
-final class AzureOutputFile implements OutputFile {
+/**
+ * A blob to write; nothing is sent until the writer fills a block or closes. An exclusive create sends
+ * a HEAD first; what decides is the {@code If-None-Match: *} of the final Put Blob or Put Block List.
+ */
+final class AzureOutputFile extends BlobOutputFile {
 
   private final AzureBlobFileSystem fs;
-  private final Location location;
 
   AzureOutputFile(AzureBlobFileSystem fs, Location location) {
+    super(location);
     this.fs = fs;
-    this.location = location;
   }
 
   @Override
-  public Location location() {
-    return location;
+  protected void fetchMetadata() throws IOException {
+    fs.properties(location());
   }
 
   @Override
-  public FileOutput create() {
-    return new AzureFileOutput(fs, location, false);
-  }
-
-  /**
-   * A HEAD first lets a doomed writer fail before it writes; what decides is the {@code If-None-Match: *}
-   * of the final Put Blob or Put Block List.
-   */
-  @Override
-  public FileOutput createExclusive() throws IOException {
-    try {
-      fs.properties(location);
-    } catch (NoSuchFileException absent) {
-      return new AzureFileOutput(fs, location, true);
-    }
-    throw new FileAlreadyExistsException(location.toString(), null, "it exists");
-  }
-
-  @Override
-  public String toString() {
-    return location.toString();
+  protected FileOutput newOutput(boolean exclusive) {
+    return new AzureFileOutput(fs, location(), exclusive);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.engine.testkit.ChildJvm;
 import io.aloft.spi.fs.FileSystemProvider;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,19 +32,14 @@ class AzureProviderOnModulePathTest {
   @Test
   void anApplicationOnTheModulePathFindsTheProviderAndWritesThroughIt(@TempDir Path dir)
       throws IOException, InterruptedException {
-    String modulePath = ChildJvm.pluginPath();
-    Path application = dir.resolve("application");
-    ChildJvm.compileApplication(List.of("--module-path", modulePath), application);
     AzuriteServer azurite = AzuriteServer.shared();
     azurite.createContainer(CONTAINER);
     String stdout =
-        ChildJvm.run(
+        ChildJvm.runOnModulePath(
             dir,
+            List.of(),
+            "io.aloft.fs.azure.blackbox/io.aloft.fs.azure.blackbox.Main",
             List.of(
-                "--module-path",
-                modulePath + File.pathSeparator + application,
-                "--module",
-                "io.aloft.fs.azure.blackbox/io.aloft.fs.azure.blackbox.Main",
                 azurite.endpoint(),
                 AzuriteServer.ACCOUNT,
                 AzuriteServer.ACCOUNT_KEY,

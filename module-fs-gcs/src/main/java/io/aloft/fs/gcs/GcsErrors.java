@@ -4,11 +4,8 @@ import com.google.api.client.googleapis.json.GoogleJsonError;
 import com.google.api.client.googleapis.json.GoogleJsonResponseException;
 import com.google.api.client.http.HttpResponseException;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
 import java.io.IOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 
@@ -18,13 +15,6 @@ import java.nio.file.NoSuchFileException;
  * reads Cloud Storage status codes.
  */
 final class GcsErrors {
-
-  static final int UNAUTHORIZED = 401;
-  static final int FORBIDDEN = 403;
-  static final int NOT_FOUND = 404;
-  static final int PRECONDITION_FAILED = 412;
-  static final int RANGE_NOT_SATISFIABLE = 416;
-  static final int TOO_MANY_REQUESTS = 429;
 
   private final String endpoint;
 
@@ -39,7 +29,7 @@ final class GcsErrors {
 
   /** Whether an answer with this status is worth repeating: throttling, timeouts and server errors. */
   static boolean isTransient(int status) {
-    return status == 408 || status == TOO_MANY_REQUESTS || status >= 500;
+    return status == 408 || status == BlobErrors.TOO_MANY_REQUESTS || status >= 500;
   }
 
   static boolean hasStatus(IOException e, int status) {
@@ -52,45 +42,21 @@ final class GcsErrors {
    * else an {@link IOException} with the status and the store's message.
    */
   IOException translate(HttpResponseException e, String operation, Location location, int attempts) {
-    String detail = describe(e) + ", " + attempts(attempts);
+    String detail = describe(e) + ", " + BlobErrors.attempts(attempts);
     int status = e.getStatusCode();
-    if (status == NOT_FOUND) {
-      return withCause(
-          new NoSuchFileException(
-              location.toString(), null, operation + " " + location + " at " + endpoint + ": " + detail),
-          e);
+    if (status == BlobErrors.NOT_FOUND) {
+      return BlobErrors.noSuchFile(location, operation + " " + location + " at " + endpoint + ": " + detail, e);
     }
-    if (status == FORBIDDEN || status == UNAUTHORIZED) {
-      return withCause(
-          new AccessDeniedException(
-              location.toString(), null, operation + " denied by " + endpoint + ": " + detail),
-          e);
+    if (status == BlobErrors.UNAUTHORIZED) {
+      return BlobErrors.denied(operation, location, endpoint, detail, e);
     }
-    return new IOException(operation + " " + location + " failed at " + endpoint + ": " + detail, e);
+    return BlobErrors.answered(status, operation, location, endpoint, detail, e);
   }
 
   /** The contract's exception for a request that never got an answer, after {@code attempts} attempts. */
   IOException unreachable(IOException e, String operation, Location location, int attempts) {
-    return new IOException(
-        operation + " " + location + " failed: " + reason(e) + ", " + attempts(attempts), e);
-  }
-
-  private String reason(IOException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
-        return "cannot connect to " + endpoint + " (" + t.getMessage() + ")";
-      }
-      if (t instanceof UnknownHostException) {
-        return "unknown host in " + endpoint + " (" + t.getMessage() + ")";
-      }
-      if (t instanceof NoRouteToHostException) {
-        return "no route to " + endpoint;
-      }
-      if (t instanceof SocketTimeoutException) {
-        return "timed out talking to " + endpoint + " (" + t.getMessage() + ")";
-      }
-    }
-    return "error talking to " + endpoint + ": " + e;
+    String why = BlobErrors.unreachableReason(e, endpoint, t -> false, t -> false);
+    return BlobErrors.unreachable(operation, location, why + ", " + BlobErrors.attempts(attempts), e);
   }
 
   /** {@code HTTP 503 Service Unavailable: <the store's message>}. */
@@ -111,14 +77,5 @@ final class GcsErrors {
       s.append(": ").append(message.length() > 300 ? message.substring(0, 300) + "..." : message);
     }
     return s.toString();
-  }
-
-  static String attempts(int n) {
-    return n == 1 ? "1 attempt" : n + " attempts";
-  }
-
-  static <T extends IOException> T withCause(T exception, Throwable cause) {
-    exception.initCause(cause);
-    return exception;
   }
 }

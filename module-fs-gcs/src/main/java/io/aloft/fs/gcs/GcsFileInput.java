@@ -3,14 +3,12 @@ package io.aloft.fs.gcs;
 import com.google.api.client.http.HttpResponse;
 import com.google.api.client.http.HttpResponseException;
 import com.google.api.services.storage.Storage;
-import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.Location;
-import java.io.EOFException;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.BlobFileInput;
+import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Objects;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Positional reads of one Cloud Storage object, each one media GET with a {@code Range} header. The
@@ -21,120 +19,67 @@ import java.util.regex.Pattern;
  *
  * <p>A request that failed transiently, and a body that broke off, are requested again (GcsRetries).
  */
-final class GcsFileInput implements FileInput {
+final class GcsFileInput extends BlobFileInput {
 
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
   private static final String GENERATION_HEADER = "x-goog-generation";
 
   private final GcsFileSystem fs;
-  private final Location location;
   private final String bucket;
   private final String name;
 
-  // Any thread; GcsInputFile.UNKNOWN_LENGTH until metadata or a response's Content-Range tells.
-  private volatile long length;
   // Any thread; 0 until the first answer (or the metadata) tells, then fixed.
   private volatile long generation;
 
   GcsFileInput(GcsFileSystem fs, Location location, long length, long generation) {
+    super(location, length);
     this.fs = fs;
-    this.location = location;
     this.bucket = GcsFileSystem.bucket(location);
     this.name = GcsFileSystem.objectName(location);
-    this.length = length;
     this.generation = generation;
   }
 
   @Override
-  public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (position < 0) {
-      throw new IllegalArgumentException("negative position " + position + " in " + location);
-    }
-    if (length == 0) {
-      return;
-    }
-    long known = this.length;
-    if (known != GcsInputFile.UNKNOWN_LENGTH && position + length > known) {
-      throw pastEnd(position, length, known);
-    }
-    String range = "bytes=" + position + "-" + (position + length - 1);
+  protected void readRange(long position, byte[] buffer, int offset, int length) throws IOException {
     get(
-        range,
+        range(position, length),
         (response, body) -> {
-          long start = rangeStart(response);
-          if (start == -1 && position > 0) {
-            skipFully(body, position, length); // the store ignored the range and sent the whole object
-          } else if (start != -1 && start != position) {
-            throw new GcsRetries.PermanentFailure(
-                "GET " + range + " of " + location + " answered Content-Range "
-                    + response.getHeaders().getContentRange());
-          }
-          int n = body.readNBytes(buffer, offset, length);
-          if (n < length) {
-            long end = start == -1 ? n : position + n;
-            if (response.getHeaders().getContentLength() != null
-                && n < response.getHeaders().getContentLength()) {
-              throw new IOException("the response body broke off after " + n + " bytes");
-            }
-            throw pastEnd(position, length, end);
-          }
-          return n;
+          copyRange(
+              position,
+              buffer,
+              offset,
+              length,
+              response.getHeaders().getContentRange(),
+              response.getHeaders().getContentLength(),
+              body);
+          return length;
         },
-        () -> pastEnd(position, length, GcsInputFile.UNKNOWN_LENGTH));
+        () -> pastEnd(position, length, BlobInputFile.UNKNOWN_LENGTH));
   }
 
   @Override
-  public int readTail(byte[] buffer, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (length == 0 || this.length == 0) {
-      return 0;
-    }
-    String range = "bytes=-" + length;
+  protected int readLast(byte[] buffer, int offset, int length) throws IOException {
     try {
       return get(
-          range,
-          (response, body) -> {
-            Long size = response.getHeaders().getContentLength(); // bytes in this response
-            if (size == null) {
-              if (rangeStart(response) == -1) {
-                throw new GcsRetries.PermanentFailure(
-                    "GET " + range + " of " + location + " sent neither a range nor a length");
-              }
-              return body.readNBytes(buffer, offset, length);
-            }
-            long bytes = size;
-            if (rangeStart(response) == -1 && bytes > length) {
-              // The store ignored the range: the body is the whole object; keep its end.
-              skipFully(body, bytes - length, length);
-              bytes = length;
-            }
-            if (bytes > length) {
-              throw new GcsRetries.PermanentFailure(
-                  "GET " + range + " of " + location + " answered " + bytes + " bytes, more than asked");
-            }
-            int n = body.readNBytes(buffer, offset, (int) bytes);
-            if (n < bytes) {
-              throw new IOException("the response body broke off after " + n + " of " + bytes + " bytes");
-            }
-            return n;
-          },
+          suffixRange(length),
+          (response, body) ->
+              copyTail(
+                  buffer,
+                  offset,
+                  length,
+                  response.getHeaders().getContentRange(),
+                  response.getHeaders().getContentLength(),
+                  body),
           RangeNotSatisfiable::new);
     } catch (RangeNotSatisfiable e) {
       // A suffix range of an empty object is not satisfiable.
-      long actual = fs.metadata(location).getSize().longValueExact();
-      if (actual == 0) {
-        this.length = 0;
-        return 0;
-      }
-      throw new IOException(
-          "GET " + range + " of " + location + " (" + actual + " bytes) answered 416", e);
+      return tailOfUnsatisfiable(length, fs.metadata(location()).getSize().longValueExact(), e);
     }
   }
 
+  /** Not worth repeating: GcsRetries tells it by its type. */
   @Override
-  public void close() {
-    // Nothing is held between reads.
+  protected IOException unexpectedAnswer(String message) {
+    return new GcsRetries.PermanentFailure(message);
   }
 
   @FunctionalInterface
@@ -154,6 +99,7 @@ final class GcsFileInput implements FileInput {
    */
   private int get(String range, BodyReader reader, Unsatisfiable unsatisfiable) throws IOException {
     String operation = "GET " + range + " of";
+    Location location = location();
     return fs.retries()
         .call(
             operation,
@@ -169,10 +115,10 @@ final class GcsFileInput implements FileInput {
               try {
                 response = get.executeMedia();
               } catch (HttpResponseException e) {
-                if (e.getStatusCode() == GcsErrors.RANGE_NOT_SATISFIABLE) {
-                  throw GcsErrors.withCause(unsatisfiable.get(), e);
+                if (e.getStatusCode() == BlobErrors.RANGE_NOT_SATISFIABLE) {
+                  throw BlobErrors.withCause(unsatisfiable.get(), e);
                 }
-                if (e.getStatusCode() == GcsErrors.PRECONDITION_FAILED && pinned != 0) {
+                if (e.getStatusCode() == BlobErrors.PRECONDITION_FAILED && pinned != 0) {
                   throw new GcsRetries.PermanentFailure(
                       operation + " " + location + ": the object was replaced since this reader read"
                           + " its generation " + pinned + " (" + GcsErrors.describe(e) + ")",
@@ -203,43 +149,7 @@ final class GcsFileInput implements FileInput {
         // Not a generation: keep reading unpinned, as from a store that sends none.
       }
     }
-    String contentRange = response.getHeaders().getContentRange();
-    if (contentRange != null) {
-      Matcher m = CONTENT_RANGE.matcher(contentRange);
-      if (m.matches() && !m.group(3).equals("*")) {
-        length = Long.parseLong(m.group(3));
-      }
-    } else if (response.getHeaders().getContentLength() != null) {
-      length = response.getHeaders().getContentLength(); // the whole object came back
-    }
-  }
-
-  private void skipFully(InputStream body, long n, int length) throws IOException {
-    try {
-      body.skipNBytes(n);
-    } catch (EOFException e) {
-      throw GcsErrors.withCause(pastEnd(n, length, GcsInputFile.UNKNOWN_LENGTH), e);
-    }
-  }
-
-  /** Where the returned bytes start in the object, or -1 when the whole object came back. */
-  private long rangeStart(HttpResponse response) throws IOException {
-    String contentRange = response.getHeaders().getContentRange();
-    if (contentRange == null) {
-      return -1;
-    }
-    Matcher m = CONTENT_RANGE.matcher(contentRange);
-    if (!m.matches()) {
-      throw new GcsRetries.PermanentFailure(
-          "GET of " + location + " answered an unreadable Content-Range: " + contentRange);
-    }
-    return Long.parseLong(m.group(1));
-  }
-
-  private EOFException pastEnd(long position, int length, long fileLength) {
-    return new EOFException(
-        location + ": cannot read " + length + " bytes at position " + position + ": the file ends "
-            + (fileLength == GcsInputFile.UNKNOWN_LENGTH ? "before it" : "at " + fileLength));
+    learnLength(response.getHeaders().getContentRange(), response.getHeaders().getContentLength());
   }
 
   /** The store answered 416 to a suffix range; the caller checks whether the object is empty. */

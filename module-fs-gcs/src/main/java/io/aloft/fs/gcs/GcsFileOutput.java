@@ -8,12 +8,12 @@ import com.google.api.client.http.HttpResponseException;
 import com.google.api.client.http.json.JsonHttpContent;
 import com.google.api.services.storage.Storage;
 import com.google.api.services.storage.model.StorageObject;
-import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.BlobFileOutput;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -31,125 +31,98 @@ import java.util.regex.Pattern;
  * lost and the retry meets {@code 412} (the object is there), the id tells whether this writer put it
  * there — then the write succeeded.
  */
-final class GcsFileOutput extends FileOutput {
+final class GcsFileOutput extends BlobFileOutput {
 
   /** Object metadata key holding the writer's id. */
   static final String WRITE_ID = "aloft-write-id";
 
   private static final String OCTET_STREAM = "application/octet-stream";
-  private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
   private static final int RESUME_INCOMPLETE = 308;
   private static final Pattern PERSISTED_RANGE = Pattern.compile("bytes=0-(\\d+)");
 
   private final GcsFileSystem fs;
-  private final Location location;
   private final String bucket;
   private final String name;
   private final boolean exclusive;
   private final String writeId = UUID.randomUUID().toString();
 
   // Owned by the writing thread, like every OutputStream.
-  private byte[] buffer;
-  private int count;
   private GenericUrl session;
   private long uploaded; // bytes the upload session holds; the buffer continues from here
-  private boolean open = true;
 
   GcsFileOutput(GcsFileSystem fs, Location location, boolean exclusive) {
+    super(location, fs.chunkSize());
     this.fs = fs;
-    this.location = location;
     this.bucket = GcsFileSystem.bucket(location);
     this.name = GcsFileSystem.objectName(location);
     this.exclusive = exclusive;
-    this.buffer = new byte[(int) Math.min(INITIAL_BUFFER_BYTES, fs.chunkSize())];
   }
 
   @Override
-  public void write(int b) throws IOException {
-    ensureOpen();
-    if (count == buffer.length) {
-      makeRoom();
-    }
-    buffer[count++] = (byte) b;
+  protected void uploadWhole(byte[] bytes, int length) throws IOException {
+    publish(() -> upload(bytes, length));
   }
 
+  /** A chunk that fails ends the writer: its session is cancelled, so no later chunk could follow. */
   @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    Objects.checkFromIndexSize(off, len, b.length);
-    ensureOpen();
-    while (len > 0) {
-      if (count == buffer.length) {
-        makeRoom();
+  protected void uploadPart(byte[] bytes, int length) throws IOException {
+    try {
+      if (session == null) {
+        startSession();
       }
-      int n = Math.min(len, buffer.length - count);
-      System.arraycopy(b, off, buffer, count, n);
-      count += n;
-      off += n;
-      len -= n;
+      sendChunk(bytes, length, false);
+    } catch (IOException | RuntimeException e) {
+      cancelSession(e);
+      markClosed();
+      throw e;
     }
+  }
+
+  @Override
+  protected boolean hasParts() {
+    return session != null;
+  }
+
+  @Override
+  protected void completeParts(byte[] bytes, int length) throws IOException {
+    publish(
+        () -> {
+          sendChunk(bytes, length, true);
+          session = null;
+        });
+  }
+
+  @Override
+  protected void afterFailedClose(Throwable failure) {
+    cancelSession(failure);
+  }
+
+  @Override
+  protected void discardParts() throws IOException {
+    if (session != null) {
+      GenericUrl url = session;
+      session = null;
+      cancel(url);
+    }
+  }
+
+  @FunctionalInterface
+  private interface Upload {
+    void run() throws IOException;
   }
 
   /**
-   * Grows a full buffer, or sends it as a chunk once it holds a whole one. Chunks leave only when more
-   * bytes follow, so a file of exactly one chunk is still a single upload.
+   * Runs the upload that publishes the object. An exclusive one that meets the object (412) succeeded
+   * all the same when the object is this writer's own: an earlier attempt landed and its answer was lost.
    */
-  private void makeRoom() throws IOException {
-    if (buffer.length < fs.chunkSize()) {
-      byte[] larger = new byte[(int) Math.min(fs.chunkSize(), 2L * buffer.length)];
-      System.arraycopy(buffer, 0, larger, 0, count);
-      buffer = larger;
-    } else {
-      try {
-        if (session == null) {
-          startSession();
-        }
-        sendChunk(false);
-      } catch (IOException | RuntimeException e) {
-        cancelSession(e);
-        open = false;
-        buffer = null;
-        throw e;
-      }
-    }
-  }
-
-  @Override
-  public void close() throws IOException {
-    if (!open) {
-      return;
-    }
-    open = false;
+  private void publish(Upload upload) throws IOException {
     try {
-      if (session == null) {
-        upload();
-      } else {
-        sendChunk(true);
-        session = null;
-      }
+      upload.run();
     } catch (FileAlreadyExistsException e) {
       session = null;
       if (!isOurs(e)) {
         throw e;
       }
-    } catch (IOException | RuntimeException e) {
-      cancelSession(e);
-      throw e;
-    } finally {
-      buffer = null;
-    }
-  }
-
-  @Override
-  public void abort() throws IOException {
-    if (!open) {
-      return;
-    }
-    open = false;
-    buffer = null;
-    if (session != null) {
-      GenericUrl url = session;
-      session = null;
-      cancel(url);
     }
   }
 
@@ -163,13 +136,11 @@ final class GcsFileOutput extends FileOutput {
   }
 
   /** The whole file as one multipart upload. */
-  private void upload() throws IOException {
-    byte[] bytes = buffer;
-    int length = count;
+  private void upload(byte[] bytes, int length) throws IOException {
     fs.retries()
         .call(
             "UPLOAD",
-            location,
+            location(),
             () -> {
               Storage.Objects.Insert insert =
                   fs.prepare(
@@ -204,7 +175,7 @@ final class GcsFileOutput extends FileOutput {
         fs.retries()
             .call(
                 "START RESUMABLE UPLOAD of",
-                location,
+                location(),
                 () -> {
                   HttpRequest request =
                       fs.storage()
@@ -221,7 +192,7 @@ final class GcsFileOutput extends FileOutput {
                     String sessionUri = response.getHeaders().getLocation();
                     if (sessionUri == null) {
                       throw new GcsRetries.PermanentFailure(
-                          "START RESUMABLE UPLOAD of " + location + ": " + fs.errors().endpoint()
+                          "START RESUMABLE UPLOAD of " + location() + ": " + fs.errors().endpoint()
                               + " answered without a session URI (Location header)");
                     }
                     return new GenericUrl(sessionUri);
@@ -235,15 +206,14 @@ final class GcsFileOutput extends FileOutput {
    * Sends the buffer as the session's next chunk, or as its last when {@code last} (which completes the
    * upload, publishing the object).
    */
-  private void sendChunk(boolean last) throws IOException {
-    byte[] bytes = buffer;
+  private void sendChunk(byte[] bytes, int length, boolean last) throws IOException {
     long start = uploaded;
-    long end = start + count;
+    long end = start + length;
     boolean[] resuming = {false};
     fs.retries()
         .call(
             "UPLOAD " + (last ? "last chunk" : "chunk") + " at byte " + start + " of",
-            location,
+            location(),
             () -> {
               long from = start;
               if (resuming[0]) {
@@ -253,11 +223,11 @@ final class GcsFileOutput extends FileOutput {
                     return null; // an earlier attempt completed the upload; its answer was lost
                   }
                   throw new GcsRetries.PermanentFailure(
-                      "UPLOAD of " + location + ": the session completed before its last chunk");
+                      "UPLOAD of " + location() + ": the session completed before its last chunk");
                 }
                 if (held < start || held > end) {
                   throw new GcsRetries.PermanentFailure(
-                      "UPLOAD of " + location + ": the session holds " + held
+                      "UPLOAD of " + location() + ": the session holds " + held
                           + " bytes, outside the chunk being sent (" + start + ".." + end + ")");
                 }
                 from = held;
@@ -281,7 +251,7 @@ final class GcsFileOutput extends FileOutput {
                     return null;
                   }
                   throw new GcsRetries.PermanentFailure(
-                      "UPLOAD of " + location + ": the session completed before its last chunk");
+                      "UPLOAD of " + location() + ": the session completed before its last chunk");
                 }
                 if (status == RESUME_INCOMPLETE) {
                   long held = persistedBytes(response);
@@ -297,7 +267,6 @@ final class GcsFileOutput extends FileOutput {
               }
             });
     uploaded = end;
-    count = 0;
   }
 
   /** What the session holds, from a status query; -1 when the upload has completed. */
@@ -328,7 +297,7 @@ final class GcsFileOutput extends FileOutput {
     Matcher m = PERSISTED_RANGE.matcher(range);
     if (!m.matches()) {
       throw new GcsRetries.PermanentFailure(
-          "UPLOAD of " + location + ": " + fs.errors().endpoint() + " answered an unreadable Range: " + range);
+          "UPLOAD of " + location() + ": " + fs.errors().endpoint() + " answered an unreadable Range: " + range);
     }
     return Long.parseLong(m.group(1)) + 1;
   }
@@ -340,16 +309,16 @@ final class GcsFileOutput extends FileOutput {
   private IOException sessionFailure(HttpResponseException e) {
     if (e.getStatusCode() == 404 || e.getStatusCode() == 410) {
       return new GcsRetries.PermanentFailure(
-          "UPLOAD of " + location + ": the upload session is gone (" + GcsErrors.describe(e) + ")", e);
+          "UPLOAD of " + location() + ": the upload session is gone (" + GcsErrors.describe(e) + ")", e);
     }
     return alreadyExistsOr(e);
   }
 
   private IOException alreadyExistsOr(HttpResponseException e) {
-    if (exclusive && e.getStatusCode() == GcsErrors.PRECONDITION_FAILED) {
-      return GcsErrors.withCause(
+    if (exclusive && e.getStatusCode() == BlobErrors.PRECONDITION_FAILED) {
+      return BlobErrors.withCause(
           new FileAlreadyExistsException(
-              location.toString(), null, "it exists (ifGenerationMatch=0 answered 412)"),
+              location().toString(), null, "it exists (ifGenerationMatch=0 answered 412)"),
           e);
     }
     return e;
@@ -361,7 +330,7 @@ final class GcsFileOutput extends FileOutput {
    */
   private boolean isOurs(FileAlreadyExistsException failure) {
     try {
-      Map<String, String> metadata = fs.metadata(location).getMetadata();
+      Map<String, String> metadata = fs.metadata(location()).getMetadata();
       return metadata != null && writeId.equals(metadata.get(WRITE_ID));
     } catch (IOException e) {
       failure.addSuppressed(e);
@@ -388,7 +357,7 @@ final class GcsFileOutput extends FileOutput {
     fs.retries()
         .call(
             "CANCEL the resumable upload of",
-            location,
+            location(),
             () -> {
               HttpResponse response =
                   fs.storage()
@@ -408,14 +377,8 @@ final class GcsFileOutput extends FileOutput {
             });
   }
 
-  private void ensureOpen() throws IOException {
-    if (!open) {
-      throw new IOException(location + ": the stream is already closed");
-    }
-  }
-
   @Override
   public String toString() {
-    return "GcsFileOutput[" + location + (exclusive ? ", exclusive]" : "]");
+    return "GcsFileOutput[" + location() + (exclusive ? ", exclusive]" : "]");
   }
 }

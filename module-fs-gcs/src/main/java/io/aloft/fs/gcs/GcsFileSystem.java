@@ -13,8 +13,10 @@ import com.google.api.services.storage.model.StorageObject;
 import io.aloft.spi.fs.FileEntry;
 import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
 import io.aloft.spi.fs.OutputFile;
 import io.aloft.spi.fs.StateFileSystem;
+import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
@@ -139,15 +141,12 @@ final class GcsFileSystem implements StateFileSystem {
   @Override
   public InputFile newInputFile(Location location) {
     bucket(location);
-    return new GcsInputFile(this, location, GcsInputFile.UNKNOWN_LENGTH);
+    return new GcsInputFile(this, location, BlobInputFile.UNKNOWN_LENGTH);
   }
 
   @Override
   public InputFile newInputFile(Location location, long length) {
     bucket(location);
-    if (length < 0) {
-      throw new IllegalArgumentException("negative length " + length + " for " + location);
-    }
     return new GcsInputFile(this, location, length);
   }
 
@@ -238,7 +237,7 @@ final class GcsFileSystem implements StateFileSystem {
             prepare(storage.objects().delete(bucket, name)).execute();
           } catch (HttpResponseException e) {
             // Absent, or removed by an earlier attempt whose answer was lost.
-            if (e.getStatusCode() != GcsErrors.NOT_FOUND) {
+            if (e.getStatusCode() != BlobErrors.NOT_FOUND) {
               throw e;
             }
           }
@@ -317,7 +316,7 @@ final class GcsFileSystem implements StateFileSystem {
       }
       GcsRetries.backoff(
           round,
-          failures.stream().anyMatch(f -> f.status() == GcsErrors.TOO_MANY_REQUESTS),
+          failures.stream().anyMatch(f -> f.status() == BlobErrors.TOO_MANY_REQUESTS),
           directory);
       pending = failures.stream().map(BatchFailure::name).toList();
     }
@@ -337,7 +336,7 @@ final class GcsFileSystem implements StateFileSystem {
 
                 @Override
                 public void onFailure(GoogleJsonError error, HttpHeaders headers) {
-                  if (error.getCode() != GcsErrors.NOT_FOUND) {
+                  if (error.getCode() != BlobErrors.NOT_FOUND) {
                     failures.add(new BatchFailure(name, error.getCode(), error.getMessage()));
                   }
                 }
@@ -358,7 +357,7 @@ final class GcsFileSystem implements StateFileSystem {
     String message =
         "DELETE failed for " + failures.size() + " of " + total + " files at " + errors.endpoint()
             + ": " + described + (failures.size() > 3 ? "; ..." : "");
-    if (firstFailure.status() == GcsErrors.FORBIDDEN || firstFailure.status() == GcsErrors.UNAUTHORIZED) {
+    if (firstFailure.status() == BlobErrors.FORBIDDEN || firstFailure.status() == BlobErrors.UNAUTHORIZED) {
       return new AccessDeniedException(failed.toString(), null, message);
     }
     return new IOException(failed + ": " + message);

@@ -2,12 +2,13 @@ package io.aloft.fs.gcs;
 
 import com.google.api.client.http.HttpResponseException;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.RetryBackoff;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.SocketTimeoutException;
 import java.nio.file.FileSystemException;
-import java.util.concurrent.ThreadLocalRandom;
 
 /**
  * Repeats requests that failed transiently — 408, 429 and 5xx answers, timeouts, refused or broken
@@ -63,7 +64,7 @@ final class GcsRetries {
         if (!GcsErrors.isTransient(e.getStatusCode()) || n > maxRetries) {
           throw errors.translate(e, operation, location, n);
         }
-        backoff(n, e.getStatusCode() == GcsErrors.TOO_MANY_REQUESTS, location);
+        backoff(n, e.getStatusCode() == BlobErrors.TOO_MANY_REQUESTS, location);
       } catch (IOException e) {
         if (isInterruption(e)) {
           throw e;
@@ -87,16 +88,10 @@ final class GcsRetries {
    * 500 ms doubling up to 20 s after a 429.
    */
   static void backoff(int attempt, boolean throttled, Location location) throws InterruptedIOException {
-    long base = throttled ? 500 : 100;
-    long cap = Math.min(throttled ? 20_000 : 5_000, base << Math.min(attempt - 1, 10));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted =
-          new InterruptedIOException("interrupted while retrying a request for " + location);
-      interrupted.initCause(e);
-      throw interrupted;
+    if (throttled) {
+      RetryBackoff.sleep(attempt, 500, 20_000, location);
+    } else {
+      RetryBackoff.sleep(attempt, 100, 5_000, location);
     }
   }
 }

@@ -13,33 +13,27 @@ import com.google.cloud.storage.BlobInfo;
 import com.google.cloud.storage.Storage;
 import com.google.cloud.storage.contrib.nio.testing.LocalStorageHelper;
 import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
 import io.aloft.config.Config;
+import io.aloft.engine.testkit.ByteRange;
+import io.aloft.engine.testkit.ScriptedHttpStore;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
-import java.io.OutputStream;
 import java.math.BigInteger;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.URLDecoder;
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Arrays;
-import java.util.Deque;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -61,7 +55,7 @@ import java.util.regex.Pattern;
  * token ({@link #requireToken}), which the fake's {@code /token} endpoint hands out, and make rewrites
  * take several calls.
  */
-final class FakeGcs implements AutoCloseable {
+final class FakeGcs extends ScriptedHttpStore {
 
   /** The operations faults can be scripted for. */
   enum Op {
@@ -77,22 +71,6 @@ final class FakeGcs implements AutoCloseable {
     /** The request of an upload session that states the total size. */
     LAST_CHUNK,
     REWRITE,
-  }
-
-  /** What the next request of an operation meets instead of the normal answer. */
-  enum Fault {
-    UNAVAILABLE_503,
-    INTERNAL_ERROR_500,
-    TOO_MANY_REQUESTS_429,
-    FORBIDDEN_403,
-    /** The request takes effect, but its answer is a 503: a response lost on the way. */
-    APPLY_THEN_503,
-    /** A media GET's headers promise the whole range, half the body follows, then the connection closes. */
-    BREAK_BODY,
-    /** A media GET answered 200 with the whole object, as a store without range support would. */
-    IGNORE_RANGE,
-    /** No answer for 10 s. */
-    STALL,
   }
 
   /** What the fake keeps beside the helper's bytes. */
@@ -117,39 +95,31 @@ final class FakeGcs implements AutoCloseable {
   static final String TOKEN = "fake-access-token";
 
   private static final JsonFactory JSON = GsonFactory.getDefaultInstance();
-  private static final Pattern RANGE = Pattern.compile("bytes=(\\d*)-(\\d*)");
   private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\*|(\\d+)-(\\d+))/(\\*|\\d+)");
   private static final String OBJECT_PATH = "/storage/v1/b/";
   private static final String UPLOAD_PATH = "/upload/storage/v1/b/";
 
-  private final HttpServer server;
-  private final ExecutorService executor = Executors.newCachedThreadPool();
   private final Storage blobs = LocalStorageHelper.customOptions(false).getService();
   // Guarded by this: the helper's bytes and these states change together.
   private final Map<String, ObjectState> states = new HashMap<>();
   private final Map<String, Session> sessions = new ConcurrentHashMap<>();
   private final AtomicLong generations = new AtomicLong(1_700_000_000_000_000L);
-  // Guarded by this.
-  private final Map<Op, Deque<Fault>> faults = new HashMap<>();
-  private final List<String> requests = new ArrayList<>();
   private volatile String requiredToken;
   private volatile String requiredUserProject;
   private volatile long rewriteBytesPerCall = Long.MAX_VALUE;
 
   FakeGcs() throws IOException {
-    server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 0);
-    server.createContext("/", this::handle);
-    server.setExecutor(executor);
-    server.start();
+    super("the fake GCS");
   }
 
   /** The endpoint, e.g. {@code http://127.0.0.1:41234}. */
   String endpoint() {
-    return "http://127.0.0.1:" + server.getAddress().getPort();
+    return root();
   }
 
   /** Provider configuration for this fake: no credentials, 2 retries, short timeouts. */
-  Config config() {
+  @Override
+  public Config config() {
     return Config.of(
         Map.of(
             "gcs.endpoint", endpoint(),
@@ -161,9 +131,8 @@ final class FakeGcs implements AutoCloseable {
   }
 
   /** The next requests of {@code op} meet {@code faults}, in order. */
-  synchronized FakeGcs script(Op op, Fault... faults) {
-    this.faults.computeIfAbsent(op, o -> new ArrayDeque<>()).addAll(Arrays.asList(faults));
-    return this;
+  void script(Op op, Fault... faults) {
+    script(op.name(), faults);
   }
 
   /** From now on every request but {@code /token} needs {@code Authorization: Bearer} {@link #TOKEN}. */
@@ -185,12 +154,10 @@ final class FakeGcs implements AutoCloseable {
   }
 
   /** The requests of {@code op} received so far, as {@code bucket/name} (or the batch size). */
-  synchronized List<String> requests(Op op) {
-    return requests.stream()
-        .filter(r -> r.startsWith(op + " "))
-        .map(r -> r.substring(op.toString().length() + 1))
-        .toList();
+  List<String> requests(Op op) {
+    return requests(op.name());
   }
+
 
   /** Stores an object as another writer would, with a new generation; returns the generation. */
   synchronized long put(String bucket, String name, byte[] data, Map<String, String> metadata) {
@@ -249,7 +216,8 @@ final class FakeGcs implements AutoCloseable {
     }
   }
 
-  private void handle(HttpExchange exchange) throws IOException {
+  @Override
+  protected void handle(HttpExchange exchange) throws IOException {
     try (exchange) {
       URI uri = exchange.getRequestURI();
       List<String> segments = new ArrayList<>();
@@ -321,46 +289,28 @@ final class FakeGcs implements AutoCloseable {
 
   /** Logs the request and answers a scripted fault; true if one was answered. */
   private boolean fault(Request r, Op op, String what, Fault... handledLater) throws IOException {
-    Fault fault;
-    synchronized (this) {
-      requests.add(op + " " + what);
-      Deque<Fault> scripted = faults.get(op);
-      fault = scripted == null ? null : scripted.peek();
-      if (fault != null && Arrays.asList(handledLater).contains(fault)) {
-        return false; // the handler polls it
-      }
-      if (scripted != null) {
-        scripted.poll();
-      }
-    }
-    if (fault == null) {
-      return false;
-    }
-    switch (fault) {
-      case UNAVAILABLE_503 -> error(r.exchange(), 503, "Service Unavailable (scripted)");
-      case INTERNAL_ERROR_500 -> error(r.exchange(), 500, "Internal Error (scripted)");
-      case TOO_MANY_REQUESTS_429 -> error(r.exchange(), 429, "The rate of change requests exceeds the limit (scripted)");
-      case FORBIDDEN_403 -> error(r.exchange(), 403, "caller does not have storage.objects access (scripted)");
-      case STALL -> sleep(10_000);
-      default -> throw new IllegalStateException("fault " + fault + " does not apply to " + op);
-    }
-    return true;
+    return answerScripted(r.exchange(), op.name(), what, handledLater);
   }
 
-  private synchronized Fault pollFault(Op op, Fault wanted) {
-    Deque<Fault> scripted = faults.get(op);
-    if (scripted != null && scripted.peek() == wanted) {
-      return scripted.poll();
-    }
-    return null;
+  @Override
+  protected void sendError(HttpExchange exchange, int status, Fault fault) throws IOException {
+    String message =
+        switch (fault) {
+          case UNAVAILABLE_503 -> "Service Unavailable (scripted)";
+          case INTERNAL_ERROR_500 -> "Internal Error (scripted)";
+          case TOO_MANY_REQUESTS_429 -> "The rate of change requests exceeds the limit (scripted)";
+          case FORBIDDEN_403 -> "caller does not have storage.objects access (scripted)";
+          default -> throw new IllegalStateException("the fake GCS does not answer " + fault);
+        };
+    error(exchange, status, message);
   }
 
   private void mediaGet(Request r, String bucket, String name) throws IOException {
     if (fault(r, Op.MEDIA_GET, bucket + "/" + name, Fault.BREAK_BODY, Fault.IGNORE_RANGE)) {
       return;
     }
-    boolean breakBody = pollFault(Op.MEDIA_GET, Fault.BREAK_BODY) != null;
-    boolean ignoreRange = pollFault(Op.MEDIA_GET, Fault.IGNORE_RANGE) != null;
+    boolean breakBody = take(Op.MEDIA_GET.name(), Fault.BREAK_BODY);
+    boolean ignoreRange = take(Op.MEDIA_GET.name(), Fault.IGNORE_RANGE);
     ObjectState state;
     byte[] content;
     long first;
@@ -378,13 +328,13 @@ final class FakeGcs implements AutoCloseable {
           return;
         }
       }
-      long[] range = ignoreRange ? null : range(r.header("Range"), state.size());
-      if (range != null && range.length == 0) {
+      Optional<ByteRange> range = ignoreRange ? Optional.of(ByteRange.whole(state.size())) : range(r.header("Range"), state.size());
+      if (range.isEmpty()) {
         error(r.exchange(), 416, "The requested range cannot be satisfied.");
         return;
       }
-      first = range == null ? 0 : range[0];
-      last = range == null ? state.size() - 1 : range[1];
+      first = range.get().first();
+      last = range.get().last();
       // Read outside the lock, so reads run in parallel; a write meanwhile means reading again.
       content = readRange(bucket, name, first, (int) (last - first + 1));
       synchronized (this) {
@@ -399,15 +349,7 @@ final class FakeGcs implements AutoCloseable {
     if (ranged) {
       r.exchange().getResponseHeaders().add("Content-Range", "bytes " + first + "-" + last + "/" + state.size());
     }
-    r.exchange().sendResponseHeaders(ranged ? 206 : 200, content.length == 0 ? -1 : content.length);
-    OutputStream out = r.exchange().getResponseBody();
-    if (breakBody) {
-      out.write(content, 0, content.length / 2);
-      out.flush();
-      // Leaving the handler with an exception makes the server drop the connection mid-body.
-      throw new IOException("fake: the body breaks off after " + content.length / 2 + " bytes");
-    }
-    out.write(content);
+    sendBody(r.exchange(), ranged ? 206 : 200, content, 0, content.length - 1, breakBody);
   }
 
   /** Bytes of an object read through the helper's channel: seek, then read {@code length}. */
@@ -427,26 +369,12 @@ final class FakeGcs implements AutoCloseable {
     return buffer.array();
   }
 
-  /** [first, last] of a Range header; the whole object without one; an empty array if unsatisfiable. */
-  private static long[] range(String header, long length) {
-    if (header == null) {
-      return null;
+  /** The range a Range header asks for; the whole object without one; empty if unsatisfiable. */
+  private static Optional<ByteRange> range(String header, long length) {
+    if (header == null || !ByteRange.readable(header)) {
+      return Optional.of(ByteRange.whole(length)); // like the service: an unreadable range is ignored
     }
-    Matcher m = RANGE.matcher(header);
-    if (!m.matches()) {
-      return null; // like the service: an unreadable range is ignored
-    }
-    long first;
-    long last;
-    if (m.group(1).isEmpty()) {
-      long suffix = Long.parseLong(m.group(2));
-      first = Math.max(0, length - suffix);
-      last = length - 1;
-    } else {
-      first = Long.parseLong(m.group(1));
-      last = m.group(2).isEmpty() ? length - 1 : Math.min(length - 1, Long.parseLong(m.group(2)));
-    }
-    return first >= length || first > last ? new long[0] : new long[] {first, last};
+    return ByteRange.of(header, length);
   }
 
   private void metadataGet(Request r, String bucket, String name) throws IOException {
@@ -499,10 +427,10 @@ final class FakeGcs implements AutoCloseable {
   }
 
   private void delete(Request r, String bucket, String name) throws IOException {
-    if (fault(r, Op.DELETE, bucket + "/" + name, Fault.APPLY_THEN_503)) {
+    if (fault(r, Op.DELETE, bucket + "/" + name, Fault.LOSE_ANSWER)) {
       return;
     }
-    boolean lose = pollFault(Op.DELETE, Fault.APPLY_THEN_503) != null;
+    boolean lose = take(Op.DELETE.name(), Fault.LOSE_ANSWER);
     int status = deleteObject(bucket, name);
     if (lose) {
       error(r.exchange(), 503, "the response was lost (scripted)");
@@ -591,10 +519,10 @@ final class FakeGcs implements AutoCloseable {
     List<byte[]> parts = multipartParts(r.header("Content-Type"), r.body());
     StorageObject metadata = JSON.fromString(new String(parts.get(0), StandardCharsets.UTF_8), StorageObject.class);
     String name = metadata.getName();
-    if (fault(r, Op.UPLOAD, bucket + "/" + name, Fault.APPLY_THEN_503)) {
+    if (fault(r, Op.UPLOAD, bucket + "/" + name, Fault.LOSE_ANSWER)) {
       return;
     }
-    boolean lose = pollFault(Op.UPLOAD, Fault.APPLY_THEN_503) != null;
+    boolean lose = take(Op.UPLOAD.name(), Fault.LOSE_ANSWER);
     StorageObject created;
     synchronized (this) {
       String failed = preconditionFailure(bucket, name, r.longParam("ifGenerationMatch"));
@@ -640,10 +568,10 @@ final class FakeGcs implements AutoCloseable {
       return;
     }
     Op op = m.group(4).equals("*") ? Op.CHUNK : Op.LAST_CHUNK;
-    if (fault(r, op, session.bucket + "/" + session.name, Fault.APPLY_THEN_503)) {
+    if (fault(r, op, session.bucket + "/" + session.name, Fault.LOSE_ANSWER)) {
       return;
     }
-    boolean lose = pollFault(op, Fault.APPLY_THEN_503) != null;
+    boolean lose = take(op.name(), Fault.LOSE_ANSWER);
     StorageObject created = null;
     synchronized (session) {
       if (session.completed) {
@@ -727,13 +655,15 @@ final class FakeGcs implements AutoCloseable {
         body = errorJson(400, "fake GCS: userProject " + project + " required in " + requestLine);
       } else if (words[0].equals("DELETE") && segments.size() == 6 && segments.get(4).equals("o")) {
         synchronized (this) {
-          requests.add(Op.DELETE + " " + segments.get(3) + "/" + segments.get(5));
+          log(Op.DELETE.name(), segments.get(3) + "/" + segments.get(5));
         }
-        Fault fault = pollFault(Op.DELETE, Fault.UNAVAILABLE_503);
-        if (fault == null) {
-          fault = pollFault(Op.DELETE, Fault.FORBIDDEN_403);
+        if (take(Op.DELETE.name(), Fault.UNAVAILABLE_503)) {
+          status = 503;
+        } else if (take(Op.DELETE.name(), Fault.FORBIDDEN_403)) {
+          status = 403;
+        } else {
+          status = deleteObject(segments.get(3), segments.get(5));
         }
-        status = fault == Fault.UNAVAILABLE_503 ? 503 : fault == Fault.FORBIDDEN_403 ? 403 : deleteObject(segments.get(3), segments.get(5));
         body = status == 204 ? "" : errorJson(status, status == 404 ? "No such object" : "scripted " + status);
       } else {
         status = 400;
@@ -864,27 +794,5 @@ final class FakeGcs implements AutoCloseable {
     exchange.getResponseHeaders().add("Content-Type", "application/json; charset=UTF-8");
     exchange.sendResponseHeaders(status, json.length);
     exchange.getResponseBody().write(json);
-  }
-
-  private static void sleep(long millis) {
-    try {
-      Thread.sleep(millis);
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-    }
-  }
-
-  @Override
-  public void close() {
-    server.stop(0);
-    executor.shutdownNow();
-    try {
-      if (!executor.awaitTermination(15, TimeUnit.SECONDS)) {
-        throw new IllegalStateException("the fake GCS's handlers did not stop within 15 s");
-      }
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      throw new IllegalStateException("interrupted while stopping the fake GCS", e);
-    }
   }
 }

@@ -1,8 +1,8 @@
 package io.aloft.fs.gcs;
 
-import static io.aloft.fs.gcs.FakeGcs.Fault.APPLY_THEN_503;
-import static io.aloft.fs.gcs.FakeGcs.Fault.UNAVAILABLE_503;
-import static io.aloft.fs.gcs.GcsFaultTest.bytes;
+import static io.aloft.engine.testkit.BlobStoreFaultSuite.bytes;
+import static io.aloft.engine.testkit.ScriptedHttpStore.Fault.LOSE_ANSWER;
+import static io.aloft.engine.testkit.ScriptedHttpStore.Fault.UNAVAILABLE_503;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
@@ -94,7 +94,7 @@ class GcsConditionalWriteTest {
   void exclusiveWriteWhoseResponseWasLostSucceedsOnRetry() throws IOException {
     // The upload lands but its answer is lost; the retry meets ifGenerationMatch=0 and the writer's
     // own object: the write id in its metadata says the write succeeded.
-    store.script(FakeGcs.Op.UPLOAD, APPLY_THEN_503);
+    store.script(FakeGcs.Op.UPLOAD, LOSE_ANSWER);
 
     Location file = Location.of("gs://bucket/MANIFEST-2");
     FileOutput out = fs.newOutputFile(file).createExclusive();
@@ -109,7 +109,7 @@ class GcsConditionalWriteTest {
   void chunkWhoseAnswerWasLostIsResumedWithoutSendingItsBytesTwice() throws IOException {
     // The first chunk's answer is lost after the store kept it; the retry asks the session what it
     // holds and carries on from there (the fake refuses a chunk that does not continue the session).
-    store.script(FakeGcs.Op.CHUNK, APPLY_THEN_503);
+    store.script(FakeGcs.Op.CHUNK, LOSE_ANSWER);
     byte[] data = bytes(2 * CHUNK + 17);
 
     FileOutput out = fs.newOutputFile(Location.of("gs://bucket/big.sst")).createExclusive();
@@ -122,7 +122,7 @@ class GcsConditionalWriteTest {
 
   @Test
   void exclusiveResumableWriteWhoseLastAnswerWasLostAsksTheSessionAndSucceeds() throws IOException {
-    store.script(FakeGcs.Op.LAST_CHUNK, APPLY_THEN_503);
+    store.script(FakeGcs.Op.LAST_CHUNK, LOSE_ANSWER);
     byte[] data = bytes(CHUNK + 17);
 
     FileOutput out = fs.newOutputFile(Location.of("gs://bucket/big.sst")).createExclusive();

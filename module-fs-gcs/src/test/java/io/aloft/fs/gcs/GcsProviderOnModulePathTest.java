@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.engine.testkit.ChildJvm;
 import io.aloft.spi.fs.FileSystemProvider;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -33,20 +32,10 @@ class GcsProviderOnModulePathTest {
   @Test
   void anApplicationOnTheModulePathFindsTheProviderAndWritesThroughIt(@TempDir Path dir)
       throws IOException, InterruptedException {
-    String modulePath = ChildJvm.pluginPath();
-    Path application = dir.resolve("application");
-    ChildJvm.compileApplication(List.of("--module-path", modulePath), application);
     FakeGcs store = SharedFakeGcs.get();
     String stdout =
-        ChildJvm.run(
-            dir,
-            List.of(
-                "--module-path",
-                modulePath + File.pathSeparator + application,
-                "--module",
-                "io.aloft.fs.gcs.blackbox/io.aloft.fs.gcs.blackbox.Main",
-                store.endpoint(),
-                BUCKET));
+        ChildJvm.runOnModulePath(
+            dir, List.of(), "io.aloft.fs.gcs.blackbox/io.aloft.fs.gcs.blackbox.Main", List.of(store.endpoint(), BUCKET));
 
     assertThat(stdout)
         .contains("provider io.aloft.fs.gcs.GcsFileSystemProvider in module io.aloft.fs.gcs\n")

@@ -9,13 +9,12 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aloft.config.Config;
+import io.aloft.engine.testkit.Loopback;
 import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.NoSuchFileException;
 import java.time.Duration;
@@ -64,7 +63,7 @@ class HdfsFaultTest {
 
   @Test
   void refusedConnectionFailsAtOnceNamingTheNameNode() throws IOException {
-    Location file = Location.of("hdfs://127.0.0.1:" + closedPort() + "/dir/1.sst");
+    Location file = Location.of("hdfs://127.0.0.1:" + Loopback.closedPort() + "/dir/1.sst");
 
     Duration took = timeFailure(Config.empty(), file, "cannot connect to the NameNode at hdfs://" + file.authority());
 
@@ -74,7 +73,7 @@ class HdfsFaultTest {
 
   @Test
   void refusedConnectionIsRetriedWhenTheRetryPolicyKeysSaySo() throws IOException {
-    Location file = Location.of("hdfs://127.0.0.1:" + closedPort() + "/dir/1.sst");
+    Location file = Location.of("hdfs://127.0.0.1:" + Loopback.closedPort() + "/dir/1.sst");
     Config config =
         Config.of(
             Map.of(
@@ -120,13 +119,6 @@ class HdfsFaultTest {
           .hasMessageContaining(file.toString())
           .hasMessageContaining(why);
       return Duration.ofNanos(System.nanoTime() - start);
-    }
-  }
-
-  /** A loopback port nothing listens on. */
-  private static int closedPort() throws IOException {
-    try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-      return socket.getLocalPort();
     }
   }
 

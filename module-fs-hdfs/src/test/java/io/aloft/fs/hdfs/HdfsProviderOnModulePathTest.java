@@ -34,24 +34,16 @@ class HdfsProviderOnModulePathTest {
   @Test
   void anApplicationOnTheModulePathFindsTheProviderAndWritesThroughIt(@TempDir Path dir)
       throws IOException, InterruptedException {
-    String modulePath = ChildJvm.pluginPath();
-    Path application = dir.resolve("application");
-    ChildJvm.compileApplication(List.of("--module-path", modulePath), application);
     Location directory = MiniHdfs.shared().freshDirectory("module-path");
 
     String stdout =
-        ChildJvm.run(
+        ChildJvm.runOnModulePath(
             dir,
-            List.of(
-                // Only the JDK modules that the application and this module's descriptor require:
-                // proves the descriptor names every JDK module Hadoop's client needs.
-                "--limit-modules",
-                "io.aloft.fs.hdfs.blackbox,io.aloft.fs.hdfs",
-                "--module-path",
-                modulePath + File.pathSeparator + application,
-                "--module",
-                "io.aloft.fs.hdfs.blackbox/" + MAIN,
-                directory.toString()));
+            // Only the JDK modules that the application and this module's descriptor require:
+            // proves the descriptor names every JDK module Hadoop's client needs.
+            List.of("--limit-modules", "io.aloft.fs.hdfs.blackbox,io.aloft.fs.hdfs"),
+            "io.aloft.fs.hdfs.blackbox/" + MAIN,
+            List.of(directory.toString()));
 
     assertThat(stdout)
         .contains("provider io.aloft.fs.hdfs.HdfsFileSystemProvider in module io.aloft.fs.hdfs\n")

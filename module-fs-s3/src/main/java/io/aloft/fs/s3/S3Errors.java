@@ -1,15 +1,9 @@
 package io.aloft.fs.s3;
 
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
 import java.io.IOException;
-import java.io.InterruptedIOException;
-import java.net.ConnectException;
-import java.net.NoRouteToHostException;
-import java.net.SocketTimeoutException;
-import java.net.UnknownHostException;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 import software.amazon.awssdk.awscore.exception.AwsServiceException;
 import software.amazon.awssdk.core.exception.AbortedException;
 import software.amazon.awssdk.core.exception.ApiCallAttemptTimeoutException;
@@ -22,12 +16,6 @@ import software.amazon.awssdk.core.exception.SdkException;
  * and error codes.
  */
 final class S3Errors {
-
-  static final int NOT_FOUND = 404;
-  static final int PRECONDITION_FAILED = 412;
-  static final int RANGE_NOT_SATISFIABLE = 416;
-  static final int FORBIDDEN = 403;
-  static final int CONFLICT = 409;
 
   private final String endpoint;
 
@@ -49,13 +37,15 @@ final class S3Errors {
       return translateResponse(service, operation, location, conditionalCreate);
     }
     if (e instanceof AbortedException || Thread.currentThread().isInterrupted()) {
-      InterruptedIOException interrupted =
-          new InterruptedIOException(operation + " " + location + " was interrupted");
-      interrupted.initCause(e);
-      return interrupted;
+      return BlobErrors.interrupted(operation, location, e);
     }
-    return new IOException(
-        operation + " " + location + " failed: " + unreachableReason(e) + " (" + attempts(e) + ")", e);
+    String why =
+        BlobErrors.unreachableReason(
+            e,
+            endpoint,
+            t -> false,
+            t -> t instanceof ApiCallAttemptTimeoutException || t instanceof ApiCallTimeoutException);
+    return BlobErrors.unreachable(operation, location, why + " (" + attempts(e) + ")", e);
   }
 
   /** Whether the request failed with {@code status}. */
@@ -77,47 +67,18 @@ final class S3Errors {
     int status = e.statusCode();
     String code = errorCode(e);
     String detail = describe(e);
-    if (status == NOT_FOUND && !code.equals("NoSuchUpload")) {
+    if (status == BlobErrors.NOT_FOUND && !code.equals("NoSuchUpload")) {
       String reason =
           code.equals("NoSuchBucket")
               ? "bucket '" + location.authority() + "' does not exist at " + endpoint
               : null;
-      return withCause(new NoSuchFileException(location.toString(), null, reason), e);
+      return BlobErrors.noSuchFile(location, reason, e);
     }
-    if (status == PRECONDITION_FAILED && conditionalCreate) {
-      return withCause(
-          new FileAlreadyExistsException(
-              location.toString(), null, "it exists (" + operation + " with If-None-Match: * answered 412)"),
-          e);
+    if (status == BlobErrors.PRECONDITION_FAILED && conditionalCreate) {
+      return BlobErrors.alreadyExists(
+          location, "it exists (" + operation + " with If-None-Match: * answered 412)", e);
     }
-    if (status == FORBIDDEN) {
-      return withCause(
-          new AccessDeniedException(
-              location.toString(), null, operation + " denied by " + endpoint + ": " + detail),
-          e);
-    }
-    return new IOException(operation + " " + location + " failed at " + endpoint + ": " + detail, e);
-  }
-
-  private String unreachableReason(SdkException e) {
-    for (Throwable t = e; t != null; t = t.getCause()) {
-      if (t instanceof ConnectException) {
-        return "cannot connect to " + endpoint + " (" + t.getMessage() + ")";
-      }
-      if (t instanceof UnknownHostException) {
-        return "unknown host in " + endpoint + " (" + t.getMessage() + ")";
-      }
-      if (t instanceof NoRouteToHostException) {
-        return "no route to " + endpoint;
-      }
-      if (t instanceof SocketTimeoutException) {
-        return "timed out talking to " + endpoint + " (" + t.getMessage() + ")";
-      }
-      if (t instanceof ApiCallAttemptTimeoutException || t instanceof ApiCallTimeoutException) {
-        return "timed out talking to " + endpoint + " (" + t.getMessage() + ")";
-      }
-    }
-    return "error talking to " + endpoint + ": " + e.getMessage();
+    return BlobErrors.answered(status, operation, location, endpoint, detail, e);
   }
 
   private static String describe(AwsServiceException e) {
@@ -139,11 +100,6 @@ final class S3Errors {
 
   private static String attempts(SdkException e) {
     Integer n = e.numAttempts();
-    return n == null ? "attempts unknown" : n == 1 ? "1 attempt" : n + " attempts";
-  }
-
-  private static <T extends IOException> T withCause(T exception, Throwable cause) {
-    exception.initCause(cause);
-    return exception;
+    return n == null ? "attempts unknown" : BlobErrors.attempts(n);
   }
 }

@@ -1,15 +1,14 @@
 package io.aloft.fs.s3;
 
-import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.BlobFileInput;
+import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.EOFException;
 import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
-import java.util.Objects;
 import java.util.function.Supplier;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import software.amazon.awssdk.core.ResponseInputStream;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.model.GetObjectRequest;
@@ -22,110 +21,48 @@ import software.amazon.awssdk.services.s3.model.GetObjectResponse;
  * <p>The SDK retries a GET whose response did not arrive; a body that breaks off after the response
  * began is re-requested here, up to {@code s3.max-retries} times.
  */
-final class S3FileInput implements FileInput {
-
-  private static final Pattern CONTENT_RANGE = Pattern.compile("bytes (\\d+)-(\\d+)/(\\d+|\\*)");
+final class S3FileInput extends BlobFileInput {
 
   private final S3FileSystem fs;
-  private final Location location;
   private final String bucket;
   private final String key;
 
-  // Any thread; S3InputFile.UNKNOWN_LENGTH until a HEAD or a response's Content-Range tells.
-  private volatile long length;
-
   S3FileInput(S3FileSystem fs, Location location, long length) {
+    super(location, length);
     this.fs = fs;
-    this.location = location;
     this.bucket = S3FileSystem.bucket(location);
     this.key = S3FileSystem.key(location);
-    this.length = length;
   }
 
   @Override
-  public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (position < 0) {
-      throw new IllegalArgumentException("negative position " + position + " in " + location);
-    }
-    if (length == 0) {
-      return;
-    }
-    long known = this.length;
-    if (known != S3InputFile.UNKNOWN_LENGTH && position + length > known) {
-      throw pastEnd(position, length, known);
-    }
-    String range = "bytes=" + position + "-" + (position + length - 1);
+  protected void readRange(long position, byte[] buffer, int offset, int length) throws IOException {
     withRetries(
-        range,
-        () -> pastEnd(position, length, S3InputFile.UNKNOWN_LENGTH),
+        range(position, length),
+        () -> pastEnd(position, length, BlobInputFile.UNKNOWN_LENGTH),
         (response, body) -> {
-          long start = rangeStart(response);
-          if (start == -1 && position > 0) {
-            skipFully(body, position, length); // the store ignored the range and sent the whole object
-          } else if (start != -1 && start != position) {
-            throw new IOException(
-                "GET " + range + " of " + location + " answered Content-Range " + response.contentRange());
-          }
-          int n = body.readNBytes(buffer, offset, length);
-          if (n < length) {
-            throw pastEnd(position, length, position + n);
-          }
-          return n;
+          copyRange(position, buffer, offset, length, response.contentRange(), response.contentLength(), body);
+          return length;
         });
   }
 
   @Override
-  public int readTail(byte[] buffer, int offset, int length) throws IOException {
-    Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (length == 0 || this.length == 0) {
-      return 0;
-    }
-    String range = "bytes=-" + length;
+  protected int readLast(byte[] buffer, int offset, int length) throws IOException {
     try {
       return withRetries(
-          range,
+          suffixRange(length),
           RangeNotSatisfiable::new,
-          (response, body) -> {
-            Long size = response.contentLength(); // bytes in this response
-            if (size == null) {
-              if (rangeStart(response) == -1) {
-                throw new IOException("GET " + range + " of " + location + " sent neither range nor length");
-              }
-              return body.readNBytes(buffer, offset, length);
-            }
-            long bytes = size;
-            if (rangeStart(response) == -1 && bytes > length) {
-              // The store ignored the range: the body is the whole object; keep its end.
-              skipFully(body, bytes - length, length);
-              bytes = length;
-            }
-            if (bytes > length) {
-              throw new IOException(
-                  "GET " + range + " of " + location + " answered " + bytes + " bytes, more than asked");
-            }
-            int n = body.readNBytes(buffer, offset, (int) bytes);
-            if (n < bytes) {
-              throw new BrokenBody(
-                  new EOFException("the body ended after " + n + " of " + bytes + " bytes"));
-            }
-            return n;
-          });
+          (response, body) ->
+              copyTail(buffer, offset, length, response.contentRange(), response.contentLength(), body));
     } catch (RangeNotSatisfiable e) {
       // S3 answers 416 to a suffix range of an empty object.
-      long actual = fs.head(location).contentLength();
-      if (actual == 0) {
-        this.length = 0;
-        return 0;
-      }
-      throw new IOException(
-          "GET " + range + " of " + location + " (" + actual + " bytes) answered 416", e);
+      return tailOfUnsatisfiable(length, fs.head(location()).contentLength(), e);
     }
   }
 
+  /** A body that breaks off is read again; the SDK retries only requests whose answer did not arrive. */
   @Override
-  public void close() {
-    // Nothing is held between reads.
+  protected IOException brokenBody(long received, long promised) {
+    return new BrokenBody(new EOFException("the body ended after " + received + " of " + promised + " bytes"));
   }
 
   @FunctionalInterface
@@ -141,19 +78,20 @@ final class S3FileInput implements FileInput {
   private int withRetries(String range, Supplier<IOException> unsatisfiable, BodyReader reader)
       throws IOException {
     String operation = "GET " + range + " of";
+    Location location = location();
     GetObjectRequest request = GetObjectRequest.builder().bucket(bucket).key(key).range(range).build();
     for (int attempt = 1; ; attempt++) {
       ResponseInputStream<GetObjectResponse> in;
       try {
         in = fs.client().getObject(request);
       } catch (SdkException e) {
-        if (S3Errors.hasStatus(e, S3Errors.RANGE_NOT_SATISFIABLE)) {
-          throw withCause(unsatisfiable.get(), e);
+        if (S3Errors.hasStatus(e, BlobErrors.RANGE_NOT_SATISFIABLE)) {
+          throw BlobErrors.withCause(unsatisfiable.get(), e);
         }
         throw fs.errors().translate(e, operation, location, false);
       }
       try {
-        learnLength(in.response());
+        learnLength(in.response().contentRange(), in.response().contentLength());
         BodyStream body = new BodyStream(in);
         int n = reader.read(in.response(), body);
         Long size = in.response().contentLength();
@@ -168,7 +106,7 @@ final class S3FileInput implements FileInput {
         if (attempt > fs.maxRetries() || Thread.currentThread().isInterrupted()) {
           throw new IOException(
               operation + " " + location + " failed: the response from " + fs.errors().endpoint()
-                  + " broke off (" + attempt + (attempt == 1 ? " attempt)" : " attempts)"),
+                  + " broke off (" + BlobErrors.attempts(attempt) + ")",
               broken.getCause());
         }
         S3FileSystem.backoff(attempt, location);
@@ -177,51 +115,6 @@ final class S3FileInput implements FileInput {
         throw e;
       }
     }
-  }
-
-  private void skipFully(InputStream body, long n, int length) throws IOException {
-    try {
-      body.skipNBytes(n);
-    } catch (EOFException e) {
-      throw withCause(pastEnd(n, length, S3InputFile.UNKNOWN_LENGTH), e);
-    }
-  }
-
-  private void learnLength(GetObjectResponse response) {
-    String contentRange = response.contentRange();
-    if (contentRange != null) {
-      Matcher m = CONTENT_RANGE.matcher(contentRange);
-      if (m.matches() && !m.group(3).equals("*")) {
-        length = Long.parseLong(m.group(3));
-      }
-    } else if (response.contentLength() != null) {
-      length = response.contentLength(); // the whole object came back
-    }
-  }
-
-  /** Where the returned bytes start in the object, or -1 when the whole object came back. */
-  private long rangeStart(GetObjectResponse response) throws IOException {
-    String contentRange = response.contentRange();
-    if (contentRange == null) {
-      return -1;
-    }
-    Matcher m = CONTENT_RANGE.matcher(contentRange);
-    if (!m.matches()) {
-      throw new IOException(
-          "GET of " + location + " answered an unreadable Content-Range: " + contentRange);
-    }
-    return Long.parseLong(m.group(1));
-  }
-
-  private EOFException pastEnd(long position, int length, long fileLength) {
-    return new EOFException(
-        location + ": cannot read " + length + " bytes at position " + position + ": the file ends "
-            + (fileLength == S3InputFile.UNKNOWN_LENGTH ? "before it" : "at " + fileLength));
-  }
-
-  private static <T extends IOException> T withCause(T e, Throwable cause) {
-    e.initCause(cause);
-    return e;
   }
 
   /** A read of the response body failed: the request is worth repeating. */

@@ -1,13 +1,13 @@
 package io.aloft.fs.s3;
 
-import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
+import io.aloft.spi.fs.blob.BlobFileOutput;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.core.sync.RequestBody;
@@ -28,7 +28,7 @@ import software.amazon.awssdk.services.s3.model.UploadPartResponse;
  * <p>A writer that is neither closed nor aborted leaves its multipart upload on the store; a bucket
  * lifecycle rule (AbortIncompleteMultipartUpload) removes such leftovers.
  */
-final class S3FileOutput extends FileOutput {
+final class S3FileOutput extends BlobFileOutput {
 
   /** User metadata key ({@code x-amz-meta-aloft-write-id}). */
   static final String WRITE_ID = "aloft-write-id";
@@ -36,100 +36,59 @@ final class S3FileOutput extends FileOutput {
   /** S3's most parts in one multipart upload. */
   private static final int MAX_PARTS = 10_000;
 
-  private static final int INITIAL_BUFFER_BYTES = 64 * 1024;
-
   private final S3FileSystem fs;
-  private final Location location;
   private final String bucket;
   private final String key;
   private final boolean exclusive;
   private final String writeId = UUID.randomUUID().toString();
 
   // Owned by the writing thread, like every OutputStream.
-  private byte[] buffer;
-  private int count;
   private String uploadId;
   private final List<CompletedPart> parts = new ArrayList<>();
-  private boolean open = true;
 
   S3FileOutput(S3FileSystem fs, Location location, boolean exclusive) {
+    super(location, fs.partSize());
     this.fs = fs;
-    this.location = location;
     this.bucket = S3FileSystem.bucket(location);
     this.key = S3FileSystem.key(location);
     this.exclusive = exclusive;
-    this.buffer = new byte[(int) Math.min(INITIAL_BUFFER_BYTES, fs.partSize())];
   }
 
   @Override
-  public void write(int b) throws IOException {
-    ensureOpen();
-    if (count == buffer.length) {
-      makeRoom();
-    }
-    buffer[count++] = (byte) b;
+  protected void uploadWhole(byte[] bytes, int length) throws IOException {
+    putObject(body(bytes, length), length);
   }
 
   @Override
-  public void write(byte[] b, int off, int len) throws IOException {
-    Objects.checkFromIndexSize(off, len, b.length);
-    ensureOpen();
-    while (len > 0) {
-      if (count == buffer.length) {
-        makeRoom();
-      }
-      int n = Math.min(len, buffer.length - count);
-      System.arraycopy(b, off, buffer, count, n);
-      count += n;
-      off += n;
-      len -= n;
-    }
-  }
-
-  /**
-   * Grows a full buffer, or sends it as a part once it holds a whole part. Parts leave only when more
-   * bytes follow, so a file of exactly one part is still a single PUT.
-   */
-  private void makeRoom() throws IOException {
-    if (buffer.length < fs.partSize()) {
-      byte[] larger = new byte[(int) Math.min(fs.partSize(), 2L * buffer.length)];
-      System.arraycopy(buffer, 0, larger, 0, count);
-      buffer = larger;
-    } else {
-      uploadPart();
-    }
+  protected boolean hasParts() {
+    return uploadId != null;
   }
 
   @Override
-  public void close() throws IOException {
-    if (!open) {
+  protected void completeParts(byte[] bytes, int length) throws IOException {
+    if (length > 0) {
+      uploadPart(bytes, length);
+    }
+    completeUpload();
+  }
+
+  /** After a failed close, removes the parts already sent; its own failure is added to {@code failure}. */
+  @Override
+  protected void afterFailedClose(Throwable failure) {
+    if (uploadId == null) {
       return;
     }
-    open = false;
+    String id = uploadId;
+    uploadId = null;
     try {
-      if (uploadId == null) {
-        putObject();
-      } else {
-        if (count > 0) {
-          uploadPart();
-        }
-        completeUpload();
-      }
-    } catch (IOException | RuntimeException e) {
-      abortUpload(e);
-      throw e;
-    } finally {
-      buffer = null;
+      fs.client().abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
+    } catch (SdkException e) {
+      failure.addSuppressed(fs.errors().translate(e, "ABORT of the multipart upload of", location(), false));
     }
   }
 
   @Override
-  public void abort() throws IOException {
-    if (!open) {
-      return;
-    }
-    open = false;
-    buffer = null;
+  protected void discardParts() throws IOException {
     if (uploadId != null) {
       String id = uploadId;
       uploadId = null;
@@ -137,7 +96,7 @@ final class S3FileOutput extends FileOutput {
         fs.client().abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
       } catch (SdkException e) {
         if (!S3Errors.errorCode(e).equals("NoSuchUpload")) {
-          throw fs.errors().translate(e, "ABORT of the multipart upload of", location, false);
+          throw fs.errors().translate(e, "ABORT of the multipart upload of", location(), false);
         }
       }
     }
@@ -145,17 +104,13 @@ final class S3FileOutput extends FileOutput {
 
   // --- requests -----------------------------------------------------------------------------------
 
-  private RequestBody body() {
-    byte[] bytes = buffer;
-    int length = count;
+  private static RequestBody body(byte[] bytes, int length) {
     // The SDK opens a new stream for each attempt; no copy of the buffer is made.
     return RequestBody.fromContentProvider(
         () -> new ByteArrayInputStream(bytes, 0, length), length, "application/octet-stream");
   }
 
-  private void putObject() throws IOException {
-    RequestBody body = body();
-    long length = count;
+  private void putObject(RequestBody body, long length) throws IOException {
     for (int attempt = 1; ; attempt++) {
       try {
         fs.client()
@@ -190,21 +145,21 @@ final class S3FileOutput extends FileOutput {
                           .metadata(Map.of(WRITE_ID, writeId)))
               .uploadId();
     } catch (SdkException e) {
-      throw fs.errors().translate(e, "CREATE MULTIPART UPLOAD of", location, false);
+      throw fs.errors().translate(e, "CREATE MULTIPART UPLOAD of", location(), false);
     }
   }
 
-  private void uploadPart() throws IOException {
+  @Override
+  protected void uploadPart(byte[] bytes, int length) throws IOException {
     if (uploadId == null) {
       startUpload();
     }
     if (parts.size() == MAX_PARTS) {
       throw new IOException(
-          location + " is larger than S3's " + MAX_PARTS + " parts of " + fs.partSize()
+          location() + " is larger than S3's " + MAX_PARTS + " parts of " + fs.partSize()
               + " bytes: raise " + S3FileSystemProvider.UPLOAD_PART_SIZE.key());
     }
     int partNumber = parts.size() + 1;
-    long length = count;
     UploadPartResponse response;
     try {
       response =
@@ -215,11 +170,11 @@ final class S3FileOutput extends FileOutput {
                           .key(key)
                           .uploadId(uploadId)
                           .partNumber(partNumber)
-                          .contentLength(length)
+                          .contentLength((long) length)
                           .checksumAlgorithm(ChecksumAlgorithm.CRC32),
-                  body());
+                  body(bytes, length));
     } catch (SdkException e) {
-      throw fs.errors().translate(e, "UPLOAD PART " + partNumber + " of", location, false);
+      throw fs.errors().translate(e, "UPLOAD PART " + partNumber + " of", location(), false);
     }
     parts.add(
         CompletedPart.builder()
@@ -227,7 +182,6 @@ final class S3FileOutput extends FileOutput {
             .eTag(response.eTag())
             .checksumCRC32(response.checksumCRC32())
             .build());
-    count = 0;
   }
 
   private void completeUpload() throws IOException {
@@ -260,10 +214,10 @@ final class S3FileOutput extends FileOutput {
    */
   private boolean retryConflict(SdkException e, int attempt) throws IOException {
     if (exclusive
-        && S3Errors.hasStatus(e, S3Errors.CONFLICT)
+        && S3Errors.hasStatus(e, BlobErrors.CONFLICT)
         && S3Errors.errorCode(e).equals("ConditionalRequestConflict")
         && attempt <= fs.maxRetries()) {
-      S3FileSystem.backoff(attempt, location);
+      S3FileSystem.backoff(attempt, location());
       return true;
     }
     return false;
@@ -274,13 +228,13 @@ final class S3FileOutput extends FileOutput {
    * succeeded (its response was lost): then the object carries this writer's id, and returns normally.
    */
   private void finishFailed(SdkException e, String operation) throws IOException {
-    IOException failure = fs.errors().translate(e, operation, location, exclusive);
+    IOException failure = fs.errors().translate(e, operation, location(), exclusive);
     boolean mayBeOurs =
-        (exclusive && S3Errors.hasStatus(e, S3Errors.PRECONDITION_FAILED))
+        (exclusive && S3Errors.hasStatus(e, BlobErrors.PRECONDITION_FAILED))
             || S3Errors.errorCode(e).equals("NoSuchUpload");
     if (mayBeOurs) {
       try {
-        if (writeId.equals(fs.head(location).metadata().get(WRITE_ID))) {
+        if (writeId.equals(fs.head(location()).metadata().get(WRITE_ID))) {
           return;
         }
       } catch (IOException headFailure) {
@@ -290,28 +244,8 @@ final class S3FileOutput extends FileOutput {
     throw failure;
   }
 
-  /** After a failed close, removes the parts already sent; its own failure is added to {@code failure}. */
-  private void abortUpload(Throwable failure) {
-    if (uploadId == null) {
-      return;
-    }
-    String id = uploadId;
-    uploadId = null;
-    try {
-      fs.client().abortMultipartUpload(b -> b.bucket(bucket).key(key).uploadId(id));
-    } catch (SdkException e) {
-      failure.addSuppressed(fs.errors().translate(e, "ABORT of the multipart upload of", location, false));
-    }
-  }
-
-  private void ensureOpen() throws IOException {
-    if (!open) {
-      throw new IOException(location + ": the stream is already closed");
-    }
-  }
-
   @Override
   public String toString() {
-    return "S3FileOutput[" + location + (exclusive ? ", exclusive]" : "]");
+    return "S3FileOutput[" + location() + (exclusive ? ", exclusive]" : "]");
   }
 }

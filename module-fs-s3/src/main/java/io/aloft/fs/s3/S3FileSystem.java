@@ -3,8 +3,11 @@ package io.aloft.fs.s3;
 import io.aloft.spi.fs.FileEntry;
 import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
+import io.aloft.spi.fs.blob.BlobErrors;
 import io.aloft.spi.fs.OutputFile;
 import io.aloft.spi.fs.StateFileSystem;
+import io.aloft.spi.fs.blob.BlobInputFile;
+import io.aloft.spi.fs.blob.RetryBackoff;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.file.AccessDeniedException;
@@ -14,7 +17,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.StringJoiner;
-import java.util.concurrent.ThreadLocalRandom;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -98,20 +100,11 @@ final class S3FileSystem implements StateFileSystem {
   }
 
   /**
-   * Sleeps before retry {@code attempt} (1-based) of something the SDK cannot retry itself: full
-   * jitter over 100 ms doubling up to 5 s, like the SDK's own backoff.
+   * Sleeps before retry {@code attempt} (1-based) of something the SDK cannot retry itself, like the
+   * SDK's own backoff: up to 100 ms, doubling up to 5 s.
    */
   static void backoff(int attempt, Location location) throws InterruptedIOException {
-    long cap = Math.min(5_000, 100L << Math.min(attempt - 1, 10));
-    try {
-      Thread.sleep(ThreadLocalRandom.current().nextLong(cap + 1));
-    } catch (InterruptedException e) {
-      Thread.currentThread().interrupt();
-      InterruptedIOException interrupted =
-          new InterruptedIOException("interrupted while retrying a request for " + location);
-      interrupted.initCause(e);
-      throw interrupted;
-    }
+    RetryBackoff.sleep(attempt, 100, 5_000, location);
   }
 
   /** The bucket of an {@code s3://bucket/key} location. */
@@ -147,15 +140,12 @@ final class S3FileSystem implements StateFileSystem {
   @Override
   public InputFile newInputFile(Location location) {
     bucket(location);
-    return new S3InputFile(this, location, S3InputFile.UNKNOWN_LENGTH);
+    return new S3InputFile(this, location, BlobInputFile.UNKNOWN_LENGTH);
   }
 
   @Override
   public InputFile newInputFile(Location location, long length) {
     bucket(location);
-    if (length < 0) {
-      throw new IllegalArgumentException("negative length " + length + " for " + location);
-    }
     return new S3InputFile(this, location, length);
   }
 
@@ -212,7 +202,7 @@ final class S3FileSystem implements StateFileSystem {
     try {
       s3.deleteObject(b -> b.bucket(bucket(location)).key(key(location)));
     } catch (SdkException e) {
-      if (S3Errors.hasStatus(e, S3Errors.NOT_FOUND) && S3Errors.errorCode(e).equals("NoSuchKey")) {
+      if (S3Errors.hasStatus(e, BlobErrors.NOT_FOUND) && S3Errors.errorCode(e).equals("NoSuchKey")) {
         return;
       }
       throw errors.translate(e, "DELETE", location, false);

@@ -2,48 +2,30 @@ package io.aloft.fs.s3;
 
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
-import io.aloft.spi.fs.OutputFile;
+import io.aloft.spi.fs.blob.BlobOutputFile;
 import java.io.IOException;
-import java.nio.file.FileAlreadyExistsException;
-import java.nio.file.NoSuchFileException;
 
-/** An S3 object to write; nothing is sent until the writer fills a part or closes. */
-final class S3OutputFile implements OutputFile {
+/**
+ * An S3 object to write; nothing is sent until the writer fills a part or closes. An exclusive create
+ * sends a HEAD first; what decides is the {@code If-None-Match: *} of the final PUT or
+ * CompleteMultipartUpload.
+ */
+final class S3OutputFile extends BlobOutputFile {
 
   private final S3FileSystem fs;
-  private final Location location;
 
   S3OutputFile(S3FileSystem fs, Location location) {
+    super(location);
     this.fs = fs;
-    this.location = location;
   }
 
   @Override
-  public Location location() {
-    return location;
+  protected void fetchMetadata() throws IOException {
+    fs.head(location());
   }
 
   @Override
-  public FileOutput create() {
-    return new S3FileOutput(fs, location, false);
-  }
-
-  /**
-   * A HEAD first lets a doomed writer fail before it writes; what decides is the {@code If-None-Match: *}
-   * of the final PUT or CompleteMultipartUpload.
-   */
-  @Override
-  public FileOutput createExclusive() throws IOException {
-    try {
-      fs.head(location);
-    } catch (NoSuchFileException absent) {
-      return new S3FileOutput(fs, location, true);
-    }
-    throw new FileAlreadyExistsException(location.toString(), null, "it exists");
-  }
-
-  @Override
-  public String toString() {
-    return location.toString();
+  protected FileOutput newOutput(boolean exclusive) {
+    return new S3FileOutput(fs, location(), exclusive);
   }
 }

@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.engine.testkit.ChildJvm;
 import io.aloft.spi.fs.FileSystemProvider;
-import java.io.File;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.util.List;
@@ -32,19 +31,14 @@ class S3ProviderOnModulePathTest {
   @Test
   void anApplicationOnTheModulePathFindsTheProviderAndWritesThroughIt(@TempDir Path dir)
       throws IOException, InterruptedException {
-    String modulePath = ChildJvm.pluginPath();
-    Path application = dir.resolve("application");
-    ChildJvm.compileApplication(List.of("--module-path", modulePath), application);
     S3ProxyServer proxy = S3ProxyServer.shared();
     proxy.createBucket(BUCKET);
     String stdout =
-        ChildJvm.run(
+        ChildJvm.runOnModulePath(
             dir,
+            List.of(),
+            "io.aloft.fs.s3.blackbox/io.aloft.fs.s3.blackbox.Main",
             List.of(
-                "--module-path",
-                modulePath + File.pathSeparator + application,
-                "--module",
-                "io.aloft.fs.s3.blackbox/io.aloft.fs.s3.blackbox.Main",
                 proxy.endpoint().toString(),
                 S3ProxyServer.ACCESS_KEY,
                 S3ProxyServer.SECRET_KEY,
