@@ -7,7 +7,7 @@ import io.aloft.engine.lsm.LsmMetrics;
 import io.aloft.engine.lsm.LsmOptions;
 import io.aloft.engine.lsm.LsmTree;
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.sst.Compression;
+import io.aloft.engine.lsm.block.Compression;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;
 import io.aloft.spi.fs.Location;

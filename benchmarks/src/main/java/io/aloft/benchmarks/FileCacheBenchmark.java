@@ -8,7 +8,7 @@ import io.aloft.engine.lsm.LsmTree;
 import io.aloft.engine.lsm.files.CachingFileSystem;
 import io.aloft.engine.lsm.files.FileCacheMetrics;
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.sst.Compression;
+import io.aloft.engine.lsm.block.Compression;
 import io.aloft.engine.plugins.Plugins;
 import io.aloft.engine.testkit.RemoteShapedFileSystem;
 import io.aloft.spi.fs.Location;

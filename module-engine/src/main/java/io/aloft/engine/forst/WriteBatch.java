@@ -1,7 +1,7 @@
 package io.aloft.engine.forst;
 
 import io.aloft.engine.lsm.LsmTree;
-import io.aloft.engine.lsm.sst.EntryKind;
+import io.aloft.engine.lsm.key.EntryKind;
 import io.aloft.spi.backend.KeyPrefixes;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;

@@ -1,9 +1,9 @@
 package io.aloft.engine.lsm;
 
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.sst.Entry;
-import io.aloft.engine.lsm.sst.EntryKind;
-import io.aloft.engine.lsm.sst.RangeTombstone;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.key.RangeTombstone;
 import io.aloft.engine.lsm.sst.SstProperties;
 import io.aloft.engine.lsm.sst.SstReader;
 import io.aloft.engine.lsm.sst.SstWriter;

@@ -3,7 +3,7 @@ package io.aloft.engine.lsm;
 import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.manifest.Version;
 import io.aloft.engine.lsm.memtable.MemTable;
-import io.aloft.engine.lsm.sst.RangeTombstone;
+import io.aloft.engine.lsm.key.RangeTombstone;
 import io.aloft.engine.lsm.sst.SstProperties;
 import io.aloft.engine.lsm.sst.SstWriter;
 import java.io.IOException;

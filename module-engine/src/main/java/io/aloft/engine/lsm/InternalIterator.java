@@ -1,6 +1,6 @@
 package io.aloft.engine.lsm;
 
-import io.aloft.engine.lsm.sst.Entry;
+import io.aloft.engine.lsm.key.Entry;
 import java.io.Closeable;
 import java.io.IOException;
 

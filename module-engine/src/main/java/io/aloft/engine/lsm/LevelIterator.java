@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import io.aloft.engine.lsm.manifest.FileMeta;
 import java.io.IOException;
 import java.util.List;
@@ -50,7 +52,7 @@ final class LevelIterator implements InternalIterator {
   }
 
   @Override
-  public io.aloft.engine.lsm.sst.Entry entry() {
+  public io.aloft.engine.lsm.key.Entry entry() {
     return current.entry();
   }
 

@@ -3,7 +3,7 @@ package io.aloft.engine.lsm;
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
-import io.aloft.engine.lsm.sst.Compression;
+import io.aloft.engine.lsm.block.Compression;
 import io.aloft.engine.lsm.sst.SstOptions;
 import java.util.ArrayList;
 import java.util.List;

@@ -1,7 +1,7 @@
 package io.aloft.engine.lsm;
 
 import io.aloft.engine.lsm.memtable.MemTable;
-import io.aloft.engine.lsm.sst.Entry;
+import io.aloft.engine.lsm.key.Entry;
 import java.util.Iterator;
 
 /** A memtable as an {@link InternalIterator}. */

@@ -1,7 +1,7 @@
 package io.aloft.engine.lsm;
 
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.sst.Entry;
+import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.sst.SstIterator;
 import java.io.IOException;
 

@@ -1,7 +1,9 @@
 package io.aloft.engine.lsm;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.sst.BlockCache;
+import io.aloft.engine.lsm.blockcache.BlockCache;
 import io.aloft.engine.lsm.sst.SstReader;
 import io.aloft.spi.fs.Location;
 import java.io.IOException;

@@ -1,8 +1,8 @@
 package io.aloft.engine.lsm;
 
 import io.aloft.engine.lsm.memtable.MemTable;
-import io.aloft.engine.lsm.sst.Entry;
-import io.aloft.engine.lsm.sst.RangeTombstone;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.RangeTombstone;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.util.ArrayList;

@@ -1,10 +1,12 @@
 package io.aloft.engine.lsm;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
 import io.aloft.engine.fs.LocalFileSystemProvider;
-import io.aloft.engine.lsm.sst.Compression;
+import io.aloft.engine.lsm.block.Compression;
 import io.aloft.spi.backend.KeyValue;
 import io.aloft.spi.backend.ScanPage;
 import io.aloft.spi.fs.Location;

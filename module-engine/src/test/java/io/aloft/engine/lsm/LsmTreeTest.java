@@ -6,7 +6,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.aloft.config.Config;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.lsm.manifest.FileMeta;
-import io.aloft.engine.lsm.sst.Compression;
+import io.aloft.engine.lsm.block.Compression;
 import io.aloft.engine.lsm.sst.SstCorruptionException;
 import io.aloft.engine.testkit.RemoteShapedFileSystem;
 import io.aloft.spi.backend.KeyGroupRange;

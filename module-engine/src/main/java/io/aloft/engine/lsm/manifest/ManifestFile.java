@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.manifest;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import java.io.ByteArrayInputStream;
 import java.io.ByteArrayOutputStream;
 import java.io.DataInputStream;

@@ -1,8 +1,8 @@
 package io.aloft.engine.lsm.memtable;
 
-import io.aloft.engine.lsm.sst.Entry;
-import io.aloft.engine.lsm.sst.EntryKind;
-import io.aloft.engine.lsm.sst.RangeTombstone;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.key.RangeTombstone;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.Iterator;

@@ -1,5 +1,13 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.BlockCodec;
+
+import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.BlockCursor;
+import io.aloft.engine.lsm.block.BlockHandle;
+import io.aloft.engine.lsm.block.ByteReader;
+import io.aloft.engine.lsm.block.ByteSink;
+
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;
 
@@ -96,7 +104,7 @@ final class BlockIndex {
       long offset = value.varint64();
       int size = value.varint32();
       value.expectEnd();
-      if (offset != expected || size == 0 || size > Integer.MAX_VALUE - SstFormat.BLOCK_TRAILER) {
+      if (offset != expected || size == 0 || size > Integer.MAX_VALUE - BlockCodec.BLOCK_TRAILER) {
         throw value.corrupt(
             "entry " + i + " describes a " + size + "-byte block at offset " + offset
                 + " where the block at offset " + expected + " was expected");
@@ -107,7 +115,7 @@ final class BlockIndex {
       }
       offsets[i] = offset;
       sizes[i] = size;
-      expected = offset + size + SstFormat.BLOCK_TRAILER;
+      expected = offset + size + BlockCodec.BLOCK_TRAILER;
     }
     if (expected != tailOffset) {
       throw new SstCorruptionException(

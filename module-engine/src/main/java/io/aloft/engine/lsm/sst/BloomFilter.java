@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.BlockCodec;
+
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;
 import net.jpountz.xxhash.XXHash64;

@@ -1,5 +1,10 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.BlockCodec;
+
+import io.aloft.engine.lsm.block.BlockHandle;
+import io.aloft.engine.lsm.block.Coding;
+
 import io.aloft.spi.fs.Location;
 
 /**
@@ -86,7 +91,7 @@ record Footer(
     for (int i = 0; i < 4; i++) {
       int pos = off + 12 + 12 * i;
       long size = Coding.readInt(buf, pos + 8) & 0xFFFF_FFFFL;
-      if (size > Integer.MAX_VALUE - SstFormat.BLOCK_TRAILER) {
+      if (size > Integer.MAX_VALUE - BlockCodec.BLOCK_TRAILER) {
         throw corrupt(location, footerOffset, "impossible block size " + size);
       }
       handles[i] = new BlockHandle(Coding.readLong(buf, pos), (int) size);

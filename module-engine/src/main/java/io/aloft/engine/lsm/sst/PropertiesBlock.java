@@ -1,5 +1,13 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.BlockBuilder;
+import io.aloft.engine.lsm.block.BlockCursor;
+import io.aloft.engine.lsm.block.ByteReader;
+import io.aloft.engine.lsm.block.ByteSink;
+import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.key.Entry;
+
 import static io.aloft.engine.lsm.sst.SstFormat.PROP_DATA_BLOCKS;
 import static io.aloft.engine.lsm.sst.SstFormat.PROP_ENTRIES;
 import static io.aloft.engine.lsm.sst.SstFormat.PROP_KEY_GROUP_MAX;

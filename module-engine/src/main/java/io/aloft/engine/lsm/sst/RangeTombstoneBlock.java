@@ -1,5 +1,15 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.key.InternalKey;
+
+import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.BlockBuilder;
+import io.aloft.engine.lsm.block.BlockCursor;
+import io.aloft.engine.lsm.block.ByteReader;
+import io.aloft.engine.lsm.block.ByteSink;
+import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import io.aloft.spi.fs.Location;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -35,7 +45,7 @@ final class RangeTombstoneBlock {
       long seq = r.varint64();
       byte[] start = cursor.keyCopy();
       byte[] end = Arrays.copyOfRange(cursor.data(), r.position(), to);
-      if (seq < 0 || seq >= SstFormat.SEQ_LIMIT || Arrays.compareUnsigned(start, end) >= 0) {
+      if (seq < 0 || seq >= InternalKey.SEQ_LIMIT || Arrays.compareUnsigned(start, end) >= 0) {
         throw r.corrupt(
             "impossible tombstone [" + Coding.describe(start) + ", " + Coding.describe(end) + ")@" + seq);
       }

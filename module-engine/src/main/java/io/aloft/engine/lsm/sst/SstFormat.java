@@ -10,20 +10,12 @@ final class SstFormat {
   /** The last 8 bytes of every SST file: {@code "ALOFTSST"} in ASCII. */
   static final long MAGIC = 0x414C_4F46_5453_5354L;
 
-  /** Bytes after the user key in a data-block key: {@code seq << 8 | kind}, big-endian. */
-  static final int INTERNAL_KEY_TRAILER = 8;
 
-  /** Sequence numbers are below {@code 2^56}, so that seq and kind share 8 bytes. */
-  static final long SEQ_LIMIT = 1L << 56;
 
   /** Restart interval of the index, properties and range-tombstone blocks. */
   static final int META_RESTART_INTERVAL = 16;
 
-  /** The block trailer: compression byte, then the CRC32C. */
-  static final int BLOCK_TRAILER = 5;
 
-  /** The largest decompressed block a reader accepts, 1 GiB. */
-  static final int MAX_BLOCK_CONTENT = 1 << 30;
 
   /** Properties-block names; the block is sorted by name and readers ignore names they do not know. */
   static final String PROP_DATA_BLOCKS = "aloft.data.blocks";

@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import java.io.Closeable;
 import java.io.IOException;
 

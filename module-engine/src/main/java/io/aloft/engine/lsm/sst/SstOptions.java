@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.Compression;
+
 import java.util.Objects;
 
 /**

@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.Coding;
+
 import java.util.Arrays;
 import java.util.Objects;
 

@@ -1,5 +1,15 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.key.InternalKey;
+
+import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.BlockCodec;
+import io.aloft.engine.lsm.block.BlockCursor;
+import io.aloft.engine.lsm.block.BlockHandle;
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
@@ -121,7 +131,7 @@ public final class SstReader implements Closeable {
     if (block == index.count()) {
       return null;
     }
-    BlockCursor cursor = new BlockCursor(SstFormat.INTERNAL_KEY_TRAILER).reset(dataBlock(block));
+    BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(dataBlock(block));
     cursor.seek(userKey);
     return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
   }
@@ -134,7 +144,7 @@ public final class SstReader implements Closeable {
   public Entry[] getAll(List<byte[]> userKeys) throws IOException {
     ensureOpen();
     Entry[] found = new Entry[userKeys.size()];
-    BlockCursor cursor = new BlockCursor(SstFormat.INTERNAL_KEY_TRAILER);
+    BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES);
     int loaded = -1;
     for (int i = 0; i < found.length; i++) {
       byte[] userKey = userKeys.get(i);
@@ -205,7 +215,7 @@ public final class SstReader implements Closeable {
   private Block readDataBlock(int block) throws IOException {
     long offset = index.offset(block);
     int size = index.size(block);
-    byte[] buf = new byte[size + SstFormat.BLOCK_TRAILER];
+    byte[] buf = new byte[size + BlockCodec.BLOCK_TRAILER];
     readRequests.increment();
     try {
       input.readFully(offset, buf, 0, buf.length);
@@ -379,7 +389,7 @@ public final class SstReader implements Closeable {
    * one thread.
    */
   private final class FileIterator implements SstIterator {
-    private final BlockCursor cursor = new BlockCursor(SstFormat.INTERNAL_KEY_TRAILER);
+    private final BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES);
     private final int readahead; // 0: blocks come through the block cache
     private byte[] run; // read-ahead: the stored bytes of blocks [runFirst, runEnd)
     private int runFirst;
@@ -464,10 +474,10 @@ public final class SstReader implements Closeable {
         long start = index.offset(block);
         int end = block + 1;
         while (end < index.count()
-            && index.offset(end) + index.size(end) + SstFormat.BLOCK_TRAILER - start <= readahead) {
+            && index.offset(end) + index.size(end) + BlockCodec.BLOCK_TRAILER - start <= readahead) {
           end++;
         }
-        long length = index.offset(end - 1) + index.size(end - 1) + SstFormat.BLOCK_TRAILER - start;
+        long length = index.offset(end - 1) + index.size(end - 1) + BlockCodec.BLOCK_TRAILER - start;
         run = null; // a failed read leaves no stale run behind
         byte[] bytes = new byte[Math.toIntExact(length)];
         readRequests.increment();

@@ -1,5 +1,17 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.key.InternalKey;
+
+import io.aloft.engine.lsm.block.BlockBuilder;
+import io.aloft.engine.lsm.block.BlockCodec;
+import io.aloft.engine.lsm.block.BlockHandle;
+import io.aloft.engine.lsm.block.ByteSink;
+import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.block.Compression;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.Location;
 import java.io.Closeable;
@@ -31,7 +43,7 @@ public final class SstWriter implements Closeable {
   private final List<RangeTombstone> rangeTombstones = new ArrayList<>();
   private final ByteSink compressed = new ByteSink(4096);
   private final ByteSink handleValue = new ByteSink(16);
-  private final byte[] trailer = new byte[SstFormat.BLOCK_TRAILER];
+  private final byte[] trailer = new byte[BlockCodec.BLOCK_TRAILER];
 
   // All state below is owned by the writing thread.
   private State state = State.OPEN;
@@ -94,7 +106,7 @@ public final class SstWriter implements Closeable {
               + Coding.describe(Arrays.copyOf(lastUserKey, lastUserKeyLength)) + "@" + lastSeq
               + " in " + location);
     }
-    int keyLength = key.length + SstFormat.INTERNAL_KEY_TRAILER;
+    int keyLength = key.length + InternalKey.TRAILER_BYTES;
     try {
       if (!dataBlock.isEmpty() && dataBlock.sizeWith(keyLength, entry.value().length) > options.blockSize()) {
         flushDataBlock();
@@ -305,7 +317,7 @@ public final class SstWriter implements Closeable {
   }
 
   private void checkSeq(long seq, Object what) {
-    if (seq < 0 || seq >= SstFormat.SEQ_LIMIT) {
+    if (seq < 0 || seq >= InternalKey.SEQ_LIMIT) {
       throw new IllegalArgumentException(what + ": seq " + seq + " is outside [0, 2^56)");
     }
   }

@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.files;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;

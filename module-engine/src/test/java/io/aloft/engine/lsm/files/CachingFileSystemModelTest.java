@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.files;
 
+import io.aloft.engine.lsm.key.Entry;
+
 import static io.aloft.engine.lsm.files.CacheFixture.bytes;
 import static io.aloft.engine.lsm.files.CacheFixture.diskUsage;
 import static io.aloft.engine.lsm.files.CacheFixture.flipBit;

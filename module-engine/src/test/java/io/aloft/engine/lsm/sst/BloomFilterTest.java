@@ -1,5 +1,8 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.engine.lsm.sst.SstFiles.Written;

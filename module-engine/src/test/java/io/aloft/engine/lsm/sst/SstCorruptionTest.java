@@ -1,5 +1,15 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.BlockCodec;
+import io.aloft.engine.lsm.block.BlockHandle;
+import io.aloft.engine.lsm.block.ByteSink;
+import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.block.Compression;
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import static io.aloft.engine.lsm.sst.SstFiles.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

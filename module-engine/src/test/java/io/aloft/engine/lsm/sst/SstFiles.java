@@ -1,5 +1,9 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import io.aloft.config.Config;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.spi.fs.FileInput;
@@ -15,7 +19,7 @@ import java.util.Random;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /** Writes SST files on a local directory and generates entries for the tests. */
-final class SstFiles {
+public final class SstFiles {
 
   static final StateFileSystem LOCAL = new LocalFileSystemProvider().create("file", Config.empty());
 
@@ -61,7 +65,7 @@ final class SstFiles {
     return new CountingInputFile(LOCAL.newInputFile(location));
   }
 
-  static byte[] bytes(int... values) {
+  public static byte[] bytes(int... values) {
     byte[] b = new byte[values.length];
     for (int i = 0; i < values.length; i++) {
       b[i] = (byte) values[i];

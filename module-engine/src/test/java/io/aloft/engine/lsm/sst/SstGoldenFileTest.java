@@ -1,5 +1,11 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.Compression;
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import static java.nio.charset.StandardCharsets.UTF_8;
 import static org.assertj.core.api.Assertions.assertThat;
 

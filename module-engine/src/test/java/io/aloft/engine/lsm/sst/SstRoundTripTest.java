@@ -1,5 +1,10 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.block.Compression;
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+
 import static io.aloft.engine.lsm.sst.SstFiles.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 

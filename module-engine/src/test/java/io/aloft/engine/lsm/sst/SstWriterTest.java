@@ -1,5 +1,10 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.blockcache.BlockCache;
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.key.RangeTombstone;
+
 import static io.aloft.engine.lsm.sst.SstFiles.bytes;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
 
 import java.util.Locale;
 
@@ -34,12 +34,12 @@ public enum Compression {
   }
 
   /** The byte stored in a block trailer. */
-  byte code() {
+  public byte code() {
     return (byte) ordinal();
   }
 
   /** The compression stored as {@code code}, or null when none has that code. */
-  static Compression ofCode(int code) {
+  public static Compression ofCode(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
   }
 }

@@ -1,4 +1,10 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.blockcache;
+
+import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.sst.SstFiles;
+import io.aloft.engine.lsm.block.BlockBuilder;
+import io.aloft.engine.lsm.block.ByteSink;
+import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

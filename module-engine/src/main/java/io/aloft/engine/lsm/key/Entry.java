@@ -1,4 +1,6 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.key;
+
+import io.aloft.engine.lsm.block.Coding;
 
 import java.util.Arrays;
 import java.util.Objects;

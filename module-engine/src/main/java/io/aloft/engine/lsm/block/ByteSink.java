@@ -1,62 +1,62 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
 
 import java.util.Arrays;
 
 /** A growable byte buffer without locking, for building blocks. Owned by one writer thread. */
-final class ByteSink {
+public final class ByteSink {
   private byte[] buf;
   private int size;
 
-  ByteSink(int initialCapacity) {
+  public ByteSink(int initialCapacity) {
     buf = new byte[Math.max(16, initialCapacity)];
   }
 
-  int size() {
+  public int size() {
     return size;
   }
 
   /** The backing array; bytes {@code [0, size())} are the content. */
-  byte[] array() {
+  public byte[] array() {
     return buf;
   }
 
-  void reset() {
+  public void reset() {
     size = 0;
   }
 
-  byte[] toByteArray() {
+  public byte[] toByteArray() {
     return Arrays.copyOf(buf, size);
   }
 
-  void write(int b) {
+  public void write(int b) {
     ensure(1);
     buf[size++] = (byte) b;
   }
 
-  void write(byte[] b) {
+  public void write(byte[] b) {
     write(b, 0, b.length);
   }
 
-  void write(byte[] b, int off, int len) {
+  public void write(byte[] b, int off, int len) {
     ensure(len);
     System.arraycopy(b, off, buf, size, len);
     size += len;
   }
 
-  void writeInt(int v) {
+  public void writeInt(int v) {
     ensure(4);
     Coding.writeInt(buf, size, v);
     size += 4;
   }
 
-  void writeLong(long v) {
+  public void writeLong(long v) {
     ensure(8);
     Coding.writeLong(buf, size, v);
     size += 8;
   }
 
   /** Appends {@code value}, taken as unsigned, as a varint. */
-  void writeVarint(long value) {
+  public void writeVarint(long value) {
     ensure(Coding.MAX_VARINT64_BYTES);
     while ((value & ~0x7FL) != 0) {
       buf[size++] = (byte) ((value & 0x7F) | 0x80);
@@ -66,18 +66,18 @@ final class ByteSink {
   }
 
   /** Appends a varint length and then {@code b}. */
-  void writeLengthPrefixed(byte[] b) {
+  public void writeLengthPrefixed(byte[] b) {
     writeVarint(b.length);
     write(b);
   }
 
   /** Makes the backing array hold at least {@code capacity} bytes; {@link #array()} may change. */
-  void ensureCapacity(int capacity) {
+  public void ensureCapacity(int capacity) {
     ensure(capacity - size);
   }
 
   /** Sets the content length after bytes were written into {@link #array()} directly. */
-  void setSize(int newSize) {
+  public void setSize(int newSize) {
     if (newSize < 0 || newSize > buf.length) {
       throw new IndexOutOfBoundsException(newSize);
     }

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.key;
 
 /**
  * What an {@link Entry} does to its key. The declaration order is the stored code: {@code DELETE} is 0,
@@ -13,12 +13,12 @@ public enum EntryKind {
   private static final EntryKind[] BY_CODE = values();
 
   /** The byte stored for this kind. */
-  int code() {
+  public int code() {
     return ordinal();
   }
 
   /** The kind stored as {@code code}, or null when no kind has that code. */
-  static EntryKind ofCode(int code) {
+  public static EntryKind ofCode(int code) {
     return code >= 0 && code < BY_CODE.length ? BY_CODE[code] : null;
   }
 }

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.blockcache;
 
 /**
  * A snapshot of a {@link BlockCache}'s counters since it was created.

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
 
 import java.util.Arrays;
 
@@ -7,7 +7,7 @@ import java.util.Arrays;
  * {@code restartInterval} entries, then the restart offsets and their count (see {@code docs/format.md}).
  * Keys must be added in the order readers search them; values are opaque. Owned by one writer thread.
  */
-final class BlockBuilder {
+public final class BlockBuilder {
   /** Bytes an entry adds beyond its key and value at most: three varints and a restart offset. */
   private static final int MAX_ENTRY_OVERHEAD = 3 * Coding.MAX_VARINT32_BYTES + 4;
 
@@ -20,12 +20,12 @@ final class BlockBuilder {
   private int lastKeyLength;
   private int entries;
 
-  BlockBuilder(int restartInterval, int expectedSize) {
+  public BlockBuilder(int restartInterval, int expectedSize) {
     this.restartInterval = restartInterval;
     this.buf = new ByteSink(expectedSize + expectedSize / 4);
   }
 
-  void add(byte[] key, int keyLength, byte[] value) {
+  public void add(byte[] key, int keyLength, byte[] value) {
     int shared = 0;
     if (entries == 0 || sinceRestart == restartInterval) {
       if (restartCount == restarts.length) {
@@ -51,22 +51,22 @@ final class BlockBuilder {
     entries++;
   }
 
-  boolean isEmpty() {
+  public boolean isEmpty() {
     return entries == 0;
   }
 
   /** The size of the block if it were finished now. */
-  int currentSize() {
+  public int currentSize() {
     return buf.size() + 4 * restartCount + 4;
   }
 
   /** At least the size of the block after adding an entry of these sizes. */
-  long sizeWith(int keyLength, int valueLength) {
+  public long sizeWith(int keyLength, int valueLength) {
     return (long) currentSize() + keyLength + valueLength + MAX_ENTRY_OVERHEAD;
   }
 
   /** Appends the restart array and returns the content: {@code [0, size())} of the sink. */
-  ByteSink finish() {
+  public ByteSink finish() {
     for (int i = 0; i < restartCount; i++) {
       buf.writeInt(restarts[i]);
     }
@@ -75,7 +75,7 @@ final class BlockBuilder {
   }
 
   /** Starts a new, empty block. */
-  void reset() {
+  public void reset() {
     buf.reset();
     restartCount = 0;
     sinceRestart = 0;

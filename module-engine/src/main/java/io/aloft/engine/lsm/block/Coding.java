@@ -1,37 +1,37 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
 
 /**
  * The integer encodings of the SST format: fixed-width integers are big-endian, variable-width ones are
  * unsigned LEB128 varints (7 bits a byte, low group first, high bit set on every byte but the last).
  */
-final class Coding {
+public final class Coding {
   private Coding() {}
 
   /** The most bytes a 32-bit varint takes. */
-  static final int MAX_VARINT32_BYTES = 5;
+  public static final int MAX_VARINT32_BYTES = 5;
 
   /** The most bytes a 64-bit varint takes. */
-  static final int MAX_VARINT64_BYTES = 10;
+  public static final int MAX_VARINT64_BYTES = 10;
 
   private static final int DESCRIBED_BYTES = 48;
   private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-  static int readInt(byte[] b, int off) {
+  public static int readInt(byte[] b, int off) {
     return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | b[off + 3] & 0xFF;
   }
 
-  static long readLong(byte[] b, int off) {
+  public static long readLong(byte[] b, int off) {
     return (readInt(b, off) & 0xFFFF_FFFFL) << 32 | readInt(b, off + 4) & 0xFFFF_FFFFL;
   }
 
-  static void writeInt(byte[] b, int off, int v) {
+  public static void writeInt(byte[] b, int off, int v) {
     b[off] = (byte) (v >>> 24);
     b[off + 1] = (byte) (v >>> 16);
     b[off + 2] = (byte) (v >>> 8);
     b[off + 3] = (byte) v;
   }
 
-  static void writeLong(byte[] b, int off, long v) {
+  public static void writeLong(byte[] b, int off, long v) {
     writeInt(b, off, (int) (v >>> 32));
     writeInt(b, off + 4, (int) v);
   }
@@ -41,7 +41,7 @@ final class Coding {
    * (value unsigned, length in bytes), or -1 when the bytes run out or the varint is longer or larger
    * than 32 bits allow.
    */
-  static long decodeVarint32(byte[] b, int pos, int limit) {
+  public static long decodeVarint32(byte[] b, int pos, int limit) {
     long value = 0;
     for (int i = 0; i < MAX_VARINT32_BYTES; i++) {
       if (pos + i >= limit) {
@@ -57,7 +57,7 @@ final class Coding {
   }
 
   /** The bytes the varint encoding of {@code value} (taken as unsigned) takes. */
-  static int varintLength(long value) {
+  public static int varintLength(long value) {
     int n = 1;
     while ((value & ~0x7FL) != 0) {
       value >>>= 7;
@@ -70,21 +70,21 @@ final class Coding {
    * The key group of a user key: its first two bytes, big-endian; a shorter key counts as padded with
    * zero bytes.
    */
-  static int keyGroup(byte[] key) {
+  public static int keyGroup(byte[] key) {
     int hi = key.length > 0 ? key[0] & 0xFF : 0;
     int lo = key.length > 1 ? key[1] & 0xFF : 0;
     return hi << 8 | lo;
   }
 
   /** The key group of the largest key before the exclusive bound {@code end} (0 when none is). */
-  static int keyGroupBefore(byte[] end) {
+  public static int keyGroupBefore(byte[] end) {
     // A key below a longer end may share its two-byte prefix; below a two-byte (or shorter) end, every
     // key is in an earlier group.
     return end.length > 2 ? keyGroup(end) : Math.max(0, keyGroup(end) - 1);
   }
 
   /** {@code 0x…} hex of a key or value for messages, cut after 48 bytes. */
-  static String describe(byte[] bytes) {
+  public static String describe(byte[] bytes) {
     int shown = Math.min(bytes.length, DESCRIBED_BYTES);
     StringBuilder s = new StringBuilder(2 + 2 * shown + 24).append("0x");
     for (int i = 0; i < shown; i++) {

@@ -1,4 +1,9 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
+
+import io.aloft.engine.lsm.key.InternalKey;
+
+import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;
@@ -14,9 +19,9 @@ import java.util.Arrays;
 public final class Block {
 
   /** What a block holds, which decides what validation checks beyond the common structure. */
-  enum Type {
+  public enum Type {
     /** Entries keyed by internal key (user key + 8-byte trailer); at least one entry. */
-    DATA(SstFormat.INTERNAL_KEY_TRAILER),
+    DATA(InternalKey.TRAILER_BYTES),
     /** Index, properties and range-tombstone blocks: plain keys, possibly no entries. */
     META(0);
 
@@ -27,10 +32,10 @@ public final class Block {
     }
   }
 
-  final byte[] data;
-  final int length;
-  final int restartsOffset;
-  final int restartCount;
+  public final byte[] data;
+  public final int length;
+  public final int restartsOffset;
+  public final int restartCount;
 
   private Block(byte[] data, int length, int restartsOffset, int restartCount) {
     this.data = data;
@@ -45,7 +50,7 @@ public final class Block {
   }
 
   /** The offset of restart point {@code i} within the entries. */
-  int restart(int i) {
+  public int restart(int i) {
     return Coding.readInt(data, restartsOffset + 4 * i);
   }
 
@@ -53,7 +58,7 @@ public final class Block {
    * Validates the content {@code data[0..length)} of the block of type {@code type} at file offset
    * {@code blockOffset} of {@code location}, and wraps it without copying.
    */
-  static Block parse(byte[] data, int length, Type type, Location location, long blockOffset)
+  public static Block parse(byte[] data, int length, Type type, Location location, long blockOffset)
       throws SstCorruptionException {
     String what = type == Type.DATA ? "data block" : "block";
     ByteReader r = new ByteReader(data, 0, length, location, blockOffset, what);
@@ -141,7 +146,7 @@ public final class Block {
 
   /** Whether internal key {@code b} comes strictly after {@code a}. */
   private static boolean follows(byte[] a, int aLength, byte[] b, int bLength) {
-    int trailer = SstFormat.INTERNAL_KEY_TRAILER;
+    int trailer = InternalKey.TRAILER_BYTES;
     int c = Arrays.compareUnsigned(a, 0, aLength - trailer, b, 0, bLength - trailer);
     if (c != 0) {
       return c < 0;
@@ -151,7 +156,7 @@ public final class Block {
 
   private static long seq(byte[] key, int length) {
     long trailer = 0;
-    for (int i = length - SstFormat.INTERNAL_KEY_TRAILER; i < length; i++) {
+    for (int i = length - InternalKey.TRAILER_BYTES; i < length; i++) {
       trailer = (trailer << 8) | (key[i] & 0xFF);
     }
     return trailer >>> 8;

@@ -1,4 +1,9 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
+
+import io.aloft.engine.lsm.key.InternalKey;
+
+import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
 
 import java.util.Arrays;
 
@@ -7,7 +12,7 @@ import java.util.Arrays;
  * rebuilds each key from its shared prefix into a reused buffer, so moving and searching allocate
  * nothing. Relies on the block having been validated by {@link Block#parse}. Owned by one thread.
  */
-final class BlockCursor {
+public final class BlockCursor {
   private final int trailerLength;
   private Block block;
   private byte[] data;
@@ -20,34 +25,34 @@ final class BlockCursor {
   private int valueLength;
 
   /** A cursor for blocks whose keys end with {@code trailerLength} bytes after the user key. */
-  BlockCursor(int trailerLength) {
+  public BlockCursor(int trailerLength) {
     this.trailerLength = trailerLength;
   }
 
   /** Moves to {@code newBlock}, not yet positioned. */
-  BlockCursor reset(Block newBlock) {
+  public BlockCursor reset(Block newBlock) {
     block = newBlock;
     data = newBlock.data;
     valid = false;
     return this;
   }
 
-  boolean valid() {
+  public boolean valid() {
     return valid;
   }
 
-  void seekToFirst() {
+  public void seekToFirst() {
     nextEntry = 0;
     keyLength = 0;
     advance();
   }
 
-  void next() {
+  public void next() {
     advance();
   }
 
   /** Positions at the first entry whose user key is at least {@code target}; invalid if none is. */
-  void seek(byte[] target) {
+  public void seek(byte[] target) {
     // The last restart point with a smaller user key: the versions of a key may span restart points,
     // so a restart point holding the target itself may not hold its newest version.
     int from = 0;
@@ -71,44 +76,44 @@ final class BlockCursor {
   }
 
   /** The current user key compared with {@code target}, unsigned. */
-  int compareUserKey(byte[] target) {
+  public int compareUserKey(byte[] target) {
     return Arrays.compareUnsigned(key, 0, keyLength - trailerLength, target, 0, target.length);
   }
 
   /** The current key, trailer included: {@code keyBuffer()[0..keyLength())}. */
-  byte[] keyBuffer() {
+  public byte[] keyBuffer() {
     return key;
   }
 
-  int keyLength() {
+  public int keyLength() {
     return keyLength;
   }
 
-  byte[] keyCopy() {
+  public byte[] keyCopy() {
     return Arrays.copyOf(key, keyLength);
   }
 
-  byte[] valueCopy() {
+  public byte[] valueCopy() {
     return Arrays.copyOfRange(data, valueOffset, valueOffset + valueLength);
   }
 
-  int valueOffset() {
+  public int valueOffset() {
     return valueOffset;
   }
 
-  int valueLength() {
+  public int valueLength() {
     return valueLength;
   }
 
-  byte[] data() {
+  public byte[] data() {
     return data;
   }
 
   /** The current entry of a data block. */
-  Entry entry() {
-    long trailer = Coding.readLong(key, keyLength - SstFormat.INTERNAL_KEY_TRAILER);
+  public Entry entry() {
+    long trailer = Coding.readLong(key, keyLength - InternalKey.TRAILER_BYTES);
     return new Entry(
-        Arrays.copyOf(key, keyLength - SstFormat.INTERNAL_KEY_TRAILER),
+        Arrays.copyOf(key, keyLength - InternalKey.TRAILER_BYTES),
         trailer >>> 8,
         EntryKind.ofCode((int) (trailer & 0xFF)),
         valueCopy());

@@ -1,4 +1,6 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.key;
+
+import io.aloft.engine.lsm.block.Coding;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -27,7 +29,7 @@ public record RangeTombstone(byte[] start, byte[] end, long seq) {
   }
 
   /** The order tombstones are stored and returned in: start ascending, then seq descending, then end. */
-  static int compareStored(RangeTombstone a, RangeTombstone b) {
+  public static int compareStored(RangeTombstone a, RangeTombstone b) {
     int c = Arrays.compareUnsigned(a.start, b.start);
     if (c == 0) {
       c = Long.compare(b.seq, a.seq);

@@ -1,4 +1,6 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.blockcache;
+
+import io.aloft.engine.lsm.block.Block;
 
 import java.io.IOException;
 

@@ -1,4 +1,6 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
+
+import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;
@@ -8,7 +10,7 @@ import java.util.Arrays;
  * {@link SstCorruptionException} naming the file and the offset of the block, never an
  * array index error.
  */
-final class ByteReader {
+public final class ByteReader {
   private final byte[] buf;
   private final int limit;
   private final Location location;
@@ -20,7 +22,7 @@ final class ByteReader {
    * Reads {@code buf[from..limit)}, which is the content of the {@code what} at file offset
    * {@code blockOffset}.
    */
-  ByteReader(byte[] buf, int from, int limit, Location location, long blockOffset, String what) {
+  public ByteReader(byte[] buf, int from, int limit, Location location, long blockOffset, String what) {
     this.buf = buf;
     this.pos = from;
     this.limit = limit;
@@ -29,23 +31,23 @@ final class ByteReader {
     this.what = what;
   }
 
-  int position() {
+  public int position() {
     return pos;
   }
 
-  void seek(int newPos) {
+  public void seek(int newPos) {
     pos = newPos;
   }
 
-  boolean hasRemaining() {
+  public boolean hasRemaining() {
     return pos < limit;
   }
 
-  int remaining() {
+  public int remaining() {
     return limit - pos;
   }
 
-  int varint32() throws SstCorruptionException {
+  public int varint32() throws SstCorruptionException {
     long packed = Coding.decodeVarint32(buf, pos, limit);
     if (packed < 0) {
       throw corrupt("malformed or truncated varint at block position " + pos);
@@ -58,7 +60,7 @@ final class ByteReader {
     return (int) value;
   }
 
-  long varint64() throws SstCorruptionException {
+  public long varint64() throws SstCorruptionException {
     long value = 0;
     for (int i = 0; i < Coding.MAX_VARINT64_BYTES; i++) {
       if (pos >= limit) {
@@ -76,19 +78,19 @@ final class ByteReader {
     throw corrupt("malformed or truncated varint at block position " + pos);
   }
 
-  int u8() throws SstCorruptionException {
+  public int u8() throws SstCorruptionException {
     need(1, "byte");
     return buf[pos++] & 0xFF;
   }
 
-  int int32() throws SstCorruptionException {
+  public int int32() throws SstCorruptionException {
     need(4, "32-bit integer");
     int v = Coding.readInt(buf, pos);
     pos += 4;
     return v;
   }
 
-  long int64() throws SstCorruptionException {
+  public long int64() throws SstCorruptionException {
     need(8, "64-bit integer");
     long v = Coding.readLong(buf, pos);
     pos += 8;
@@ -96,12 +98,12 @@ final class ByteReader {
   }
 
   /** Skips {@code n} bytes after checking they are there. */
-  void skip(int n, String of) throws SstCorruptionException {
+  public void skip(int n, String of) throws SstCorruptionException {
     need(n, of);
     pos += n;
   }
 
-  byte[] bytes(int n, String of) throws SstCorruptionException {
+  public byte[] bytes(int n, String of) throws SstCorruptionException {
     need(n, of);
     byte[] b = Arrays.copyOfRange(buf, pos, pos + n);
     pos += n;
@@ -109,21 +111,21 @@ final class ByteReader {
   }
 
   /** A varint length, then that many bytes. */
-  byte[] lengthPrefixed(String of) throws SstCorruptionException {
+  public byte[] lengthPrefixed(String of) throws SstCorruptionException {
     return bytes(varint32(), of);
   }
 
-  void expectEnd() throws SstCorruptionException {
+  public void expectEnd() throws SstCorruptionException {
     if (pos != limit) {
       throw corrupt((limit - pos) + " unexpected bytes at block position " + pos);
     }
   }
 
-  SstCorruptionException corrupt(String detail) {
+  public SstCorruptionException corrupt(String detail) {
     return corrupt(detail, null);
   }
 
-  SstCorruptionException corrupt(String detail, Throwable cause) {
+  public SstCorruptionException corrupt(String detail, Throwable cause) {
     return new SstCorruptionException(location, blockOffset, what + ": " + detail, cause);
   }
 

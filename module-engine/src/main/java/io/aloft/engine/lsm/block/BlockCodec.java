@@ -1,4 +1,6 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
+
+import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import com.github.luben.zstd.Zstd;
 import io.aloft.spi.fs.Location;
@@ -13,11 +15,17 @@ import net.jpountz.lz4.LZ4SafeDecompressor;
  * byte, CRC32C of the stored bytes and the compression byte). A compressed block starts with the varint
  * length of its content, so that decompression is exact.
  */
-final class BlockCodec {
+public final class BlockCodec {
   private BlockCodec() {}
 
   /** The zstd level: zstd's own default. */
-  static final int ZSTD_LEVEL = 3;
+  public static final int ZSTD_LEVEL = 3;
+
+  /** The block trailer: compression byte, then the CRC32C. */
+  public static final int BLOCK_TRAILER = 5;
+
+  /** The largest decompressed block a reader accepts, 1 GiB. */
+  public static final int MAX_BLOCK_CONTENT = 1 << 30;
 
   // Both are stateless and thread-safe. The safe decompressor checks its input, the fast one does not.
   private static final LZ4Compressor LZ4_COMPRESSOR = LZ4Factory.fastestInstance().fastCompressor();
@@ -25,14 +33,14 @@ final class BlockCodec {
       LZ4Factory.fastestInstance().safeDecompressor();
 
   /** A block's content: {@code bytes[0..length)}. */
-  record Content(byte[] bytes, int length) {}
+  public record Content(byte[] bytes, int length) {}
 
   /**
    * Compresses {@code src[0..length)} into {@code out} (reset first) with {@code compression} and
    * returns the compression used: {@link Compression#NONE}, leaving {@code out} unused, when it is
    * requested or when compressing does not save at least 1/8 of the bytes.
    */
-  static Compression compress(Compression compression, byte[] src, int length, ByteSink out) {
+  public static Compression compress(Compression compression, byte[] src, int length, ByteSink out) {
     if (compression == Compression.NONE || length < 8) {
       return Compression.NONE;
     }
@@ -64,7 +72,7 @@ final class BlockCodec {
   }
 
   /** The CRC32C stored in the trailer of {@code stored[off..off+length)} compressed as {@code code}. */
-  static int checksum(byte[] stored, int off, int length, byte code) {
+  public static int checksum(byte[] stored, int off, int length, byte code) {
     CRC32C crc = new CRC32C();
     crc.update(stored, off, length);
     crc.update(code);
@@ -76,7 +84,7 @@ final class BlockCodec {
    * is the {@code what} at file offset {@code fileOffset}. The content may share {@code buf} (when
    * uncompressed and {@code off == 0}).
    */
-  static Content decode(byte[] buf, int off, int size, Location location, long fileOffset, String what)
+  public static Content decode(byte[] buf, int off, int size, Location location, long fileOffset, String what)
       throws SstCorruptionException {
     byte code = buf[off + size];
     int stored = Coding.readInt(buf, off + size + 1);
@@ -96,8 +104,8 @@ final class BlockCodec {
     }
     ByteReader r = new ByteReader(buf, off, off + size, location, fileOffset, what);
     int length = r.varint32();
-    if (length > SstFormat.MAX_BLOCK_CONTENT) {
-      throw r.corrupt("decompressed length " + length + " exceeds " + SstFormat.MAX_BLOCK_CONTENT);
+    if (length > BlockCodec.MAX_BLOCK_CONTENT) {
+      throw r.corrupt("decompressed length " + length + " exceeds " + BlockCodec.MAX_BLOCK_CONTENT);
     }
     byte[] content = new byte[length];
     int from = r.position();
