@@ -333,8 +333,8 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
     m.put("forst.block-cache.misses", t.blockCacheMisses());
     // Every request the primary store's provider counted (all users of that file system instance).
     primaryFs.requestCounts().forEach((operation, n) -> m.put("forst.storage.requests." + operation, n));
-    if (primaryFs instanceof io.aloft.engine.lsm.files.CachingFileSystem cache) {
-      io.aloft.engine.lsm.files.FileCacheMetrics c = cache.metrics();
+    if (primaryFs instanceof io.aloft.engine.filecache.CachingFileSystem cache) {
+      io.aloft.engine.filecache.FileCacheMetrics c = cache.metrics();
       m.put("forst.cache.hits", c.hits());
       m.put("forst.cache.misses", c.misses());
       m.put("forst.cache.evictions", c.evictions());
@@ -361,7 +361,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
   @Override
   public void close() throws IOException {
     tree.destroy();
-    if (primaryFs instanceof io.aloft.engine.lsm.files.CachingFileSystem cache) {
+    if (primaryFs instanceof io.aloft.engine.filecache.CachingFileSystem cache) {
       cache.destroy(); // stops load-backs and deletes this instance's cached copies
     }
     deleteRecursively(localDir); // the manifest, and the file cache when it lives here

@@ -5,7 +5,7 @@ import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.lsm.LsmOptions;
-import io.aloft.engine.lsm.files.CachingFileSystem;
+import io.aloft.engine.filecache.CachingFileSystem;
 import io.aloft.engine.plugins.Plugins;
 import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyedStateBackend;

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import static java.nio.file.StandardOpenOption.CREATE_NEW;
 import static java.nio.file.StandardOpenOption.WRITE;

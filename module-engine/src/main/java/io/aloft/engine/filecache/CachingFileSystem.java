@@ -1,11 +1,10 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.spi.cache.CachePolicy;
 import io.aloft.spi.cache.CachePolicyFactory;
 import io.aloft.spi.fs.FileEntry;
-import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.FileSystems;
 import io.aloft.spi.fs.InputFile;
@@ -18,17 +17,12 @@ import java.util.Collection;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executor;
-import java.util.concurrent.LinkedBlockingQueue;
-import java.util.concurrent.RejectedExecutionException;
-import java.util.concurrent.ThreadPoolExecutor;
-import java.util.concurrent.TimeUnit;
 import java.util.function.Predicate;
 
 /**
- * The local file cache of a remote {@link StateFileSystem} (SPEC §7): whole files, kept on local disk.
+ * The local file cache of a remote {@link StateFileSystem}: whole files, kept on local disk. A wrapper:
+ * the files it hands out wrap the remote ones and see the cache only through {@link LocalCopies}.
  *
  * <ul>
  *   <li><b>Double write.</b> A cacheable file written with {@link OutputFile#createExclusive()} goes to
@@ -64,23 +58,19 @@ public final class CachingFileSystem implements StateFileSystem {
   /** Bytes covered by one CRC32C in a local copy: the unit a local read verifies. */
   public static final int DEFAULT_CHUNK_SIZE = 4096;
 
-  private static final int LOAD_BACK_READ_BYTES = 1 << 20;
-
   private final StateFileSystem remote;
   private final FileCache cache;
+  private final LoadBack loadBack;
+  /** What the cached files it hands out see of the cache. */
+  private final LocalCopies copies;
   private final Predicate<Location> cacheable;
-  private final int loadBackAfter;
-  private final Executor loadBackExecutor;
-  /** Remote reads of each uncached file since it was last cached or loaded back. */
-  private final Map<String, Integer> remoteReads = new ConcurrentHashMap<>();
-  private final Set<String> loading = ConcurrentHashMap.newKeySet();
 
   private CachingFileSystem(Builder b, FileCache cache) {
     this.remote = b.remote;
     this.cache = cache;
+    this.loadBack = new LoadBack(cache, b.loadBackAfter, b.loadBackExecutor);
+    this.copies = new CacheReads(cache, loadBack);
     this.cacheable = b.cacheable;
-    this.loadBackAfter = b.loadBackAfter;
-    this.loadBackExecutor = b.loadBackExecutor != null ? b.loadBackExecutor : LoadBackThreads.POOL;
   }
 
   /** A cache of {@code remote} in {@code dir} (created if absent; a previous run's copies are checked and kept). */
@@ -92,8 +82,8 @@ public final class CachingFileSystem implements StateFileSystem {
    * The cache of a ForSt backend's files, configured from {@code state.backend.forst.cache.*}: SST
    * files ({@code *.sst}) only, in {@code <cache.dir>/<name of localDir>}, or by default in
    * {@code <localDir>/cache} (deleted with the backend's working directory), with the policy
-   * {@code policies} creates. The caller decides whether a cache is wanted (SPEC §7: not when the
-   * primary store is itself local).
+   * {@code policies} creates. The caller decides whether a cache is wanted (not when the primary store is
+   * itself local: a copy on the same disk would save nothing).
    */
   public static CachingFileSystem forBackend(
       StateFileSystem remote, Config config, Path localDir, CachePolicyFactory policies) throws IOException {
@@ -130,27 +120,19 @@ public final class CachingFileSystem implements StateFileSystem {
     return cache.metrics();
   }
 
-  StateFileSystem remote() {
-    return remote;
-  }
-
-  FileCache cache() {
-    return cache;
-  }
-
   // ---------------------------------------------------------------------------------- StateFileSystem
 
   @Override
   public InputFile newInputFile(Location location) {
     return cacheable.test(location)
-        ? new CachingInputFile(this, location, -1)
+        ? new CachingInputFile(remote.newInputFile(location), copies, -1)
         : remote.newInputFile(location);
   }
 
   @Override
   public InputFile newInputFile(Location location, long length) {
     return cacheable.test(location)
-        ? new CachingInputFile(this, location, length)
+        ? new CachingInputFile(remote.newInputFile(location, length), copies, length)
         : remote.newInputFile(location, length);
   }
 
@@ -248,8 +230,7 @@ public final class CachingFileSystem implements StateFileSystem {
   public void deleteRecursively(Location directory) throws IOException {
     remote.deleteRecursively(directory);
     cache.invalidateBelow(directory);
-    String prefix = directory.path().equals("/") ? directory.toString() : directory + "/";
-    remoteReads.keySet().removeIf(key -> key.startsWith(prefix));
+    loadBack.forgetBelow(directory.path().equals("/") ? directory.toString() : directory + "/");
   }
 
   @Override
@@ -288,101 +269,8 @@ public final class CachingFileSystem implements StateFileSystem {
   private void forget(Location location) {
     if (cacheable.test(location)) {
       String key = location.toString();
-      remoteReads.remove(key);
+      loadBack.forget(key);
       cache.invalidate(key);
-    }
-  }
-
-  // ------------------------------------------------------------------------------------ load-back
-
-  /** A read of {@code file} went to the remote store; enough of them load the file back. */
-  void missed(CachingInputFile file, long bytes) {
-    cache.recordMiss(file.key(), bytes);
-    if (loadBackAfter > 0 && remoteReads.merge(file.key(), 1, Integer::sum) >= loadBackAfter) {
-      scheduleLoadBack(file);
-    }
-  }
-
-  private void scheduleLoadBack(CachingInputFile file) {
-    String key = file.key();
-    remoteReads.remove(key);
-    if (cache.isCached(key) || !loading.add(key)) {
-      return;
-    }
-    try {
-      loadBackExecutor.execute(
-          () -> {
-            try {
-              loadBack(file);
-            } finally {
-              loading.remove(key);
-            }
-          });
-    } catch (RejectedExecutionException e) {
-      loading.remove(key);
-    }
-  }
-
-  private void loadBack(CachingInputFile file) {
-    InputFile source = file.remote();
-    long length;
-    try {
-      length = file.knownLength() >= 0 ? file.knownLength() : source.length();
-    } catch (IOException | RuntimeException e) {
-      return; // as a failed read below: the file stays remote, and its next misses try again
-    }
-    if (!cache.admitsLoadBack(file.key(), length)) {
-      return; // the policy prefers the file it would evict: this one stays remote for now
-    }
-    LocalCopy copy = cache.beginCopy(file.location());
-    if (copy == null) {
-      return;
-    }
-    try {
-      if (!copy.reserveFor(length)) {
-        return; // no room under the limits: the file stays remote
-      }
-      try (FileInput in = source.newInput()) {
-        byte[] buffer = new byte[(int) Math.max(1, Math.min(length, LOAD_BACK_READ_BYTES))];
-        for (long position = 0; position < length; ) {
-          int n = (int) Math.min(buffer.length, length - position);
-          in.readFully(position, buffer, 0, n);
-          cache.recordLoadBackRead(n);
-          if (!copy.write(buffer, 0, n)) {
-            return;
-          }
-          position += n;
-        }
-      }
-      if (copy.publish()) {
-        cache.recordLoadBack();
-      }
-    } catch (IOException | RuntimeException e) {
-      // The remote read failed (the file may have been deleted meanwhile): the file stays remote, and
-      // its next misses try again.
-      copy.abandon();
-    }
-  }
-
-  /** Load-backs of every cache in the process: two daemon threads, started on demand. */
-  private static final class LoadBackThreads {
-    static final ThreadPoolExecutor POOL = create();
-
-    private static ThreadPoolExecutor create() {
-      ThreadPoolExecutor pool =
-          new ThreadPoolExecutor(
-              2,
-              2,
-              30,
-              TimeUnit.SECONDS,
-              new LinkedBlockingQueue<>(),
-              runnable -> {
-                Thread t = new Thread(runnable, "aloft-file-cache-load-back");
-                t.setDaemon(true);
-                return t;
-              });
-      pool.allowCoreThreadTimeOut(true);
-      return pool;
     }
   }
 

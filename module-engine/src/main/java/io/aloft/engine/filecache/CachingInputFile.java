@@ -1,43 +1,31 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.InputFile;
 import io.aloft.spi.fs.Location;
 import java.io.IOException;
 
-/** A cacheable file to read; its inputs go to the local copy or the remote store read by read. */
+/**
+ * A cacheable file to read: wraps the remote file ({@code remote}, no I/O until used) and asks the
+ * {@link LocalCopies} for a local copy; its inputs go to the local copy or the remote file read by read.
+ */
 final class CachingInputFile implements InputFile {
-  private final CachingFileSystem fs;
-  private final Location location;
+  private final InputFile remote;
+  private final LocalCopies copies;
   private final String key;
   private final long knownLength;
 
   /** {@code knownLength} is the caller's length of the file, or -1 when unknown. */
-  CachingInputFile(CachingFileSystem fs, Location location, long knownLength) {
-    this.fs = fs;
-    this.location = location;
-    this.key = location.toString();
+  CachingInputFile(InputFile remote, LocalCopies copies, long knownLength) {
+    this.remote = remote;
+    this.copies = copies;
+    this.key = remote.location().toString();
     this.knownLength = knownLength;
   }
 
   @Override
   public Location location() {
-    return location;
-  }
-
-  String key() {
-    return key;
-  }
-
-  long knownLength() {
-    return knownLength;
-  }
-
-  /** The remote file (no I/O). */
-  InputFile remote() {
-    return knownLength >= 0
-        ? fs.remote().newInputFile(location, knownLength)
-        : fs.remote().newInputFile(location);
+    return remote.location();
   }
 
   @Override
@@ -45,8 +33,8 @@ final class CachingInputFile implements InputFile {
     if (knownLength >= 0) {
       return knownLength;
     }
-    long cached = fs.cache().cachedLength(key);
-    return cached >= 0 ? cached : remote().length();
+    long cached = copies.cachedLength(key);
+    return cached >= 0 ? cached : remote.length();
   }
 
   /**
@@ -55,19 +43,19 @@ final class CachingInputFile implements InputFile {
    */
   @Override
   public FileInput newInput() throws IOException {
-    long cached = fs.cache().cachedLength(key);
+    long cached = copies.cachedLength(key);
     boolean usable = cached >= 0 && (knownLength < 0 || cached == knownLength);
-    return new CachingInput(fs, this, usable ? null : remote().newInput());
+    return new CachingInput(remote, copies, knownLength, usable ? null : remote.newInput());
   }
 
   /** Asks the remote store: it, not the cache, says which files exist. */
   @Override
   public boolean exists() throws IOException {
-    return remote().exists();
+    return remote.exists();
   }
 
   @Override
   public String toString() {
-    return location.toString();
+    return key;
   }
 }

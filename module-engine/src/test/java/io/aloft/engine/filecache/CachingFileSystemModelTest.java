@@ -1,11 +1,11 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import io.aloft.engine.lsm.key.Entry;
 
-import static io.aloft.engine.lsm.files.CacheFixture.bytes;
-import static io.aloft.engine.lsm.files.CacheFixture.diskUsage;
-import static io.aloft.engine.lsm.files.CacheFixture.flipBit;
-import static io.aloft.engine.lsm.files.CacheFixture.readAll;
+import static io.aloft.engine.filecache.CacheFixture.bytes;
+import static io.aloft.engine.filecache.CacheFixture.diskUsage;
+import static io.aloft.engine.filecache.CacheFixture.flipBit;
+import static io.aloft.engine.filecache.CacheFixture.readAll;
 import static java.nio.file.StandardOpenOption.WRITE;
 import static org.assertj.core.api.Assertions.assertThat;
 

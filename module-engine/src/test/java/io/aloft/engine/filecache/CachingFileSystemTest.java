@@ -1,10 +1,10 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
-import static io.aloft.engine.lsm.files.CacheFixture.bytes;
-import static io.aloft.engine.lsm.files.CacheFixture.diskBytes;
-import static io.aloft.engine.lsm.files.CacheFixture.read;
-import static io.aloft.engine.lsm.files.CacheFixture.readAll;
-import static io.aloft.engine.lsm.files.CacheFixture.writeExclusive;
+import static io.aloft.engine.filecache.CacheFixture.bytes;
+import static io.aloft.engine.filecache.CacheFixture.diskBytes;
+import static io.aloft.engine.filecache.CacheFixture.read;
+import static io.aloft.engine.filecache.CacheFixture.readAll;
+import static io.aloft.engine.filecache.CacheFixture.writeExclusive;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import java.io.IOException;
 import java.nio.file.Path;

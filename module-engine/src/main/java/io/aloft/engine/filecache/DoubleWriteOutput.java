@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import io.aloft.spi.fs.FileOutput;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import static java.nio.file.StandardCopyOption.ATOMIC_MOVE;
 import static java.nio.file.StandardCopyOption.REPLACE_EXISTING;

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 import io.aloft.engine.testkit.StateFileSystemConformanceSuite;
 import io.aloft.spi.fs.Location;

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.files;
+package io.aloft.engine.filecache;
 
 /**
  * What the local file cache has done since it opened. Reads are counted per read request (a positional
