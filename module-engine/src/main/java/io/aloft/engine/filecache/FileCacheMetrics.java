@@ -30,4 +30,20 @@ public record FileCacheMetrics(
     long remoteBytesRead,
     long corruptCopiesDropped,
     long copiesNotCached,
-    long loadBacksRefused) {}
+    long loadBacksRefused) {
+
+  /** Each counter by its exported name (the README's metrics section lists them), after {@code prefix}. */
+  public void export(String prefix, java.util.function.BiConsumer<String, Long> to) {
+    to.accept(prefix + "hits", hits);
+    to.accept(prefix + "misses", misses);
+    to.accept(prefix + "evictions", evictions);
+    to.accept(prefix + "load-backs", loadBacks);
+    to.accept(prefix + "bytes-used", bytesUsed);
+    to.accept(prefix + "files-cached", filesCached);
+    to.accept(prefix + "remote-read-requests", remoteReadRequests);
+    to.accept(prefix + "remote-bytes-read", remoteBytesRead);
+    to.accept(prefix + "corrupt-copies-dropped", corruptCopiesDropped);
+    to.accept(prefix + "copies-not-cached", copiesNotCached);
+    to.accept(prefix + "load-backs-refused", loadBacksRefused);
+  }
+}

@@ -318,34 +318,11 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
   @Override
   public java.util.Map<String, Long> metrics() {
     java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
-    LsmMetrics t = tree.metrics();
-    m.put("forst.flushes", t.flushes());
-    m.put("forst.compactions", t.compactions());
-    m.put("forst.write-stalls", t.writeStalls());
-    m.put("forst.write-stall-nanos", t.writeStallNanos());
-    m.put("forst.level0-files", (long) t.level0Files());
-    m.put("forst.live-files", (long) t.liveFiles());
-    m.put("forst.live-bytes", t.liveBytes());
-    m.put("forst.bytes-flushed", t.bytesFlushed());
-    m.put("forst.bytes-compacted", t.bytesCompacted());
-    m.put("forst.sst-read-requests", t.remoteReads());
-    m.put("forst.block-cache.hits", t.blockCacheHits());
-    m.put("forst.block-cache.misses", t.blockCacheMisses());
+    tree.metrics().export("forst.", m::put);
     // Every request the primary store's provider counted (all users of that file system instance).
     primaryFs.requestCounts().forEach((operation, n) -> m.put("forst.storage.requests." + operation, n));
     if (primaryFs instanceof io.aloft.engine.filecache.CachingFileSystem cache) {
-      io.aloft.engine.filecache.FileCacheMetrics c = cache.metrics();
-      m.put("forst.cache.hits", c.hits());
-      m.put("forst.cache.misses", c.misses());
-      m.put("forst.cache.evictions", c.evictions());
-      m.put("forst.cache.load-backs", c.loadBacks());
-      m.put("forst.cache.bytes-used", c.bytesUsed());
-      m.put("forst.cache.files-cached", c.filesCached());
-      m.put("forst.cache.remote-read-requests", c.remoteReadRequests());
-      m.put("forst.cache.remote-bytes-read", c.remoteBytesRead());
-      m.put("forst.cache.corrupt-copies-dropped", c.corruptCopiesDropped());
-      m.put("forst.cache.copies-not-cached", c.copiesNotCached());
-      m.put("forst.cache.load-backs-refused", c.loadBacksRefused());
+      cache.metrics().export("forst.cache.", m::put);
     }
     return m;
   }

@@ -44,7 +44,7 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
     Files.createDirectories(local);
     FileSystems fileSystems = context.fileSystems();
     boolean cacheWanted =
-        !primary.scheme().equals(LocalFileSystemProvider.SCHEME) // SPEC §7: not over a local primary
+        !primary.scheme().equals(LocalFileSystemProvider.SCHEME) // a copy on the same disk saves nothing
             && !config.get(AloftOptions.FORST_CACHE_POLICY).equals(AloftOptions.FORST_CACHE_POLICY_NONE);
     if (cacheWanted) {
       CachingFileSystem cache =

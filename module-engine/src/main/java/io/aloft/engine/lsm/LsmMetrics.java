@@ -28,4 +28,21 @@ public record LsmMetrics(
     long bytesCompacted,
     long remoteReads,
     long blockCacheHits,
-    long blockCacheMisses) {}
+    long blockCacheMisses) {
+
+  /** Each counter by its exported name (the README's metrics section lists them), after {@code prefix}. */
+  public void export(String prefix, java.util.function.BiConsumer<String, Long> to) {
+    to.accept(prefix + "flushes", flushes);
+    to.accept(prefix + "compactions", compactions);
+    to.accept(prefix + "write-stalls", writeStalls);
+    to.accept(prefix + "write-stall-nanos", writeStallNanos);
+    to.accept(prefix + "level0-files", (long) level0Files);
+    to.accept(prefix + "live-files", (long) liveFiles);
+    to.accept(prefix + "live-bytes", liveBytes);
+    to.accept(prefix + "bytes-flushed", bytesFlushed);
+    to.accept(prefix + "bytes-compacted", bytesCompacted);
+    to.accept(prefix + "sst-read-requests", remoteReads);
+    to.accept(prefix + "block-cache.hits", blockCacheHits);
+    to.accept(prefix + "block-cache.misses", blockCacheMisses);
+  }
+}

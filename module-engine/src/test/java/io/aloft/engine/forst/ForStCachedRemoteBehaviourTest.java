@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Test;
 /**
  * The {@code forst} backend with its primary directory on "remote" storage — {@code remote://}, a
  * test provider serving a local directory, so the engine treats it as remote — and so with the local
- * file cache in front of it (SPEC §7), shows the behaviour every backend must show. The cache is kept
+ * file cache in front of it (docs/cache.md), shows the behaviour every backend must show. The cache is kept
  * small, SST files small and the block cache off, so SST reads go through the file cache and evictions and load-backs
  * happen while the suite runs.
  */

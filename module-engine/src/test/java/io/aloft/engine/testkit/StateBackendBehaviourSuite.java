@@ -49,7 +49,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The behaviour every state backend must show, through the public API only: every method of every
- * state type, SPEC §2's null / empty semantics, TTL, timers, per-key order, and state registration.
+ * state type, the null and empty semantics of State V2 (the README's State API section), TTL, timers, per-key order, and state registration.
  * A backend module runs it by extending this class and saying how to configure the backend.
  */
 public abstract class StateBackendBehaviourSuite {
