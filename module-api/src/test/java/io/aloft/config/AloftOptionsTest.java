@@ -41,26 +41,6 @@ class AloftOptionsTest {
   }
 
   @Test
-  void everyForstOptionStartsWithTheForstPrefix() throws Exception {
-    for (Field f : AloftOptions.class.getFields()) {
-      if (f.getType() == ConfigOption.class && f.getName().startsWith("FORST_")) {
-        assertThat(((ConfigOption<?>) f.get(null)).key())
-            .as(f.getName())
-            .startsWith(AloftOptions.FORST_PREFIX);
-      }
-    }
-    assertThat(AloftOptions.all())
-        .filteredOn(o -> o.key().startsWith("state.backend.forst"))
-        .allSatisfy(o -> assertThat(o.key()).startsWith(AloftOptions.FORST_PREFIX))
-        .isNotEmpty();
-  }
-
-  @Test
-  void theForstPrefixEndsWithADot() {
-    assertThat(AloftOptions.FORST_PREFIX).isEqualTo("state.backend.forst.");
-  }
-
-  @Test
   void everyOptionHasADescriptionAndAnExpectedForm() {
     assertThat(AloftOptions.all())
         .allSatisfy(
@@ -80,26 +60,20 @@ class AloftOptionsTest {
 
   @Test
   void theEmptyConfigurationPassesValidation() {
-    Config.empty().validate(AloftOptions.FORST_PREFIX, AloftOptions.all());
+    Config.empty().validate("state.backend.", AloftOptions.all());
+  }
+
+  @Test
+  void noOptionHereIsAForstBackendKey() {
+    assertThat(AloftOptions.all()).noneMatch(o -> o.key().startsWith("state.backend.forst."));
   }
 
   static Stream<Arguments> defaultsNamedInTheSpecification() {
     return Stream.of(
-        arguments(AloftOptions.FORST_WRITEBUFFER_SIZE, MemorySize.parse("64mb")),
-        arguments(AloftOptions.FORST_EXECUTOR_READ_IO_PARALLELISM, 3),
-        arguments(AloftOptions.FORST_EXECUTOR_WRITE_IO_PARALLELISM, 1),
-        arguments(AloftOptions.FORST_EXECUTOR_INLINE_WRITE, true),
-        arguments(AloftOptions.FORST_EXECUTOR_INLINE_COORDINATOR, true),
         arguments(AloftOptions.ASYNC_ACTIVE_BUFFER_SIZE, 1000),
         arguments(AloftOptions.ASYNC_ACTIVE_BUFFER_TIMEOUT, Duration.ofMillis(1000)),
         arguments(AloftOptions.ASYNC_TOTAL_BUFFER_SIZE, 6000),
-        arguments(AloftOptions.FORST_CACHE_RESERVE_SIZE, MemorySize.parse("256mb")),
-        arguments(AloftOptions.FORST_CACHE_LRU_ACCESS_BEFORE_PROMOTE, 6),
-        arguments(AloftOptions.FORST_CACHE_LRU_PROMOTE_LIMIT, 3),
         arguments(AloftOptions.MAX_PARALLELISM, 128),
-        arguments(AloftOptions.FORST_BLOOM_BITS_PER_KEY, 10),
-        arguments(AloftOptions.FORST_TARGET_FILE_SIZE_BASE, MemorySize.parse("64mb")),
-        arguments(AloftOptions.FORST_MAX_SIZE_LEVEL_BASE, MemorySize.parse("256mb")),
         arguments(AloftOptions.STATE_BACKEND_TYPE, "hashmap"));
   }
 

@@ -275,10 +275,10 @@ public final class Aloft implements AutoCloseable {
                   .executorStrategy(config)
                   .create(
                       new ExecutorSettings(
-                          config.get(AloftOptions.FORST_EXECUTOR_READ_IO_PARALLELISM),
-                          config.get(AloftOptions.FORST_EXECUTOR_WRITE_IO_PARALLELISM),
-                          config.get(AloftOptions.FORST_EXECUTOR_INLINE_WRITE),
-                          config.get(AloftOptions.FORST_EXECUTOR_INLINE_COORDINATOR),
+                          config.get(ForStOptions.EXECUTOR_READ_IO_PARALLELISM),
+                          config.get(ForStOptions.EXECUTOR_WRITE_IO_PARALLELISM),
+                          config.get(ForStOptions.EXECUTOR_INLINE_WRITE),
+                          config.get(ForStOptions.EXECUTOR_INLINE_COORDINATOR),
                           "aloft-" + instanceName));
         } catch (RuntimeException e) {
           try {

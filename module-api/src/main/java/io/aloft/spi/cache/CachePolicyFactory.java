@@ -1,6 +1,8 @@
 package io.aloft.spi.cache;
 
 import io.aloft.config.Config;
+import io.aloft.config.ConfigOption;
+import java.util.List;
 
 /**
  * Creates {@link CachePolicy}s of one kind. Found with {@link java.util.ServiceLoader} and chosen by
@@ -17,4 +19,13 @@ public interface CachePolicyFactory {
    * @throws io.aloft.config.ConfigException if a key is wrong
    */
   CachePolicy create(Config config);
+
+  /**
+   * The configuration keys this policy reads ({@code state.backend.forst.cache.<name>.*}), for
+   * documentation and validation: keys under {@code state.backend.forst.} are checked strictly, so a
+   * key a policy reads must be declared here.
+   */
+  default List<ConfigOption<?>> options() {
+    return List.of();
+  }
 }

@@ -1,6 +1,7 @@
 package io.aloft.engine.filecache;
 
-import io.aloft.config.AloftOptions;
+import io.aloft.engine.ForStOptions;
+
 import io.aloft.config.Config;
 import io.aloft.spi.cache.CachePolicy;
 import io.aloft.spi.cache.CachePolicyFactory;
@@ -89,12 +90,12 @@ public final class CachingFileSystem implements StateFileSystem {
       StateFileSystem remote, Config config, Path localDir, CachePolicyFactory policies) throws IOException {
     Path dir =
         config
-            .getOptional(AloftOptions.FORST_CACHE_DIR)
+            .getOptional(ForStOptions.CACHE_DIR)
             .map(d -> Path.of(d).resolve(localDir.getFileName().toString()))
             .orElseGet(() -> localDir.resolve("cache"));
     return builder(remote, dir, policies.create(config))
-        .sizeLimit(config.get(AloftOptions.FORST_CACHE_SIZE_LIMIT).bytes())
-        .reserveSize(config.get(AloftOptions.FORST_CACHE_RESERVE_SIZE).bytes())
+        .sizeLimit(config.get(ForStOptions.CACHE_SIZE_LIMIT).bytes())
+        .reserveSize(config.get(ForStOptions.CACHE_RESERVE_SIZE).bytes())
         .cacheable(location -> location.fileName().endsWith(".sst"))
         .build();
   }

@@ -1,5 +1,7 @@
 package io.aloft.engine.forst;
 
+import io.aloft.engine.ForStOptions;
+
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
@@ -37,7 +39,7 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
     StateFileSystem fs = context.fileSystems().forLocation(primary);
     Path local =
         config
-            .getOptional(AloftOptions.FORST_LOCAL_DIR)
+            .getOptional(ForStOptions.LOCAL_DIR)
             .map(Path::of)
             .orElse(Path.of(System.getProperty("java.io.tmpdir"), "aloft"))
             .resolve(context.instanceName() + "-" + UUID.randomUUID());
@@ -45,7 +47,7 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
     FileSystems fileSystems = context.fileSystems();
     boolean cacheWanted =
         !primary.scheme().equals(LocalFileSystemProvider.SCHEME) // a copy on the same disk saves nothing
-            && !config.get(AloftOptions.FORST_CACHE_POLICY).equals(AloftOptions.FORST_CACHE_POLICY_NONE);
+            && !config.get(ForStOptions.CACHE_POLICY).equals(ForStOptions.CACHE_POLICY_NONE);
     if (cacheWanted) {
       CachingFileSystem cache =
           CachingFileSystem.forBackend(fs, config, local, Plugins.cachePolicyFactory(config));
@@ -66,10 +68,10 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
 
   /** The primary directory: the configured one, or {@code shared/} inside the checkpoint directory. */
   static Location primaryDir(Config config) {
-    String key = AloftOptions.FORST_PRIMARY_DIR.key();
+    String key = ForStOptions.PRIMARY_DIR.key();
     String text =
         config
-            .getOptional(AloftOptions.FORST_PRIMARY_DIR)
+            .getOptional(ForStOptions.PRIMARY_DIR)
             .orElseGet(
                 () ->
                     config

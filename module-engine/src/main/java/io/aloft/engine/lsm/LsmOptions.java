@@ -1,6 +1,7 @@
 package io.aloft.engine.lsm;
 
-import io.aloft.config.AloftOptions;
+import io.aloft.engine.ForStOptions;
+
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
 import io.aloft.engine.lsm.block.Compression;
@@ -42,39 +43,39 @@ public record LsmOptions(
   }
 
   public static LsmOptions from(Config config) {
-    String perLevel = config.get(AloftOptions.FORST_COMPRESSION_PER_LEVEL);
+    String perLevel = config.get(ForStOptions.COMPRESSION_PER_LEVEL);
     List<Compression> compression = new ArrayList<>();
     for (String name : perLevel.split(",")) {
       try {
         compression.add(Compression.parse(name.trim()));
       } catch (IllegalArgumentException e) {
         throw new ConfigException(
-            AloftOptions.FORST_COMPRESSION_PER_LEVEL.key(),
-            "Invalid value for '" + AloftOptions.FORST_COMPRESSION_PER_LEVEL.key() + "': '" + perLevel
+            ForStOptions.COMPRESSION_PER_LEVEL.key(),
+            "Invalid value for '" + ForStOptions.COMPRESSION_PER_LEVEL.key() + "': '" + perLevel
                 + "' (expected a comma-separated list of none, lz4, zstd)",
             e);
       }
     }
-    long blockSize = config.get(AloftOptions.FORST_BLOCK_SIZE).bytes();
+    long blockSize = config.get(ForStOptions.BLOCK_SIZE).bytes();
     if (blockSize < 256 || blockSize > (64 << 20)) {
       throw new ConfigException(
-          AloftOptions.FORST_BLOCK_SIZE.key(),
-          "Invalid value for '" + AloftOptions.FORST_BLOCK_SIZE.key() + "': " + blockSize
+          ForStOptions.BLOCK_SIZE.key(),
+          "Invalid value for '" + ForStOptions.BLOCK_SIZE.key() + "': " + blockSize
               + " bytes (expected 256 bytes to 64mb)");
     }
     return new LsmOptions(
-        Math.max(64 << 10, config.get(AloftOptions.FORST_WRITEBUFFER_SIZE).bytes()),
-        config.get(AloftOptions.FORST_WRITEBUFFER_COUNT),
+        Math.max(64 << 10, config.get(ForStOptions.WRITEBUFFER_SIZE).bytes()),
+        config.get(ForStOptions.WRITEBUFFER_COUNT),
         (int) blockSize,
-        config.get(AloftOptions.FORST_USE_BLOOM_FILTER)
-            ? config.get(AloftOptions.FORST_BLOOM_BITS_PER_KEY)
+        config.get(ForStOptions.USE_BLOOM_FILTER)
+            ? config.get(ForStOptions.BLOOM_BITS_PER_KEY)
             : 0,
         compression,
-        Math.max(64 << 10, config.get(AloftOptions.FORST_TARGET_FILE_SIZE_BASE).bytes()),
-        Math.max(64 << 10, config.get(AloftOptions.FORST_MAX_SIZE_LEVEL_BASE).bytes()),
+        Math.max(64 << 10, config.get(ForStOptions.TARGET_FILE_SIZE_BASE).bytes()),
+        Math.max(64 << 10, config.get(ForStOptions.MAX_SIZE_LEVEL_BASE).bytes()),
         4,
         20,
-        config.get(AloftOptions.FORST_BLOCK_CACHE_SIZE).bytes());
+        config.get(ForStOptions.BLOCK_CACHE_SIZE).bytes());
   }
 
   /** The SST options of files written to {@code level}. */

@@ -1,7 +1,10 @@
 package io.aloft.engine.plugins;
 
+import io.aloft.engine.ForStOptions;
+
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
+import io.aloft.config.ConfigOption;
 import io.aloft.config.MissingPluginException;
 import io.aloft.spi.backend.StateBackendFactory;
 import io.aloft.spi.cache.CachePolicyFactory;
@@ -94,9 +97,9 @@ public final class Plugins {
    * @throws MissingPluginException naming module {@code io.aloft.cache} when it is absent
    */
   public static CachePolicyFactory cachePolicyFactory(Config config) {
-    String name = config.get(AloftOptions.FORST_CACHE_POLICY);
+    String name = config.get(ForStOptions.CACHE_POLICY);
     return find(
-        CachePolicies.FOUND, name, AloftOptions.FORST_CACHE_POLICY.key(), "cache policy", CACHE_MODULES);
+        CachePolicies.FOUND, name, ForStOptions.CACHE_POLICY.key(), "cache policy", CACHE_MODULES);
   }
 
   /** The cache-policy factories present; loaded on first use, as the class path never changes. */
@@ -108,11 +111,11 @@ public final class Plugins {
   }
 
   public ExecutorStrategyFactory executorStrategy(Config config) {
-    String name = config.get(AloftOptions.FORST_EXECUTOR_STRATEGY);
+    String name = config.get(ForStOptions.EXECUTOR_STRATEGY);
     return find(
         executorStrategies,
         name,
-        AloftOptions.FORST_EXECUTOR_STRATEGY.key(),
+        ForStOptions.EXECUTOR_STRATEGY.key(),
         "executor strategy",
         EXECUTOR_MODULES);
   }
@@ -199,14 +202,35 @@ public final class Plugins {
   private static final System.Logger LOG = System.getLogger(Plugins.class.getName());
 
   /**
+   * Every key under Aloft's prefixes that something reads: the shared keys, the {@code forst} keys and
+   * the keys of the cache policies found.
+   */
+  public static List<ConfigOption<?>> knownOptions() {
+    List<ConfigOption<?>> known = new ArrayList<>(AloftOptions.all());
+    known.addAll(ForStOptions.all());
+    for (CachePolicyFactory policy : CachePolicies.FOUND.values()) {
+      known.addAll(policy.options());
+    }
+    return known;
+  }
+
+  /** The options the cache policies found declare, by policy name. */
+  public static Map<String, List<ConfigOption<?>>> cachePolicyOptions() {
+    Map<String, List<ConfigOption<?>>> options = new java.util.TreeMap<>();
+    CachePolicies.FOUND.forEach((name, policy) -> options.put(name, policy.options()));
+    return options;
+  }
+
+  /**
    * Fails fast on keys under Aloft's prefixes ({@link #OWN_PREFIXES}) that Aloft does not know, naming
    * the closest known key, and on bad values; Flink's own keys there that Aloft does not read are
    * ignored with one WARNING.
    */
   public static void validate(Config config) {
+    List<ConfigOption<?>> known = knownOptions();
     List<String> ignored = new ArrayList<>();
     for (String prefix : OWN_PREFIXES) {
-      ignored.addAll(config.validate(prefix, AloftOptions.all(), FlinkKeys::isKnown));
+      ignored.addAll(config.validate(prefix, known, FlinkKeys::isKnown));
     }
     if (!ignored.isEmpty()) {
       LOG.log(

@@ -1,5 +1,7 @@
 package io.aloft.engine.testkit;
 
+import io.aloft.engine.ForStOptions;
+
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.AloftOptions;
@@ -158,8 +160,8 @@ public abstract class ForStCheckpointRoundTripSuite {
   /** The same configuration with fresh local directories, as on another machine. */
   private Config secondRun(Config config) {
     return config
-        .with(AloftOptions.FORST_LOCAL_DIR.key(), dir.resolve("run-2/local").toString())
-        .with(AloftOptions.FORST_CACHE_DIR.key(), dir.resolve("run-2/cache").toString());
+        .with(ForStOptions.LOCAL_DIR.key(), dir.resolve("run-2/local").toString())
+        .with(ForStOptions.CACHE_DIR.key(), dir.resolve("run-2/cache").toString());
   }
 
   private static Aloft.ProcessorBuilder<String, String, String> processor(Aloft aloft, List<String> out) {
