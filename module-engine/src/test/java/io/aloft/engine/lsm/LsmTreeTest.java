@@ -7,7 +7,7 @@ import io.aloft.config.Config;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.block.Compression;
-import io.aloft.engine.lsm.sst.SstCorruptionException;
+import io.aloft.engine.lsm.block.SstCorruptionException;
 import io.aloft.engine.testkit.RemoteShapedFileSystem;
 import io.aloft.spi.backend.KeyGroupRange;
 import io.aloft.spi.fs.Location;

@@ -3,7 +3,6 @@ package io.aloft.engine.lsm.block;
 import io.aloft.engine.lsm.key.InternalKey;
 
 import io.aloft.engine.lsm.key.EntryKind;
-import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;

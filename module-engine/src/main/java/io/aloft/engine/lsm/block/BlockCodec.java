@@ -1,6 +1,5 @@
 package io.aloft.engine.lsm.block;
 
-import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import com.github.luben.zstd.Zstd;
 import io.aloft.spi.fs.Location;

@@ -1,6 +1,5 @@
 package io.aloft.engine.lsm.block;
 
-import io.aloft.engine.lsm.sst.SstCorruptionException;
 
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;

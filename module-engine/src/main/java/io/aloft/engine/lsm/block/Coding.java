@@ -13,8 +13,6 @@ public final class Coding {
   /** The most bytes a 64-bit varint takes. */
   public static final int MAX_VARINT64_BYTES = 10;
 
-  private static final int DESCRIBED_BYTES = 48;
-  private static final char[] HEX = "0123456789abcdef".toCharArray();
 
   public static int readInt(byte[] b, int off) {
     return (b[off] & 0xFF) << 24 | (b[off + 1] & 0xFF) << 16 | (b[off + 2] & 0xFF) << 8 | b[off + 3] & 0xFF;
@@ -81,18 +79,5 @@ public final class Coding {
     // A key below a longer end may share its two-byte prefix; below a two-byte (or shorter) end, every
     // key is in an earlier group.
     return end.length > 2 ? keyGroup(end) : Math.max(0, keyGroup(end) - 1);
-  }
-
-  /** {@code 0x…} hex of a key or value for messages, cut after 48 bytes. */
-  public static String describe(byte[] bytes) {
-    int shown = Math.min(bytes.length, DESCRIBED_BYTES);
-    StringBuilder s = new StringBuilder(2 + 2 * shown + 24).append("0x");
-    for (int i = 0; i < shown; i++) {
-      s.append(HEX[(bytes[i] >> 4) & 0xF]).append(HEX[bytes[i] & 0xF]);
-    }
-    if (shown < bytes.length) {
-      s.append("…(").append(bytes.length).append(" bytes)");
-    }
-    return s.toString();
   }
 }

@@ -1,6 +1,5 @@
 package io.aloft.engine.lsm.key;
 
-import io.aloft.engine.lsm.block.Coding;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -67,7 +66,7 @@ public record Entry(byte[] userKey, long seq, EntryKind kind, byte[] value) {
   @Override
   public String toString() {
     return kind == EntryKind.DELETE
-        ? "Entry[" + Coding.describe(userKey) + "@" + seq + " DELETE]"
-        : "Entry[" + Coding.describe(userKey) + "@" + seq + " PUT " + Coding.describe(value) + "]";
+        ? "Entry[" + InternalKey.describe(userKey) + "@" + seq + " DELETE]"
+        : "Entry[" + InternalKey.describe(userKey) + "@" + seq + " PUT " + InternalKey.describe(value) + "]";
   }
 }

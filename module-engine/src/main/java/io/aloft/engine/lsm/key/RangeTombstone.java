@@ -1,6 +1,5 @@
 package io.aloft.engine.lsm.key;
 
-import io.aloft.engine.lsm.block.Coding;
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -52,6 +51,6 @@ public record RangeTombstone(byte[] start, byte[] end, long seq) {
 
   @Override
   public String toString() {
-    return "RangeTombstone[" + Coding.describe(start) + ", " + Coding.describe(end) + ")@" + seq;
+    return "RangeTombstone[" + InternalKey.describe(start) + ", " + InternalKey.describe(end) + ")@" + seq;
   }
 }

@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.SstCorruptionException;
+
 import io.aloft.engine.lsm.block.BlockCodec;
 
 import io.aloft.spi.fs.Location;

@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.SstCorruptionException;
+
 import io.aloft.engine.lsm.key.InternalKey;
 
 import io.aloft.engine.lsm.block.Block;
@@ -7,7 +9,6 @@ import io.aloft.engine.lsm.block.BlockBuilder;
 import io.aloft.engine.lsm.block.BlockCursor;
 import io.aloft.engine.lsm.block.ByteReader;
 import io.aloft.engine.lsm.block.ByteSink;
-import io.aloft.engine.lsm.block.Coding;
 import io.aloft.engine.lsm.key.RangeTombstone;
 
 import io.aloft.spi.fs.Location;
@@ -47,7 +48,7 @@ final class RangeTombstoneBlock {
       byte[] end = Arrays.copyOfRange(cursor.data(), r.position(), to);
       if (seq < 0 || seq >= InternalKey.SEQ_LIMIT || Arrays.compareUnsigned(start, end) >= 0) {
         throw r.corrupt(
-            "impossible tombstone [" + Coding.describe(start) + ", " + Coding.describe(end) + ")@" + seq);
+            "impossible tombstone [" + InternalKey.describe(start) + ", " + InternalKey.describe(end) + ")@" + seq);
       }
       tombstones.add(new RangeTombstone(start, end, seq));
     }

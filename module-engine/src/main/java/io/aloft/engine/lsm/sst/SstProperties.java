@@ -1,6 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
-import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.key.InternalKey;
+
 
 import java.util.Arrays;
 import java.util.Objects;
@@ -87,8 +88,8 @@ public record SstProperties(
   public String toString() {
     return "SstProperties[formatVersion=" + formatVersion
         + ", fileSize=" + fileSize
-        + ", smallestKey=" + Coding.describe(smallestKey)
-        + ", largestKey=" + Coding.describe(largestKey)
+        + ", smallestKey=" + InternalKey.describe(smallestKey)
+        + ", largestKey=" + InternalKey.describe(largestKey)
         + ", entryCount=" + entryCount
         + ", tombstoneCount=" + tombstoneCount
         + ", rangeTombstoneCount=" + rangeTombstoneCount

@@ -102,8 +102,8 @@ public final class SstWriter implements Closeable {
     if (order > 0 || (order == 0 && seq >= lastSeq)) {
       throw new IllegalArgumentException(
           "SST entries must be added in increasing internal order (user key ascending, then seq"
-              + " descending): " + Coding.describe(key) + "@" + seq + " after "
-              + Coding.describe(Arrays.copyOf(lastUserKey, lastUserKeyLength)) + "@" + lastSeq
+              + " descending): " + InternalKey.describe(key) + "@" + seq + " after "
+              + InternalKey.describe(Arrays.copyOf(lastUserKey, lastUserKeyLength)) + "@" + lastSeq
               + " in " + location);
     }
     int keyLength = key.length + InternalKey.TRAILER_BYTES;

@@ -4,7 +4,7 @@ import io.aloft.engine.lsm.block.Block;
 import io.aloft.engine.lsm.sst.SstFiles;
 import io.aloft.engine.lsm.block.BlockBuilder;
 import io.aloft.engine.lsm.block.ByteSink;
-import io.aloft.engine.lsm.sst.SstCorruptionException;
+import io.aloft.engine.lsm.block.SstCorruptionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,5 +1,9 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.key.InternalKey;
+
+import io.aloft.engine.lsm.block.SstCorruptionException;
+
 import io.aloft.engine.lsm.block.Block;
 import io.aloft.engine.lsm.block.BlockCodec;
 import io.aloft.engine.lsm.block.BlockHandle;
@@ -279,7 +283,7 @@ class SstCorruptionTest {
             block(bytes(0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 1, 1, 0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 2, 1), 0, 12));
     for (byte[] content : malformed) {
       assertThatThrownBy(() -> Block.parse(content, content.length, Block.Type.DATA, location, 4096))
-          .as("block %s", Coding.describe(content))
+          .as("block %s", InternalKey.describe(content))
           .isInstanceOf(SstCorruptionException.class)
           .hasMessageContaining("offset 4096");
     }

@@ -1,5 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
+import io.aloft.engine.lsm.block.SstCorruptionException;
+
 import io.aloft.engine.lsm.block.Compression;
 import io.aloft.engine.lsm.blockcache.BlockCache;
 import io.aloft.engine.lsm.key.Entry;

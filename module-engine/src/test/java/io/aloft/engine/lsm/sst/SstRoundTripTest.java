@@ -1,6 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
-import io.aloft.engine.lsm.block.Coding;
+import io.aloft.engine.lsm.key.InternalKey;
+
 import io.aloft.engine.lsm.block.Compression;
 import io.aloft.engine.lsm.blockcache.BlockCache;
 import io.aloft.engine.lsm.key.Entry;
@@ -64,7 +65,7 @@ class SstRoundTripTest {
         random.nextBytes(absent);
         absent[0] = (byte) random.nextInt(5);
         if (!present.contains(absent)) {
-          assertThat(reader.get(absent)).as("seed %d, key %s", seed, Coding.describe(absent)).isNull();
+          assertThat(reader.get(absent)).as("seed %d, key %s", seed, InternalKey.describe(absent)).isNull();
         }
       }
       assertThat(reader.properties()).isEqualTo(written.properties());

@@ -1,4 +1,4 @@
-package io.aloft.engine.lsm.sst;
+package io.aloft.engine.lsm.block;
 
 import io.aloft.spi.fs.Location;
 import java.io.IOException;
@@ -34,7 +34,7 @@ public final class SstCorruptionException extends IOException {
   }
 
   /** The same report for a bad spot whose offset became known later; this one is the cause. */
-  SstCorruptionException withOffset(long knownOffset) {
+  public SstCorruptionException withOffset(long knownOffset) {
     return new SstCorruptionException(location, knownOffset, detail, this);
   }
 
