@@ -3,6 +3,7 @@ package io.aloft.engine.lsm;
 import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.manifest.Version;
 import io.aloft.engine.lsm.memtable.MemTable;
+import io.aloft.engine.lsm.block.Block;
 import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.key.EntryKind;
 import io.aloft.engine.lsm.key.RangeTombstone;
@@ -96,7 +97,9 @@ final class ReadPath {
 
   /**
    * Looks the {@code pending} keys (indexes in ascending key order) up in the file {@code fileOf} names
-   * for each (null: none), one {@link SstReader#getAll} per file; returns the keys still undecided.
+   * for each (null: none), and returns the keys still undecided. The files' readers are opened, then
+   * the data blocks the keys need are fetched — each once, distinct ones in parallel — and then each key
+   * is looked up in its block.
    */
   private List<Integer> lookUpInFiles(
       List<Integer> pending,
@@ -115,29 +118,56 @@ final class ReadPath {
         undecided.add(i);
       }
     }
+    Map<FileMeta, SstReader> readers = new java.util.concurrent.ConcurrentHashMap<>();
+    List<ParallelReads.Read> opens = new ArrayList<>(byFile.size());
+    for (FileMeta f : byFile.keySet()) {
+      opens.add(() -> readers.put(f, tables.reader(f)));
+    }
+    ParallelReads.run(opens);
+    // Which block of which file each key needs; each distinct block is fetched once.
+    Map<BlockOfFile, List<Integer>> byBlock = new LinkedHashMap<>();
     for (Map.Entry<FileMeta, List<Integer>> e : byFile.entrySet()) {
-      SstReader reader = tables.reader(e.getKey());
-      List<Integer> indexes = e.getValue();
-      List<byte[]> fileKeys = new ArrayList<>(indexes.size());
-      for (int i : indexes) {
-        fileKeys.add(keys.get(i));
+      SstReader reader = readers.get(e.getKey());
+      for (int i : e.getValue()) {
+        byte[] key = keys.get(i);
         if (e.getKey().rangeTombstoneCount() > 0) {
-          tombstoneSeq[i] = Math.max(tombstoneSeq[i], coveringSeq(reader.rangeTombstones(), keys.get(i)));
+          tombstoneSeq[i] = Math.max(tombstoneSeq[i], coveringSeq(reader.rangeTombstones(), key));
         }
-      }
-      Entry[] found = reader.getAll(fileKeys);
-      for (int k = 0; k < found.length; k++) {
-        int i = indexes.get(k);
-        if (found[k] != null || tombstoneSeq[i] > 0) {
-          values[i] = visible(found[k], tombstoneSeq[i]);
+        int block = reader.blockFor(key);
+        if (block >= 0) {
+          byBlock.computeIfAbsent(new BlockOfFile(reader, block), b -> new ArrayList<>()).add(i);
+        } else if (tombstoneSeq[i] > 0) {
+          values[i] = null; // a newer range tombstone covers it and this file has no entry
         } else {
           undecided.add(i);
         }
       }
     }
+    List<ParallelReads.Read> fetches = new ArrayList<>(byBlock.size());
+    for (Map.Entry<BlockOfFile, List<Integer>> e : byBlock.entrySet()) {
+      BlockOfFile b = e.getKey();
+      fetches.add(
+          () -> {
+            Block block = b.reader().dataBlock(b.block());
+            for (int i : e.getValue()) {
+              Entry found = SstReader.find(block, keys.get(i));
+              if (found != null || tombstoneSeq[i] > 0) {
+                values[i] = visible(found, tombstoneSeq[i]);
+              } else {
+                synchronized (undecided) {
+                  undecided.add(i);
+                }
+              }
+            }
+          });
+    }
+    ParallelReads.run(fetches);
     undecided.sort((a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
     return undecided;
   }
+
+  /** A data block of an open file. */
+  private record BlockOfFile(SstReader reader, int block) {}
 
   private byte[] get(SuperVersion sv, byte[] key) throws IOException {
     long tombstoneSeq = 0;

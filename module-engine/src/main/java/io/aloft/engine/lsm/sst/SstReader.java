@@ -139,32 +139,30 @@ public final class SstReader implements Closeable {
   }
 
   /**
-   * The newest entry of each of {@code userKeys}, which must be in ascending order (null where the file
-   * has none), as {@link #get} finds them, reading each data block at most once: keys that share a
-   * block are looked up in one read of it.
+   * The data block that may hold {@code userKey}: its number, or -1 when the file certainly has no
+   * entry of it (its Bloom filter rules the key out, or the key is above every key of the file). Does
+   * no I/O. With {@link #dataBlock} and {@link #find}, a multi-get reads each block its keys need once.
    */
-  public Entry[] getAll(List<byte[]> userKeys) throws IOException {
+  public int blockFor(byte[] userKey) {
     ensureOpen();
-    Entry[] found = new Entry[userKeys.size()];
-    BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES);
-    int loaded = -1;
-    for (int i = 0; i < found.length; i++) {
-      byte[] userKey = userKeys.get(i);
-      if (!mayContain(userKey)) {
-        continue;
-      }
-      int block = index.find(userKey);
-      if (block == index.count()) {
-        continue;
-      }
-      if (block != loaded) {
-        cursor.reset(dataBlock(block));
-        loaded = block;
-      }
-      cursor.seek(userKey);
-      found[i] = cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
+    if (!mayContain(userKey)) {
+      return -1;
     }
-    return found;
+    int block = index.find(userKey);
+    return block == index.count() ? -1 : block;
+  }
+
+  /** Data block {@code block}, through the block cache. */
+  public Block dataBlock(int block) throws IOException {
+    ensureOpen();
+    return cache.get(fileId, index.offset(block), () -> readDataBlock(block));
+  }
+
+  /** The newest entry of exactly {@code userKey} in {@code block} (one of this file's), or null. */
+  public static Entry find(Block block, byte[] userKey) {
+    BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(block);
+    cursor.seek(userKey);
+    return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
   }
 
   /** A new iterator over the file's entries; it does no I/O until positioned. */
@@ -208,10 +206,6 @@ public final class SstReader implements Closeable {
   @Override
   public String toString() {
     return "SstReader[" + location + ", id " + fileId + "]";
-  }
-
-  private Block dataBlock(int block) throws IOException {
-    return cache.get(fileId, index.offset(block), () -> readDataBlock(block));
   }
 
   private Block readDataBlock(int block) throws IOException {
