@@ -2,6 +2,7 @@ package io.aloft.engine.checkpoint;
 
 import io.aloft.spi.backend.KeyGroupRange;
 import java.io.IOException;
+import java.util.List;
 import java.util.Set;
 import java.util.SortedMap;
 
@@ -67,7 +68,7 @@ final class InstanceRun {
   }
 
   /** Replaces this run's lease: it retains {@code retained} and names the {@code inherited} files. */
-  void writeLease(SortedMap<Long, java.util.List<String>> retained, Set<String> inherited) throws IOException {
+  void writeLease(SortedMap<Long, List<String>> retained, Set<String> inherited) throws IOException {
     new Lease(incarnation, instanceName, maxParallelism, keyGroups, retained, inherited)
         .write(root.fs(), root.leaseLocation(incarnation));
     leaseWritten = true;
