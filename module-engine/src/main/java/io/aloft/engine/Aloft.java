@@ -3,29 +3,15 @@ package io.aloft.engine;
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.engine.plugins.Plugins;
-import io.aloft.engine.runtime.KeyedProcessorImpl;
 import io.aloft.process.KeySelector;
 import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
 import io.aloft.process.Output;
 import io.aloft.serde.Serializer;
-import io.aloft.spi.backend.BackendContext;
 import io.aloft.spi.backend.KeyGroupRange;
-import io.aloft.spi.backend.KeyedStateBackend;
-import io.aloft.spi.backend.RestoredInstance;
 import io.aloft.spi.backend.StateBackendFactory;
-import io.aloft.engine.checkpoint.CheckpointStore;
-import io.aloft.engine.checkpoint.InstanceCheckpoint;
-import io.aloft.config.ConfigException;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
-import java.util.List;
-import java.util.Map;
-import io.aloft.spi.executor.ExecutorSettings;
-import io.aloft.spi.executor.ExecutorStrategy;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
-import io.aloft.state.StateAccessException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
@@ -57,12 +43,14 @@ public final class Aloft implements AutoCloseable {
   private final Config config;
   private final Plugins plugins;
   private final StateBackendFactory backendFactory;
+  private final ProcessorFactory processors;
 
   private Aloft(Config config) {
     this.config = Objects.requireNonNull(config, "config");
     Plugins.validate(config);
     this.plugins = Plugins.discover();
     this.backendFactory = plugins.backend(config);
+    this.processors = new ProcessorFactory(config, plugins, backendFactory);
   }
 
   /**
@@ -209,200 +197,9 @@ public final class Aloft implements AutoCloseable {
       if (keySerializer == null) {
         throw new IllegalStateException("keySerializer(...) is required");
       }
-      int maxParallelism = config.get(AloftOptions.MAX_PARALLELISM);
-      KeyGroupRange range = KeyGroupRange.forInstance(maxParallelism, parallelism, subtaskIndex);
-      String instanceName = name + "-" + subtaskIndex + "of" + parallelism;
-      List<RestoredInstance> restored = new ArrayList<>();
-      KeyedProcessorImpl.Restore restore = KeyedProcessorImpl.Restore.NONE;
-      Location root = config.getOptional(AloftOptions.CHECKPOINTING_DIR).map(Location::of).orElse(null);
-      int numRetained = config.get(AloftOptions.CHECKPOINTING_NUM_RETAINED);
-      CheckpointStore store;
-      List<InstanceCheckpoint> parts = restoreFrom == null ? null : readCheckpoint(maxParallelism);
-      try {
-        StateFileSystem rootFs = root == null ? null : plugins.fileSystem(root, config);
-        if (parts == null) {
-          store =
-              root == null
-                  ? null
-                  : CheckpointStore.create(
-                      rootFs, root, name, instanceName, maxParallelism, range, numRetained);
-        } else {
-          restore = restoredParts(parts, range, restored);
-          // Before anything acts on the checkpoint (taking it over fences the run that wrote it).
-          checkFilesExist(parts, range);
-          store =
-              CheckpointStore.restore(
-                  plugins.fileSystem(restoreFrom, config),
-                  restoreFrom,
-                  parts,
-                  rootFs,
-                  root,
-                  name,
-                  instanceName,
-                  maxParallelism,
-                  range,
-                  numRetained);
-        }
-      } catch (IOException e) {
-        Location where = restoreFrom != null ? restoreFrom : root;
-        throw new UncheckedIOException(
-            (restoreFrom != null ? "cannot restore checkpoint " : "cannot open checkpoint storage ") + where
-                + ": " + e.getMessage(),
-            e);
-      }
-      KeyedStateBackend backend;
-      try {
-        backend =
-            backendFactory.create(
-                new BackendContext(
-                    config,
-                    maxParallelism,
-                    range,
-                    instanceName,
-                    location -> plugins.fileSystem(location, config),
-                    clock,
-                    restored));
-      } catch (IOException e) {
-        throw new StateAccessException(
-            "cannot create the '" + backendFactory.type() + "' backend of " + instanceName + ": " + e,
-            e);
-      }
-      ExecutorStrategy executors = null;
-      if (backend.prefersAsyncExecution()) {
-        try {
-          executors =
-              plugins
-                  .executorStrategy(config)
-                  .create(
-                      new ExecutorSettings(
-                          config.get(ForStOptions.EXECUTOR_READ_IO_PARALLELISM),
-                          config.get(ForStOptions.EXECUTOR_WRITE_IO_PARALLELISM),
-                          config.get(ForStOptions.EXECUTOR_INLINE_WRITE),
-                          config.get(ForStOptions.EXECUTOR_INLINE_COORDINATOR),
-                          "aloft-" + instanceName));
-        } catch (RuntimeException e) {
-          try {
-            backend.close();
-          } catch (IOException | RuntimeException suppressed) {
-            e.addSuppressed(suppressed);
-          }
-          throw e;
-        }
-      }
-      KeyedProcessorImpl.AsyncSettings async =
-          new KeyedProcessorImpl.AsyncSettings(
-              config.get(AloftOptions.ASYNC_ACTIVE_BUFFER_SIZE),
-              config.get(AloftOptions.ASYNC_ACTIVE_BUFFER_TIMEOUT).toNanos(),
-              config.get(AloftOptions.ASYNC_TOTAL_BUFFER_SIZE));
-      return new KeyedProcessorImpl<>(
-          new KeyedProcessorImpl.Setup<>(
-              instanceName,
-              function,
-              keySelector,
-              keySerializer,
-              output,
-              backend,
-              maxParallelism,
-              subtaskIndex,
-              parallelism,
-              clock,
-              executors,
-              async,
-              new KeyedProcessorImpl.CheckpointSettings(
-                  root,
-                  config.get(AloftOptions.CHECKPOINTING_INCREMENTAL),
-                  store,
-                  location -> plugins.fileSystem(location, config),
-                  backendFactory.type()),
-              restore));
-    }
-
-    /**
-     * Reads every part of the checkpoint and checks that it is complete and can be restored here
-     * (same max parallelism, same backend).
-     */
-    private List<InstanceCheckpoint> readCheckpoint(int maxParallelism) {
-      List<InstanceCheckpoint> parts;
-      try {
-        parts = CheckpointStore.readComplete(plugins.fileSystem(restoreFrom, config), restoreFrom, name);
-      } catch (IOException e) {
-        throw new UncheckedIOException("cannot read checkpoint " + restoreFrom + ": " + e.getMessage(), e);
-      }
-      for (InstanceCheckpoint part : parts) {
-        if (part.maxParallelism() != maxParallelism) {
-          throw new ConfigException(
-              AloftOptions.MAX_PARALLELISM.key(),
-              "Checkpoint " + restoreFrom + " was taken with " + AloftOptions.MAX_PARALLELISM.key() + " "
-                  + part.maxParallelism() + "; it cannot be restored with " + maxParallelism
-                  + " (key groups would not line up)");
-        }
-        if (!part.backendType().equals(backendFactory.type())) {
-          throw new ConfigException(
-              AloftOptions.STATE_BACKEND_TYPE.key(),
-              "Checkpoint " + restoreFrom + " was taken by the '" + part.backendType()
-                  + "' backend; it cannot be restored by '" + backendFactory.type() + "'");
-        }
-      }
-      return parts;
-    }
-
-    /**
-     * Checks that every file the parts overlapping {@code range} list is in storage, with one listing
-     * per directory they name (not a request per file), so that a restore with missing files fails here,
-     * naming all of them, rather than when a record first reads a key that was in one.
-     */
-    private void checkFilesExist(List<InstanceCheckpoint> parts, KeyGroupRange range) throws IOException {
-      Location root = restoreFrom.parent();
-      Map<Location, java.util.Set<String>> byDirectory = new java.util.TreeMap<>(
-          java.util.Comparator.comparing(Location::toString));
-      for (InstanceCheckpoint part : parts) {
-        if (!part.keyGroupRange().overlaps(range)) {
-          continue;
-        }
-        for (String file : part.files()) {
-          Location location = root.resolve(file);
-          byDirectory.computeIfAbsent(location.parent(), d -> new java.util.TreeSet<>()).add(location.fileName());
-        }
-      }
-      StateFileSystem fs = plugins.fileSystem(restoreFrom, config);
-      List<String> missing = new ArrayList<>();
-      for (Map.Entry<Location, java.util.Set<String>> e : byDirectory.entrySet()) {
-        java.util.Set<String> present = new java.util.HashSet<>();
-        try {
-          for (io.aloft.spi.fs.FileEntry entry : fs.list(e.getKey())) {
-            present.add(entry.location().fileName());
-          }
-        } catch (java.nio.file.NoSuchFileException absent) {
-          // the whole directory is gone: every file in it is missing
-        }
-        for (String name : e.getValue()) {
-          if (!present.contains(name)) {
-            missing.add(e.getKey().resolve(name).toString());
-          }
-        }
-      }
-      if (!missing.isEmpty()) {
-        throw new io.aloft.engine.checkpoint.CheckpointException(
-            missing.size() + " file(s) the checkpoint lists are missing from storage: "
-                + String.join(", ", missing));
-      }
-    }
-
-    /** The parts overlapping {@code range}, for the backend; their state formats and timers. */
-    private KeyedProcessorImpl.Restore restoredParts(
-        List<InstanceCheckpoint> parts, KeyGroupRange range, List<RestoredInstance> restored) {
-      Map<String, String> formats = new LinkedHashMap<>();
-      List<InstanceCheckpoint.Timer> timers = new ArrayList<>();
-      for (InstanceCheckpoint part : parts) {
-        KeyGroupRange theirs = part.keyGroupRange();
-        if (!theirs.overlaps(range)) {
-          continue;
-        }
-        restored.add(new RestoredInstance(theirs, part.backendMetadata(), restoreFrom.parent()));
-        formats.putAll(part.stateFormats());
-        timers.addAll(part.timers());
-      }
-      return new KeyedProcessorImpl.Restore(formats, timers);
+      return processors.create(
+          new ProcessorFactory.Spec<>(
+              name, function, keySelector, keySerializer, output, subtaskIndex, parallelism, clock, restoreFrom));
     }
   }
 }

@@ -34,7 +34,7 @@ final class PartEntries {
    * @throws CheckpointException naming the part and the first entry at fault
    */
   static void check(InstanceCheckpoint part, String where, String operator) throws CheckpointException {
-    if (!CheckpointStore.isInstanceOf(part.instanceName(), operator)) {
+    if (!CheckpointRoot.isInstanceOf(part.instanceName(), operator)) {
       throw refused(where, "its instance name '" + printable(part.instanceName()) + "' is not an instance of '"
           + operator + "'");
     }
@@ -80,15 +80,15 @@ final class PartEntries {
     }
     String last = segments[segments.length - 1];
     if (last.endsWith(InstanceCheckpoint.SUFFIX)
-        || last.endsWith(CheckpointStore.TOMBSTONE_SUFFIX)
-        || last.endsWith(CheckpointStore.HOLD_SUFFIX)
-        || last.equals(CheckpointStore.LEASE)
-        || last.equals(CheckpointStore.FENCE)
-        || last.equals(CheckpointStore.ENDED)) {
+        || last.endsWith(CheckpointRoot.TOMBSTONE_SUFFIX)
+        || last.endsWith(CheckpointRoot.HOLD_SUFFIX)
+        || last.equals(CheckpointRoot.LEASE)
+        || last.equals(CheckpointRoot.FENCE)
+        || last.equals(CheckpointRoot.ENDED)) {
       return "which is checkpoint bookkeeping, not state";
     }
     if (segments[0].equals("shared")) {
-      if (segments.length >= 3 && CheckpointStore.isInstanceOf(segments[1], operator)) {
+      if (segments.length >= 3 && CheckpointRoot.isInstanceOf(segments[1], operator)) {
         return null;
       }
       return "which is not below shared/<an instance of '" + operator + "'>/";
@@ -97,11 +97,11 @@ final class PartEntries {
       if (segments[1].equals("files") && segments.length == 3) {
         return null;
       }
-      if (segments.length >= 3 && CheckpointStore.isInstanceOf(segments[1], operator)) {
+      if (segments.length >= 3 && CheckpointRoot.isInstanceOf(segments[1], operator)) {
         return null;
       }
       int dot = segments[1].indexOf('.');
-      if (segments.length == 2 && dot > 0 && CheckpointStore.isInstanceOf(segments[1].substring(0, dot), operator)) {
+      if (segments.length == 2 && dot > 0 && CheckpointRoot.isInstanceOf(segments[1].substring(0, dot), operator)) {
         return null;
       }
       return "which is not a file of '" + operator + "' in " + segments[0] + "/";

@@ -447,10 +447,10 @@ class CheckpointOwnershipTest {
 
       var restarted = instances(aloft, 2, chk(other, 1), out, false);
       assertThat(holds(other, 1)).as("the restarted run's two stand in for the stopped run's").hasSize(3);
-      assertThat(FileTrees.files(root()).stream().filter(f -> f.endsWith("/" + CheckpointStore.FENCE)))
+      assertThat(FileTrees.files(root()).stream().filter(f -> f.endsWith("/" + CheckpointRoot.FENCE)))
           .as("the stopped run's instances, fenced in this root")
           .hasSize(2);
-      assertThat(FileTrees.files(third).stream().filter(f -> f.endsWith("/" + CheckpointStore.FENCE)))
+      assertThat(FileTrees.files(third).stream().filter(f -> f.endsWith("/" + CheckpointRoot.FENCE)))
           .as("nothing fenced in the third job's root")
           .isEmpty();
       assertThat(sums(restarted, out)).isEqualTo(model);
@@ -650,7 +650,7 @@ class CheckpointOwnershipTest {
   /** The holds on checkpoint {@code id} below {@code root}, by file name. */
   private static Set<String> holds(Path root, long id) throws IOException {
     return FileTrees.files(root.resolve("chk-" + id)).stream()
-        .filter(f -> f.endsWith(CheckpointStore.HOLD_SUFFIX))
+        .filter(f -> f.endsWith(CheckpointRoot.HOLD_SUFFIX))
         .collect(Collectors.toCollection(TreeSet::new));
   }
 

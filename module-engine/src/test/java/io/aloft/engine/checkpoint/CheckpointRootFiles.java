@@ -59,10 +59,10 @@ record CheckpointRootFiles(Path root) {
       expected.addAll(e.getValue().files());
     }
     for (String f : files()) {
-      if (f.startsWith(CheckpointStore.INSTANCES + "/")
-          && (f.endsWith("/" + CheckpointStore.LEASE)
-              || f.endsWith("/" + CheckpointStore.FENCE)
-              || f.endsWith("/" + CheckpointStore.ENDED))) {
+      if (f.startsWith(CheckpointRoot.INSTANCES + "/")
+          && (f.endsWith("/" + CheckpointRoot.LEASE)
+              || f.endsWith("/" + CheckpointRoot.FENCE)
+              || f.endsWith("/" + CheckpointRoot.ENDED))) {
         expected.add(f);
       }
     }

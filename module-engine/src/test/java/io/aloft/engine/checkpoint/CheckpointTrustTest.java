@@ -224,13 +224,13 @@ class CheckpointTrustTest {
     String victim = "mine-0of1-" + java.util.UUID.randomUUID();
     String named = "mine-0of1-" + java.util.UUID.randomUUID();
     new Hold(victim, Location.of(rootB.toString()), 128, new io.aloft.spi.backend.KeyGroupRange(0, 127))
-        .write(LocalFs.FS, checkpoint.resolve(named + CheckpointStore.HOLD_SUFFIX));
+        .write(LocalFs.FS, checkpoint.resolve(named + CheckpointRoot.HOLD_SUFFIX));
     Config b = a.with("execution.checkpointing.dir", rootB.toString());
     try (Aloft aloft = Aloft.create(b);
         KeyedProcessor<String, String, String> restored = processor(aloft, "mine", checkpoint)) {
       restored.processElement("k");
     }
-    assertThat(rootB.resolve("instances").resolve(victim).resolve(CheckpointStore.FENCE)).doesNotExist();
+    assertThat(rootB.resolve("instances").resolve(victim).resolve(CheckpointRoot.FENCE)).doesNotExist();
   }
 
   /** The local file system, for writing crafted files. */
