@@ -119,9 +119,14 @@ final class ReadPath {
       }
     }
     Map<FileMeta, SstReader> readers = new java.util.concurrent.ConcurrentHashMap<>();
-    List<ParallelReads.Read> opens = new ArrayList<>(byFile.size());
+    List<ParallelReads.Read> opens = new ArrayList<>();
     for (FileMeta f : byFile.keySet()) {
-      opens.add(() -> readers.put(f, tables.reader(f)));
+      SstReader open = tables.openReader(f);
+      if (open != null) {
+        readers.put(f, open);
+      } else {
+        opens.add(() -> readers.put(f, tables.reader(f))); // a tail read: in parallel with the others
+      }
     }
     ParallelReads.run(opens);
     // Which block of which file each key needs; each distinct block is fetched once.
@@ -143,27 +148,40 @@ final class ReadPath {
         }
       }
     }
-    List<ParallelReads.Read> fetches = new ArrayList<>(byBlock.size());
+    List<ParallelReads.Read> fetches = new ArrayList<>();
     for (Map.Entry<BlockOfFile, List<Integer>> e : byBlock.entrySet()) {
       BlockOfFile b = e.getKey();
-      fetches.add(
-          () -> {
-            Block block = b.reader().dataBlock(b.block());
-            for (int i : e.getValue()) {
-              Entry found = SstReader.find(block, keys.get(i));
-              if (found != null || tombstoneSeq[i] > 0) {
-                values[i] = visible(found, tombstoneSeq[i]);
-              } else {
-                synchronized (undecided) {
-                  undecided.add(i);
-                }
-              }
-            }
-          });
+      Block cached = b.reader().cachedDataBlock(b.block());
+      if (cached != null) {
+        lookUp(cached, e.getValue(), keys, values, tombstoneSeq, undecided); // no I/O: at once
+      } else {
+        fetches.add(
+            () -> lookUp(b.reader().dataBlock(b.block()), e.getValue(), keys, values, tombstoneSeq, undecided));
+      }
     }
     ParallelReads.run(fetches);
     undecided.sort((a, b) -> Arrays.compareUnsigned(keys.get(a), keys.get(b)));
     return undecided;
+  }
+
+  /** Looks the keys {@code indexes} up in {@code block}; those it has no entry of stay undecided. */
+  private static void lookUp(
+      Block block,
+      List<Integer> indexes,
+      List<byte[]> keys,
+      byte[][] values,
+      long[] tombstoneSeq,
+      List<Integer> undecided) {
+    for (int i : indexes) {
+      Entry found = SstReader.find(block, keys.get(i));
+      if (found != null || tombstoneSeq[i] > 0) {
+        values[i] = visible(found, tombstoneSeq[i]);
+      } else {
+        synchronized (undecided) {
+          undecided.add(i);
+        }
+      }
+    }
   }
 
   /** A data block of an open file. */

@@ -32,6 +32,11 @@ final class TableCache implements AutoCloseable {
     return file.name().contains("://") ? Location.of(file.name()) : dir.resolve(file.name());
   }
 
+  /** The file's reader if it is open already, else null (no I/O). */
+  SstReader openReader(FileMeta file) {
+    return readers.get(file.fileNumber());
+  }
+
   SstReader reader(FileMeta file) throws IOException {
     SstReader open = readers.get(file.fileNumber()); // the common case, without computeIfAbsent's locking
     if (open != null) {

@@ -18,14 +18,12 @@ import io.aloft.spi.fs.OutputFile;
 import io.aloft.spi.fs.StateFileSystem;
 import io.aloft.spi.fs.blob.BlobInputFile;
 import java.io.IOException;
-import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.StringJoiner;
 
 /**
  * The {@code gs://} {@link StateFileSystem}; {@link GcsFileSystemProvider} describes how the contract
@@ -349,18 +347,16 @@ final class GcsFileSystem implements StateFileSystem {
   private IOException batchFailure(
       Location directory, String bucket, List<BatchFailure> failures, int total) {
     BatchFailure firstFailure = failures.get(0);
-    Location failed = nameOf(directory, bucket, firstFailure.name());
-    StringJoiner described = new StringJoiner("; ");
-    failures.stream()
-        .limit(3)
-        .forEach(f -> described.add(f.name() + ": HTTP " + f.status() + " " + f.message()));
-    String message =
-        "DELETE failed for " + failures.size() + " of " + total + " files at " + errors.endpoint()
-            + ": " + described + (failures.size() > 3 ? "; ..." : "");
-    if (firstFailure.status() == BlobErrors.FORBIDDEN || firstFailure.status() == BlobErrors.UNAUTHORIZED) {
-      return new AccessDeniedException(failed.toString(), null, message);
+    List<BlobErrors.DeleteFailure> described = new ArrayList<>(failures.size());
+    for (BatchFailure f : failures) {
+      described.add(new BlobErrors.DeleteFailure(f.name(), "HTTP " + f.status(), f.message()));
     }
-    return new IOException(failed + ": " + message);
+    return BlobErrors.deleteFailed(
+        nameOf(directory, bucket, firstFailure.name()),
+        described,
+        total,
+        errors.endpoint(),
+        firstFailure.status() == BlobErrors.FORBIDDEN || firstFailure.status() == BlobErrors.UNAUTHORIZED);
   }
 
   /** The location of {@code name} for messages, or {@code directory} if no location can name it. */

@@ -10,13 +10,11 @@ import io.aloft.spi.fs.blob.BlobInputFile;
 import io.aloft.spi.fs.blob.RetryBackoff;
 import java.io.IOException;
 import java.io.InterruptedIOException;
-import java.nio.file.AccessDeniedException;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.StringJoiner;
 import software.amazon.awssdk.auth.credentials.AwsCredentialsProvider;
 import software.amazon.awssdk.core.exception.SdkException;
 import software.amazon.awssdk.services.s3.S3Client;
@@ -273,18 +271,16 @@ final class S3FileSystem implements StateFileSystem {
       return;
     }
     S3Error firstFailure = failures.get(0);
-    Location failed = nameOf(directory, bucket, firstFailure.key());
-    StringJoiner described = new StringJoiner("; ");
-    failures.stream()
-        .limit(3)
-        .forEach(f -> described.add(f.key() + ": " + f.code() + " " + f.message()));
-    String message =
-        "DELETE failed for " + failures.size() + " of " + keys.size() + " files at "
-            + errors.endpoint() + ": " + described + (failures.size() > 3 ? "; ..." : "");
-    if ("AccessDenied".equals(firstFailure.code())) {
-      throw new AccessDeniedException(failed.toString(), null, message);
+    List<BlobErrors.DeleteFailure> described = new ArrayList<>(failures.size());
+    for (S3Error f : failures) {
+      described.add(new BlobErrors.DeleteFailure(f.key(), f.code(), f.message()));
     }
-    throw new IOException(failed + ": " + message);
+    throw BlobErrors.deleteFailed(
+        nameOf(directory, bucket, firstFailure.key()),
+        described,
+        keys.size(),
+        errors.endpoint(),
+        "AccessDenied".equals(firstFailure.code()));
   }
 
   /** The location of {@code key} for messages, or {@code directory} if no location can name it. */

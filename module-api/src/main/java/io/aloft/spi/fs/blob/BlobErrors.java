@@ -2,6 +2,8 @@ package io.aloft.spi.fs.blob;
 
 import io.aloft.spi.fs.Location;
 import java.io.IOException;
+import java.util.List;
+import java.util.StringJoiner;
 import java.io.InterruptedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
@@ -45,6 +47,35 @@ public final class BlobErrors {
       return denied(operation, location, endpoint, detail, cause);
     }
     return new IOException(operation + " " + location + " failed at " + endpoint + ": " + detail, cause);
+  }
+
+  /**
+   * One file of a batch delete that the store refused.
+   *
+   * @param name the object's name in its bucket or container
+   * @param reason the store's status or error code, e.g. {@code "HTTP 503"} or {@code "AccessDenied"}
+   * @param message the store's message
+   */
+  public record DeleteFailure(String name, String reason, String message) {}
+
+  /**
+   * A batch delete the store refused for some files ({@code failures}, of {@code total}): names
+   * {@code firstFailed} (the first refused file's location) and describes up to three refusals; an
+   * {@link AccessDeniedException} when {@code denied} (the first was refused for permission).
+   */
+  public static IOException deleteFailed(
+      Location firstFailed, List<DeleteFailure> failures, int total, String endpoint, boolean denied) {
+    StringJoiner described = new StringJoiner("; ");
+    failures.stream()
+        .limit(3)
+        .forEach(f -> described.add(f.name() + ": " + f.reason() + " " + f.message()));
+    String message =
+        "DELETE failed for " + failures.size() + " of " + total + " files at " + endpoint + ": "
+            + described + (failures.size() > 3 ? "; ..." : "");
+    if (denied) {
+      return new AccessDeniedException(firstFailed.toString(), null, message);
+    }
+    return new IOException(firstFailed + ": " + message);
   }
 
   /** The store refused the request: {@code "<operation> denied by <endpoint>: <detail>"}. */

@@ -18,6 +18,12 @@ public interface BlockCache {
    */
   Block get(long fileId, long blockOffset, IOSupplier<Block> loader) throws IOException;
 
+  /**
+   * The block at {@code blockOffset} of file {@code fileId} if it is cached and loaded (counted as a
+   * hit), else null (counted as nothing: the {@link #get} that follows counts it). Never waits.
+   */
+  Block getIfLoaded(long fileId, long blockOffset);
+
   /** Drops every cached block of a file, once the file is deleted. */
   void evictFile(long fileId);
 

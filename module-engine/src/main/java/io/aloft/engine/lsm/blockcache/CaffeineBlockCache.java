@@ -69,6 +69,16 @@ final class CaffeineBlockCache implements BlockCache {
     }
   }
 
+  @Override
+  public Block getIfLoaded(long fileId, long blockOffset) {
+    CompletableFuture<Block> found = cache.getIfPresent(new Key(fileId, blockOffset));
+    if (found == null || !found.isDone() || found.isCompletedExceptionally()) {
+      return null;
+    }
+    hits.increment();
+    return found.join();
+  }
+
   private Block load(Key key, CompletableFuture<Block> mine, IOSupplier<Block> loader)
       throws IOException {
     Block block;

@@ -16,6 +16,11 @@ final class NoBlockCache implements BlockCache {
   }
 
   @Override
+  public Block getIfLoaded(long fileId, long blockOffset) {
+    return null;
+  }
+
+  @Override
   public void evictFile(long fileId) {}
 
   @Override

@@ -152,6 +152,12 @@ public final class SstReader implements Closeable {
     return block == index.count() ? -1 : block;
   }
 
+  /** Data block {@code block} if the block cache holds it, else null (no I/O). */
+  public Block cachedDataBlock(int block) {
+    ensureOpen();
+    return cache.getIfLoaded(fileId, index.offset(block));
+  }
+
   /** Data block {@code block}, through the block cache. */
   public Block dataBlock(int block) throws IOException {
     ensureOpen();
