@@ -6,7 +6,7 @@ import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
 import io.aloft.engine.checkpoint.InstanceCheckpoint;
 import io.aloft.engine.fs.LocalFileSystemProvider;
-import io.aloft.engine.runtime.KeyGroups;
+import io.aloft.process.KeyGroups;
 import io.aloft.engine.keyedstate.Bytes;
 import io.aloft.process.Checkpoint;
 import io.aloft.process.Collector;
@@ -145,7 +145,7 @@ class RocksDbCheckpointTest {
 
   static boolean owns(KeyedProcessor<String, Add, String> p, String key) {
     byte[] serialized = Bytes.serialize(Serializers.STRING, key);
-    return p.keyGroupRange().contains(KeyGroups.assign(serialized, MAX_PARALLELISM));
+    return p.keyGroupRange().contains(KeyGroups.keyGroupOf(serialized, MAX_PARALLELISM));
   }
 
   /** Adds one amount to each of {@code keys} that {@code p} owns, in the model too. */

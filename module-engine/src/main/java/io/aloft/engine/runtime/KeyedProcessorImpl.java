@@ -1,5 +1,7 @@
 package io.aloft.engine.runtime;
 
+import io.aloft.process.KeyGroups;
+
 import io.aloft.config.AloftOptions;
 import io.aloft.config.ConfigException;
 import io.aloft.engine.async.AsyncExecutionController;
@@ -241,11 +243,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           name + ": the key selector returned null for " + record, new NullPointerException("key")));
     }
     byte[] keyBytes = Bytes.serialize(keySerializer, key);
-    int keyGroup = KeyGroups.assign(keyBytes, maxParallelism);
+    int keyGroup = KeyGroups.keyGroupOf(keyBytes, maxParallelism);
     if (!keyGroupRange.contains(keyGroup)) {
       throw new IllegalArgumentException(
           name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
-              + keyGroupRange + "; route records by KeyGroupRange.forInstance");
+              + keyGroupRange + "; route each record to the instance KeyGroups.subtaskOf names, or run a KeyedJob");
     }
     CurrentRecord current = CurrentRecord.of(key, keyBytes, keyGroup, timestamp);
     run(current, () -> function.processElement(record, context, output), false);

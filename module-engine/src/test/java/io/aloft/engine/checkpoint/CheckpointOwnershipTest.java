@@ -612,7 +612,7 @@ class CheckpointOwnershipTest {
           for (var p : ps) {
             String key = CheckpointRestoreTest.KEYS.stream()
                 .filter(k -> p.keyGroupRange().contains(
-                    io.aloft.engine.runtime.KeyGroups.assign(CheckpointRestoreTest.utf(k), 128)))
+                    io.aloft.process.KeyGroups.keyGroupOf(CheckpointRestoreTest.utf(k), 128)))
                 .findFirst()
                 .orElseThrow();
             p.processElement(new Cmd(key, 1, 0)); // one flushed file per checkpoint

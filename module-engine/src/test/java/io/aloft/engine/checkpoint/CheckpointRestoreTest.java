@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
-import io.aloft.engine.runtime.KeyGroups;
+import io.aloft.process.KeyGroups;
 import io.aloft.process.Checkpoint;
 import io.aloft.process.Collector;
 import io.aloft.process.KeyedProcessFunction;
@@ -99,7 +99,7 @@ class CheckpointRestoreTest {
   static void feed(KeyedProcessor<String, Cmd, String> p, int round, Map<String, Long> model) {
     KeyGroupRange range = p.keyGroupRange();
     for (String key : KEYS) {
-      if (range.contains(KeyGroups.assign(utf(key), 128))) {
+      if (range.contains(KeyGroups.keyGroupOf(utf(key), 128))) {
         long amount = (key.hashCode() & 7) + round;
         p.processElement(new Cmd(key, amount, 0));
         model.merge(key, amount, Long::sum);
@@ -129,7 +129,7 @@ class CheckpointRestoreTest {
   static void read(List<KeyedProcessor<String, Cmd, String>> ps) {
     for (KeyedProcessor<String, Cmd, String> p : ps) {
       for (String key : KEYS) {
-        if (p.keyGroupRange().contains(KeyGroups.assign(utf(key), 128))) {
+        if (p.keyGroupRange().contains(KeyGroups.keyGroupOf(utf(key), 128))) {
           p.processElement(new Cmd(key, Long.MIN_VALUE, 0));
         }
       }

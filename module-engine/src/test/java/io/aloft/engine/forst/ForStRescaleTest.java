@@ -3,7 +3,7 @@ package io.aloft.engine.forst;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.aloft.config.Config;
-import io.aloft.engine.runtime.KeyGroups;
+import io.aloft.process.KeyGroups;
 import io.aloft.engine.keyedstate.Bytes;
 import io.aloft.engine.testkit.ProgramJob;
 import io.aloft.engine.testkit.StatePrograms;
@@ -48,7 +48,7 @@ class ForStRescaleTest {
     List<String> others = new ArrayList<>(); // of the second
     for (int i = 0; keys.size() < 50 || others.size() < 50; i++) {
       String key = "k" + i;
-      (first.contains(KeyGroups.assign(Bytes.serialize(Serializers.STRING, key), 128)) ? keys : others).add(key);
+      (first.contains(KeyGroups.keyGroupOf(Bytes.serialize(Serializers.STRING, key), 128)) ? keys : others).add(key);
     }
     String padding = "x".repeat(1000);
     Location checkpoint;

@@ -2,7 +2,7 @@ package io.aloft.engine.testkit;
 
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
-import io.aloft.engine.runtime.KeyGroups;
+import io.aloft.process.KeyGroups;
 import io.aloft.engine.keyedstate.Bytes;
 import io.aloft.engine.testkit.StateBackendBehaviourSuite.States;
 import io.aloft.engine.testkit.StatePrograms.Step;
@@ -58,7 +58,7 @@ public final class ProgramJob implements AutoCloseable {
 
   /** Processes one record on the instance that owns its key. */
   public void process(Program p) {
-    int group = KeyGroups.assign(Bytes.serialize(Serializers.STRING, p.key()), MAX_PARALLELISM);
+    int group = KeyGroups.keyGroupOf(Bytes.serialize(Serializers.STRING, p.key()), MAX_PARALLELISM);
     for (KeyedProcessor<String, Program, String> instance : instances) {
       if (instance.keyGroupRange().contains(group)) {
         instance.processElement(p);
