@@ -2,6 +2,8 @@ package io.aloft.engine;
 
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
+import io.aloft.process.KeyedJob;
+import io.aloft.engine.runtime.KeyedJobImpl;
 import io.aloft.engine.plugins.Plugins;
 import io.aloft.process.KeySelector;
 import io.aloft.process.KeyedProcessFunction;
@@ -17,6 +19,7 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
 import java.util.Objects;
+import java.util.function.Supplier;
 
 /**
  * The entry point: a configuration and the plugins found on the module path, from which keyed
@@ -92,6 +95,25 @@ public final class Aloft implements AutoCloseable {
     return new ProcessorBuilder<>(Objects.requireNonNull(function, "function"));
   }
 
+  /**
+   * Starts building a {@link KeyedJob}: {@code functions} makes one function instance per subtask
+   * (a function keeps its state handles in fields, so subtasks must not share one).
+   */
+  public <K, IN, OUT> JobBuilder<K, IN, OUT> keyedJob(
+      Supplier<? extends KeyedProcessFunction<K, IN, OUT>> functions) {
+    return new JobBuilder<>(Objects.requireNonNull(functions, "functions"));
+  }
+
+  /** A processor's or job's name: it goes into directory and file names. */
+  private static String checkName(String name) {
+    Objects.requireNonNull(name, "name");
+    if (name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
+      throw new IllegalArgumentException(
+          "name must be non-empty and use only letters, digits, '.', '_' and '-': '" + name + "'");
+    }
+    return name;
+  }
+
   /** Closes the storage clients this instance created. */
   @Override
   public void close() {
@@ -126,12 +148,7 @@ public final class Aloft implements AutoCloseable {
 
     /** A name for messages and directories; default {@code keyed-processor}. */
     public ProcessorBuilder<K, IN, OUT> name(String name) {
-      Objects.requireNonNull(name, "name");
-      if (name.isBlank() || !name.matches("[A-Za-z0-9._-]+")) {
-        throw new IllegalArgumentException(
-            "name must be non-empty and use only letters, digits, '.', '_' and '-': '" + name + "'");
-      }
-      this.name = name;
+      this.name = checkName(name);
       return this;
     }
 
@@ -200,6 +217,109 @@ public final class Aloft implements AutoCloseable {
       return processors.create(
           new ProcessorFactory.Spec<>(
               name, function, keySelector, keySerializer, output, subtaskIndex, parallelism, clock, restoreFrom));
+    }
+  }
+
+  /**
+   * Builds a {@link KeyedJob}. Key selector and key serializer are required; the subtasks' processors
+   * are named {@code <name>-<i>of<parallelism>}, like the instances of a {@link ProcessorBuilder}, so
+   * their checkpoints are interchangeable with those of hand-routed processors.
+   *
+   * @param <K> key type
+   * @param <IN> input type
+   * @param <OUT> output type
+   */
+  public final class JobBuilder<K, IN, OUT> {
+    /** Records (and watermarks) that may wait for each subtask before the caller waits. */
+    public static final int DEFAULT_QUEUE_CAPACITY = 1024;
+
+    private final Supplier<? extends KeyedProcessFunction<K, IN, OUT>> functions;
+    private String name = "keyed-job";
+    private KeySelector<IN, K> keySelector;
+    private Serializer<K> keySerializer;
+    private Output<OUT> output = record -> {};
+    private int parallelism = 1;
+    private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
+    private InstantSource clock = InstantSource.system();
+
+    private JobBuilder(Supplier<? extends KeyedProcessFunction<K, IN, OUT>> functions) {
+      this.functions = functions;
+    }
+
+    /** A name for messages, threads and directories; default {@code keyed-job}. */
+    public JobBuilder<K, IN, OUT> name(String name) {
+      this.name = checkName(name);
+      return this;
+    }
+
+    /** Extracts each record's key. Required. */
+    public JobBuilder<K, IN, OUT> keySelector(KeySelector<IN, K> keySelector) {
+      this.keySelector = Objects.requireNonNull(keySelector, "keySelector");
+      return this;
+    }
+
+    /** Serializes keys: for routing, key groups and row keys, so it must be deterministic. Required. */
+    public JobBuilder<K, IN, OUT> keySerializer(Serializer<K> keySerializer) {
+      this.keySerializer = Objects.requireNonNull(keySerializer, "keySerializer");
+      return this;
+    }
+
+    /** Receives every subtask's records and the job's watermarks, one call at a time; default: discard. */
+    public JobBuilder<K, IN, OUT> output(Output<OUT> output) {
+      this.output = Objects.requireNonNull(output, "output");
+      return this;
+    }
+
+    /** The number of subtasks, from 1 to {@code pipeline.max-parallelism}; default 1. */
+    public JobBuilder<K, IN, OUT> parallelism(int parallelism) {
+      KeyGroupRange.forInstance(config.get(AloftOptions.MAX_PARALLELISM), parallelism, 0); // validates
+      this.parallelism = parallelism;
+      return this;
+    }
+
+    /** Records and watermarks that may wait for each subtask; default {@value #DEFAULT_QUEUE_CAPACITY}. */
+    public JobBuilder<K, IN, OUT> queueCapacity(int queueCapacity) {
+      if (queueCapacity < 1) {
+        throw new IllegalArgumentException("queueCapacity must be positive: " + queueCapacity);
+      }
+      this.queueCapacity = queueCapacity;
+      return this;
+    }
+
+    /** The processing-time clock of every subtask (TTL); default the system clock. */
+    public JobBuilder<K, IN, OUT> clock(InstantSource clock) {
+      this.clock = Objects.requireNonNull(clock, "clock");
+      return this;
+    }
+
+    /** Starts the subtasks, each creating its backend and opening its function on its own thread. */
+    public KeyedJob<IN, OUT> build() {
+      if (keySelector == null) {
+        throw new IllegalStateException("keySelector(...) is required");
+      }
+      if (keySerializer == null) {
+        throw new IllegalStateException("keySerializer(...) is required");
+      }
+      return new KeyedJobImpl<K, IN, OUT>(
+          name,
+          parallelism,
+          config.get(AloftOptions.MAX_PARALLELISM),
+          queueCapacity,
+          keySelector,
+          keySerializer,
+          output,
+          (index, subtaskOutput) ->
+              processors.create(
+                  new ProcessorFactory.Spec<K, IN, OUT>(
+                      name,
+                      Objects.requireNonNull(functions.get(), "the function supplier returned null"),
+                      keySelector,
+                      keySerializer,
+                      subtaskOutput,
+                      index,
+                      parallelism,
+                      clock,
+                      null)));
     }
   }
 }

@@ -1,0 +1,361 @@
+package io.aloft.engine.runtime;
+
+import io.aloft.process.KeyGroups;
+import io.aloft.process.KeySelector;
+import io.aloft.process.KeyedJob;
+import io.aloft.process.KeyedProcessor;
+import io.aloft.process.Output;
+import io.aloft.process.ProcessingException;
+import io.aloft.serde.Serializer;
+import io.aloft.spi.backend.KeyGroupRange;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * {@link KeyedJob}: one {@link KeyedProcessor} per subtask, each created and driven on its own task
+ * thread, fed through a bounded queue by the caller's thread.
+ *
+ * <p>Threading: the caller's thread routes and enqueues; each subtask's thread owns its processor; the
+ * subtasks emit under {@link #outputLock}, which also guards the watermarks. A failure is published
+ * through the volatile {@link #failure}, which every waiting call checks.
+ */
+public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
+
+  /** Creates subtask {@code index}'s processor on the calling (its task) thread, emitting to {@code output}. */
+  @FunctionalInterface
+  public interface Instances<K, IN, OUT> {
+    KeyedProcessor<K, IN, OUT> create(int index, Output<OUT> output);
+  }
+
+  private static final long POLL_MILLIS = 50;
+
+  private final String name;
+  private final KeySelector<IN, K> keySelector;
+  private final Serializer<K> keySerializer;
+  private final int maxParallelism;
+  private final Output<OUT> output;
+  private final List<Subtask> subtasks = new ArrayList<>();
+  private final List<KeyGroupRange> ranges = new ArrayList<>();
+  private final Object outputLock = new Object();
+  private final long[] watermarks; // outputLock
+  private volatile long emittedWatermark = Long.MIN_VALUE; // written under outputLock
+  private volatile ProcessingException failure;
+  private boolean closed; // caller thread
+
+  /** The events a subtask's queue carries. */
+  private sealed interface Event permits Element, Watermark, Barrier, Stop {}
+
+  private record Element(Object record, long timestamp, boolean timestamped) implements Event {}
+
+  private record Watermark(long watermark) implements Event {}
+
+  /** Reached once everything before it is processed: {@code drain} waits for it. */
+  private record Barrier(CountDownLatch passed) implements Event {}
+
+  private record Stop() implements Event {}
+
+  /**
+   * Starts {@code parallelism} subtasks, each creating its processor with {@code instances}, and waits
+   * until all are created; if one fails to start, the others are stopped and its failure is thrown.
+   *
+   * @param queueCapacity records (and watermarks) that may wait for each subtask
+   */
+  public KeyedJobImpl(
+      String name,
+      int parallelism,
+      int maxParallelism,
+      int queueCapacity,
+      KeySelector<IN, K> keySelector,
+      Serializer<K> keySerializer,
+      Output<OUT> output,
+      Instances<K, IN, OUT> instances) {
+    this.name = name;
+    this.maxParallelism = maxParallelism;
+    this.keySelector = keySelector;
+    this.keySerializer = keySerializer;
+    this.output = output;
+    this.watermarks = new long[parallelism];
+    Arrays.fill(watermarks, Long.MIN_VALUE);
+    CountDownLatch started = new CountDownLatch(parallelism);
+    for (int i = 0; i < parallelism; i++) {
+      ranges.add(KeyGroups.rangeOf(i, parallelism, maxParallelism));
+      subtasks.add(new Subtask(i, queueCapacity, instances, started));
+    }
+    subtasks.forEach(s -> s.thread.start());
+    try {
+      while (!started.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (failure != null) {
+          break;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      failure = new ProcessingException(name + ": interrupted while starting its subtasks", e);
+    }
+    if (failure != null) {
+      ProcessingException cause = failure;
+      stopAll();
+      throw cause;
+    }
+  }
+
+  @Override
+  public void processElement(IN record) {
+    route(record, 0, false);
+  }
+
+  @Override
+  public void processElement(IN record, long timestamp) {
+    route(record, timestamp, true);
+  }
+
+  private void route(IN record, long timestamp, boolean timestamped) {
+    checkOpen();
+    K key;
+    try {
+      key = keySelector.getKey(record);
+    } catch (Exception e) {
+      throw new ProcessingException(name + ": the key selector failed on " + record, e);
+    }
+    if (key == null) {
+      throw new ProcessingException(
+          name + ": the key selector returned null for " + record, new NullPointerException("key"));
+    }
+    int subtask = KeyGroups.subtaskOf(key, keySerializer, subtasks.size(), maxParallelism);
+    put(subtasks.get(subtask), new Element(record, timestamp, timestamped));
+  }
+
+  @Override
+  public void processWatermark(long watermark) {
+    checkOpen();
+    for (Subtask s : subtasks) {
+      put(s, new Watermark(watermark));
+    }
+  }
+
+  @Override
+  public void drain() {
+    checkOpen();
+    CountDownLatch passed = new CountDownLatch(subtasks.size());
+    for (Subtask s : subtasks) {
+      put(s, new Barrier(passed));
+    }
+    await(passed, "drain");
+  }
+
+  @Override
+  public long currentWatermark() {
+    return emittedWatermark;
+  }
+
+  @Override
+  public int parallelism() {
+    return subtasks.size();
+  }
+
+  @Override
+  public List<KeyGroupRange> keyGroupRanges() {
+    return List.copyOf(ranges);
+  }
+
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    if (failure == null) {
+      try {
+        drain0();
+      } catch (ProcessingException e) {
+        // reported below, after every subtask has stopped
+      }
+    }
+    stopAll();
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void drain0() {
+    CountDownLatch passed = new CountDownLatch(subtasks.size());
+    for (Subtask s : subtasks) {
+      put(s, new Barrier(passed));
+    }
+    await(passed, "close");
+  }
+
+  /** Tells every subtask to stop and waits for their threads; their processors close on them. */
+  private void stopAll() {
+    for (Subtask s : subtasks) {
+      s.queue.add(new Stop()); // takes no slot: a stop always fits
+    }
+    for (Subtask s : subtasks) {
+      try {
+        s.thread.join();
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        return;
+      }
+    }
+  }
+
+  private void checkOpen() {
+    if (failure != null) {
+      throw failure;
+    }
+    if (closed) {
+      throw new IllegalStateException(name + " is closed");
+    }
+  }
+
+  /** Enqueues {@code event}, waiting while the queue is full (back-pressure) unless the job fails. */
+  private void put(Subtask s, Event event) {
+    try {
+      while (!s.slots.tryAcquire(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (failure != null) {
+          throw failure;
+        }
+      }
+      s.queue.add(event);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessingException(name + ": interrupted while waiting for subtask " + s.index, e);
+    }
+  }
+
+  private void await(CountDownLatch latch, String what) {
+    try {
+      while (!latch.await(POLL_MILLIS, TimeUnit.MILLISECONDS)) {
+        if (failure != null) {
+          throw failure;
+        }
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new ProcessingException(name + ": interrupted during " + what, e);
+    }
+    if (failure != null) {
+      throw failure;
+    }
+  }
+
+  private void fail(int index, Throwable cause) {
+    synchronized (outputLock) {
+      if (failure == null) {
+        failure =
+            new ProcessingException(
+                name + ": subtask " + index + " of " + subtasks.size() + " failed: " + cause, cause);
+      }
+    }
+  }
+
+  /** What subtask {@code index} emits: records as they come, watermarks as their minimum advances. */
+  private Output<OUT> outputOf(int index) {
+    return new Output<>() {
+      @Override
+      public void collect(OUT record) {
+        synchronized (outputLock) {
+          output.collect(record);
+        }
+      }
+
+      @Override
+      public void emitWatermark(long watermark) {
+        synchronized (outputLock) {
+          watermarks[index] = Math.max(watermarks[index], watermark);
+          long min = Long.MAX_VALUE;
+          for (long w : watermarks) {
+            min = Math.min(min, w);
+          }
+          if (min > emittedWatermark) {
+            emittedWatermark = min;
+            output.emitWatermark(min);
+          }
+        }
+      }
+    };
+  }
+
+  /** One subtask: its queue, and the thread that owns its processor. */
+  private final class Subtask {
+    final int index;
+    /** Unbounded itself; {@link #slots} bounds what the caller may put in it. */
+    final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    final Semaphore slots;
+    final Thread thread;
+
+    Subtask(int index, int queueCapacity, Instances<K, IN, OUT> instances, CountDownLatch started) {
+      this.index = index;
+      this.slots = new Semaphore(queueCapacity);
+      this.thread =
+          new Thread(() -> run(instances, started), name + "-subtask-" + index + "of" + subtasks());
+    }
+
+    private int subtasks() {
+      return watermarks.length;
+    }
+
+    @SuppressWarnings("unchecked")
+    private void run(Instances<K, IN, OUT> instances, CountDownLatch started) {
+      KeyedProcessor<K, IN, OUT> processor = null;
+      try {
+        processor = instances.create(index, outputOf(index));
+        started.countDown();
+        while (true) {
+          Event event = queue.take();
+          if (event instanceof Stop) {
+            return;
+          }
+          slots.release();
+          if (failure != null) {
+            continue; // the job failed: nothing more is processed, barriers are not released
+          }
+          if (event instanceof Element e) {
+            if (e.timestamped()) {
+              processor.processElement((IN) e.record(), e.timestamp());
+            } else {
+              processor.processElement((IN) e.record());
+            }
+          } else if (event instanceof Watermark w) {
+            processor.processWatermark(w.watermark());
+          } else if (event instanceof Barrier b) {
+            processor.drain();
+            b.passed().countDown();
+          }
+        }
+      } catch (Throwable t) {
+        fail(index, t);
+        if (processor == null) {
+          started.countDown();
+        }
+        drainUntilStop();
+      } finally {
+        if (processor != null) {
+          try {
+            processor.close();
+          } catch (RuntimeException e) {
+            fail(index, e);
+          }
+        }
+      }
+    }
+
+    /** After a failure: takes events until the stop, so that the caller never waits on a full queue. */
+    private void drainUntilStop() {
+      try {
+        while (!(queue.take() instanceof Stop)) {
+          slots.release(); // discarded: the job has failed
+        }
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+      }
+    }
+  }
+}
