@@ -2,6 +2,7 @@ package io.aloft.process;
 
 import io.aloft.spi.fs.Location;
 import java.time.Duration;
+import java.util.OptionalLong;
 
 /**
  * A completed checkpoint of one processor instance.
@@ -16,6 +17,8 @@ import java.time.Duration;
  * @param bytesWritten bytes the checkpoint wrote in all: its metadata plus copies and flushed files
  * @param duration from the request until the checkpoint was complete (including draining in-flight
  *     records)
+ * @param inputPosition the input position given with the checkpoint (a source offset), if any: a job
+ *     restored from the checkpoint resumes its input there
  */
 public record Checkpoint(
     long id,
@@ -24,4 +27,5 @@ public record Checkpoint(
     long filesCopied,
     long bytesCopied,
     long bytesWritten,
-    Duration duration) {}
+    Duration duration,
+    OptionalLong inputPosition) {}

@@ -44,6 +44,25 @@ public interface KeyedJob<IN, OUT> extends AutoCloseable {
   /** The last watermark emitted downstream (the minimum over the subtasks), {@link Long#MIN_VALUE} before. */
   long currentWatermark();
 
+  /**
+   * Takes a checkpoint of the whole job at a consistent cut of its input: every record and watermark
+   * given before this call is in it, none given after. Each subtask checkpoints once it has processed
+   * what came before the cut (the others go on meanwhile); the checkpoint is complete when every subtask
+   * has written its part, and this call returns then. {@code inputPosition} — where the caller's input
+   * stands after the last record given (a source offset) — is recorded in every part: a job restored
+   * from the checkpoint ({@code restoreFrom}, at the same or another parallelism) reports it in
+   * {@link #restoredInputPosition()}, and replaying the input from there makes the state exactly-once.
+   * Ids continue after the highest any subtask has taken or found in {@code execution.checkpointing.dir}.
+   *
+   * @throws io.aloft.config.ConfigException if {@code execution.checkpointing.dir} is not set
+   * @throws ProcessingException if a subtask could not write its part (the job has failed; checkpoints
+   *     completed before are untouched)
+   */
+  Checkpoint checkpoint(long inputPosition);
+
+  /** The input position of the checkpoint this job was restored from; empty for a fresh start. */
+  java.util.OptionalLong restoredInputPosition();
+
   /** The number of subtasks. */
   int parallelism();
 

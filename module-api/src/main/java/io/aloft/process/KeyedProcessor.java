@@ -56,6 +56,16 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
   Checkpoint checkpoint(long checkpointId);
 
   /**
+   * {@link #checkpoint(long)}, recording {@code inputPosition} — where the input stood after the last
+   * record this instance was given (a source offset) — in the checkpoint, so that a restore resumes the
+   * input there ({@link #restoredInputPosition()}). A {@link KeyedJob} gives every subtask the same.
+   */
+  Checkpoint checkpoint(long checkpointId, long inputPosition);
+
+  /** The input position recorded in the checkpoint this instance was restored from, if any. */
+  OptionalLong restoredInputPosition();
+
+  /**
    * The highest checkpoint id this instance has taken, taken over with its restore, or found taken by
    * earlier runs of its processor in {@code execution.checkpointing.dir}: the next checkpoint's id must
    * be above it. The instances of a processor share checkpoint ids, so take the maximum over all of

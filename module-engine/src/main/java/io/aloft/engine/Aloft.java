@@ -241,6 +241,7 @@ public final class Aloft implements AutoCloseable {
     private int parallelism = 1;
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private InstantSource clock = InstantSource.system();
+    private Location restoreFrom;
 
     private JobBuilder(Supplier<? extends KeyedProcessFunction<K, IN, OUT>> functions) {
       this.functions = functions;
@@ -292,6 +293,17 @@ public final class Aloft implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Restores every subtask from a complete checkpoint ({@link io.aloft.process.Checkpoint#location()})
+     * taken at any parallelism, as {@link ProcessorBuilder#restoreFrom} does for one instance; the job
+     * then reports the checkpoint's input position ({@link KeyedJob#restoredInputPosition()}), where the
+     * caller resumes its input.
+     */
+    public JobBuilder<K, IN, OUT> restoreFrom(Location checkpoint) {
+      this.restoreFrom = Objects.requireNonNull(checkpoint, "checkpoint");
+      return this;
+    }
+
     /** Starts the subtasks, each creating its backend and opening its function on its own thread. */
     public KeyedJob<IN, OUT> build() {
       if (keySelector == null) {
@@ -302,6 +314,7 @@ public final class Aloft implements AutoCloseable {
       }
       return new KeyedJobImpl<K, IN, OUT>(
           name,
+          config.getOptional(AloftOptions.CHECKPOINTING_DIR).isPresent(),
           parallelism,
           config.get(AloftOptions.MAX_PARALLELISM),
           queueCapacity,
@@ -319,7 +332,7 @@ public final class Aloft implements AutoCloseable {
                       index,
                       parallelism,
                       clock,
-                      null)));
+                      restoreFrom)));
     }
   }
 }

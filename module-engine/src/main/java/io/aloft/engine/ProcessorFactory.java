@@ -157,7 +157,15 @@ final class ProcessorFactory {
       formats.putAll(part.stateFormats());
       timers.addAll(part.timers());
     }
-    return new KeyedProcessorImpl.Restore(formats, timers);
+    // A keyed job gives every part the same position; parts that disagree (hand-routed instances
+    // checkpointed with their own positions) give none.
+    long position = parts.get(0).inputPosition();
+    for (InstanceCheckpoint part : parts) {
+      if (part.inputPosition() != position) {
+        position = InstanceCheckpoint.NO_POSITION;
+      }
+    }
+    return new KeyedProcessorImpl.Restore(formats, timers, position);
   }
 
   /**

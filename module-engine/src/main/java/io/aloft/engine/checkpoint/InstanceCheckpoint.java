@@ -16,8 +16,8 @@ import java.util.Map;
  * One processor instance's part of a checkpoint: {@code <root>/chk-<id>/<instance>.meta}. A checkpoint
  * of a job with N instances has N parts, and is complete when its parts cover every key group once; a
  * restore at any parallelism reads every part and takes those whose key groups overlap its own. Format
- * (version 2, also in {@code docs/checkpoints.md}; version 1 lacked the incarnation and the file list, and is
- * still read):
+ * (version 3, also in {@code docs/checkpoints.md}; version 2 lacked the input position, version 1 also the
+ * incarnation and the file list; both are still read):
  *
  * <pre>
  *   magic "ALOFTCKP" (8) | version int32 | checkpointId int64 | maxParallelism int32
@@ -28,6 +28,8 @@ import java.util.Map;
  *                                                              live in the backend; older parts have them
  *   | file count int32, (path relative to the checkpoint root UTF)*   every file the part needs
  *   | backend metadata length int32, bytes                       e.g. forst's files by level
+ *   | inputPosition int64                                        where a keyed job's input stood at the
+ *                                                              checkpoint; Long.MIN_VALUE: none given
  *   | CRC32C of everything before (int32)
  * </pre>
  *
@@ -36,6 +38,8 @@ import java.util.Map;
  * @param stateFormats each registered state's format as {@code StateRegistry.format} describes it
  * @param timers the instance's pending event-time timers
  * @param files every file in checkpoint storage the part needs, relative to the checkpoint root
+ * @param inputPosition the input position the caller gave the checkpoint (a source offset: a keyed
+ *     job's every part has the same), or {@link #NO_POSITION}
  */
 public record InstanceCheckpoint(
     long checkpointId,
@@ -47,15 +51,36 @@ public record InstanceCheckpoint(
     Map<String, String> stateFormats,
     List<Timer> timers,
     List<String> files,
-    byte[] backendMetadata) {
+    byte[] backendMetadata,
+    long inputPosition) {
 
   static final long MAGIC = 0x414c4f4654434b50L; // "ALOFTCKP"
-  static final int VERSION = 2;
+  static final int VERSION = 3;
+
+  /** The {@link #inputPosition} of a part whose checkpoint was given none. */
+  public static final long NO_POSITION = Long.MIN_VALUE;
   static final String SUFFIX = ".meta";
 
   public InstanceCheckpoint {
     timers = List.copyOf(timers);
     files = List.copyOf(files);
+  }
+
+  /** A part with no input position. */
+  public InstanceCheckpoint(
+      long checkpointId,
+      int maxParallelism,
+      KeyGroupRange keyGroupRange,
+      String backendType,
+      String instanceName,
+      String incarnation,
+      Map<String, String> stateFormats,
+      List<Timer> timers,
+      List<String> files,
+      byte[] backendMetadata) {
+    this(
+        checkpointId, maxParallelism, keyGroupRange, backendType, instanceName, incarnation, stateFormats,
+        timers, files, backendMetadata, NO_POSITION);
   }
 
   /** A pending timer: its time and serialized key. */
@@ -97,6 +122,7 @@ public record InstanceCheckpoint(
     }
     out.writeInt(backendMetadata.length);
     out.write(backendMetadata);
+    out.writeLong(inputPosition);
     out.flush();
     return MetadataFile.write(fs, file(checkpointDir, instanceName), bytes.toByteArray(), true);
   }
@@ -135,11 +161,13 @@ public record InstanceCheckpoint(
         }
       }
       byte[] metadata = MetadataFile.bytes(d, "backend metadata");
+      long position = version >= 3 ? d.readLong() : NO_POSITION;
       if (d.available() != 0) {
-        throw new IOException(d.available() + " bytes follow the backend metadata");
+        throw new IOException(d.available() + " bytes follow the " + (version >= 3 ? "input position" : "backend metadata"));
       }
       return new InstanceCheckpoint(
-          id, maxParallelism, range, backendType, instanceName, incarnation, formats, timers, files, metadata);
+          id, maxParallelism, range, backendType, instanceName, incarnation, formats, timers, files, metadata,
+          position);
     });
   }
 

@@ -1,5 +1,8 @@
 package io.aloft.engine.runtime;
 
+import io.aloft.config.AloftOptions;
+import io.aloft.config.ConfigException;
+import io.aloft.process.Checkpoint;
 import io.aloft.process.KeyGroups;
 import io.aloft.process.KeySelector;
 import io.aloft.process.KeyedJob;
@@ -8,9 +11,11 @@ import io.aloft.process.Output;
 import io.aloft.process.ProcessingException;
 import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.KeyGroupRange;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.LinkedBlockingQueue;
@@ -36,6 +41,8 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   private static final long POLL_MILLIS = 50;
 
   private final String name;
+  /** Whether {@code execution.checkpointing.dir} is set: without it a checkpoint is refused up front. */
+  private final boolean checkpointsConfigured;
   private final KeySelector<IN, K> keySelector;
   private final Serializer<K> keySerializer;
   private final int maxParallelism;
@@ -47,9 +54,14 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   private volatile long emittedWatermark = Long.MIN_VALUE; // written under outputLock
   private volatile ProcessingException failure;
   private boolean closed; // caller thread
+  /** The highest checkpoint id each subtask has taken or found, set as it starts. */
+  private final long[] lastCheckpointIds;
+  /** The input position each subtask was restored at ({@link Long#MIN_VALUE}: none), set as it starts. */
+  private final long[] restoredPositions;
+  private long nextCheckpointId; // caller thread
 
   /** The events a subtask's queue carries. */
-  private sealed interface Event permits Element, Watermark, Barrier, Stop {}
+  private sealed interface Event permits Element, Watermark, Barrier, CheckpointBarrier, Stop {}
 
   private record Element(Object record, long timestamp, boolean timestamped) implements Event {}
 
@@ -60,6 +72,10 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
 
   private record Stop() implements Event {}
 
+  /** Each subtask checkpoints on reaching it, into its slot of {@code parts}. */
+  private record CheckpointBarrier(long id, long position, Checkpoint[] parts, CountDownLatch done)
+      implements Event {}
+
   /**
    * Starts {@code parallelism} subtasks, each creating its processor with {@code instances}, and waits
    * until all are created; if one fails to start, the others are stopped and its failure is thrown.
@@ -68,6 +84,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
    */
   public KeyedJobImpl(
       String name,
+      boolean checkpointsConfigured,
       int parallelism,
       int maxParallelism,
       int queueCapacity,
@@ -76,12 +93,15 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       Output<OUT> output,
       Instances<K, IN, OUT> instances) {
     this.name = name;
+    this.checkpointsConfigured = checkpointsConfigured;
     this.maxParallelism = maxParallelism;
     this.keySelector = keySelector;
     this.keySerializer = keySerializer;
     this.output = output;
     this.watermarks = new long[parallelism];
     Arrays.fill(watermarks, Long.MIN_VALUE);
+    this.lastCheckpointIds = new long[parallelism];
+    this.restoredPositions = new long[parallelism];
     CountDownLatch started = new CountDownLatch(parallelism);
     for (int i = 0; i < parallelism; i++) {
       ranges.add(KeyGroups.rangeOf(i, parallelism, maxParallelism));
@@ -103,6 +123,8 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       stopAll();
       throw cause;
     }
+    // The latch ordered the subtasks' writes of these before this read.
+    nextCheckpointId = Arrays.stream(lastCheckpointIds).max().orElse(0) + 1;
   }
 
   @Override
@@ -147,6 +169,49 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       put(s, new Barrier(passed));
     }
     await(passed, "drain");
+  }
+
+  @Override
+  public Checkpoint checkpoint(long inputPosition) {
+    checkOpen();
+    if (!checkpointsConfigured) {
+      throw new ConfigException(
+          AloftOptions.CHECKPOINTING_DIR.key(),
+          name + ": cannot checkpoint: '" + AloftOptions.CHECKPOINTING_DIR.key() + "' is not set");
+    }
+    long start = System.nanoTime();
+    long id = nextCheckpointId++;
+    Checkpoint[] parts = new Checkpoint[subtasks.size()];
+    CountDownLatch done = new CountDownLatch(subtasks.size());
+    for (Subtask s : subtasks) {
+      put(s, new CheckpointBarrier(id, inputPosition, parts, done));
+    }
+    await(done, "checkpoint " + id);
+    long referenced = 0;
+    long copied = 0;
+    long bytesCopied = 0;
+    long bytesWritten = 0;
+    for (Checkpoint part : parts) {
+      referenced += part.filesReferenced();
+      copied += part.filesCopied();
+      bytesCopied += part.bytesCopied();
+      bytesWritten += part.bytesWritten();
+    }
+    return new Checkpoint(
+        id,
+        parts[0].location(),
+        referenced,
+        copied,
+        bytesCopied,
+        bytesWritten,
+        Duration.ofNanos(System.nanoTime() - start),
+        OptionalLong.of(inputPosition));
+  }
+
+  @Override
+  public OptionalLong restoredInputPosition() {
+    long position = restoredPositions[0];
+    return position == Long.MIN_VALUE ? OptionalLong.empty() : OptionalLong.of(position);
   }
 
   @Override
@@ -307,6 +372,8 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       KeyedProcessor<K, IN, OUT> processor = null;
       try {
         processor = instances.create(index, outputOf(index));
+        lastCheckpointIds[index] = processor.lastCheckpointId().orElse(0);
+        restoredPositions[index] = processor.restoredInputPosition().orElse(Long.MIN_VALUE);
         started.countDown();
         while (true) {
           Event event = queue.take();
@@ -328,6 +395,9 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
           } else if (event instanceof Barrier b) {
             processor.drain();
             b.passed().countDown();
+          } else if (event instanceof CheckpointBarrier c) {
+            c.parts()[index] = processor.checkpoint(c.id(), c.position());
+            c.done().countDown();
           }
         }
       } catch (Throwable t) {

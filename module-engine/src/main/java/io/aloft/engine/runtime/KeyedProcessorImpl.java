@@ -69,6 +69,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final KeyedStateBackend backend;
   private final int maxParallelism;
   private final KeyGroupRange keyGroupRange;
+  /** The input position of the checkpoint restored from, or {@link InstanceCheckpoint#NO_POSITION}. */
+  private final long restoredInputPosition;
   private final int subtaskIndex;
   private final int parallelism;
   private final InstantSource clock;
@@ -117,9 +119,13 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   public record CheckpointSettings(
       Location root, boolean incremental, CheckpointStore store, FileSystems fileSystems, String backendType) {}
 
-  /** What a restore hands the processor itself: state formats to check, timers to re-register. */
-  public record Restore(Map<String, String> stateFormats, List<InstanceCheckpoint.Timer> timers) {
-    public static final Restore NONE = new Restore(Map.of(), List.of());
+  /**
+   * What a restore hands the processor itself: state formats to check, timers to re-register, the input
+   * position the checkpoint recorded ({@link InstanceCheckpoint#NO_POSITION}: none).
+   */
+  public record Restore(
+      Map<String, String> stateFormats, List<InstanceCheckpoint.Timer> timers, long inputPosition) {
+    public static final Restore NONE = new Restore(Map.of(), List.of(), InstanceCheckpoint.NO_POSITION);
   }
 
   /** The {@code execution.async-state.*} settings. */
@@ -128,6 +134,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   /** Creates the processor and opens its function on the calling thread, which becomes the task thread. */
   public KeyedProcessorImpl(Setup<K, IN, OUT> setup) {
     this.name = setup.name();
+    this.restoredInputPosition = setup.restore().inputPosition();
     this.function = setup.function();
     this.keySelector = setup.keySelector();
     this.keySerializer = setup.keySerializer();
@@ -353,10 +360,25 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public Checkpoint checkpoint(long checkpointId) {
-    return driving("checkpoint", () -> takeCheckpoint(checkpointId));
+    return driving("checkpoint", () -> takeCheckpoint(checkpointId, InstanceCheckpoint.NO_POSITION));
   }
 
-  private Checkpoint takeCheckpoint(long checkpointId) {
+  @Override
+  public Checkpoint checkpoint(long checkpointId, long inputPosition) {
+    if (inputPosition == InstanceCheckpoint.NO_POSITION) {
+      throw new IllegalArgumentException("inputPosition " + inputPosition + " means none: use checkpoint(id)");
+    }
+    return driving("checkpoint", () -> takeCheckpoint(checkpointId, inputPosition));
+  }
+
+  @Override
+  public java.util.OptionalLong restoredInputPosition() {
+    return restoredInputPosition == InstanceCheckpoint.NO_POSITION
+        ? java.util.OptionalLong.empty()
+        : java.util.OptionalLong.of(restoredInputPosition);
+  }
+
+  private Checkpoint takeCheckpoint(long checkpointId, long inputPosition) {
     checkRunning();
     long start = System.nanoTime();
     if (checkpoints.root() == null) {
@@ -387,7 +409,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
               states.formats(),
               pending,
               snapshot.files(),
-              snapshot.metadata());
+              snapshot.metadata(),
+              inputPosition);
       long metadataBytes = part.write(checkpoints.fileSystems().forLocation(dir), dir);
       store.completeCheckpoint(part);
       // Complete. Nothing after this point may fail it: what expiring leaves undone, the next does.
@@ -399,7 +422,10 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           snapshot.filesCopied(),
           snapshot.bytesCopied(),
           snapshot.bytesWritten() + metadataBytes,
-          Duration.ofNanos(System.nanoTime() - start));
+          Duration.ofNanos(System.nanoTime() - start),
+          inputPosition == InstanceCheckpoint.NO_POSITION
+              ? java.util.OptionalLong.empty()
+              : java.util.OptionalLong.of(inputPosition));
     } catch (IOException | RuntimeException e) {
       // The checkpoint never completed: release what it pinned so its copies can go — unless its part
       // may be in storage after all (a restore could find it), or a restore fenced this run (its
