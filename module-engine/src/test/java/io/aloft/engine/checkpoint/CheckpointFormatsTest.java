@@ -61,6 +61,17 @@ class CheckpointFormatsTest {
     assertThat(read.stateFormats()).isEqualTo(written.stateFormats());
     assertThat(read.timers()).singleElement().satisfies(t -> assertThat(t.keyBytes()).containsExactly(1, 2));
     assertThat(read.backendMetadata()).containsExactly(9, 8, 7);
+    assertThat(read.inputPosition()).isEqualTo(InstanceCheckpoint.NO_POSITION);
+  }
+
+  @Test
+  void aPartKeepsTheInputPositionItWasGiven() throws IOException {
+    InstanceCheckpoint p = part();
+    new InstanceCheckpoint(
+            p.checkpointId(), p.maxParallelism(), p.keyGroupRange(), p.backendType(), p.instanceName(),
+            p.incarnation(), p.stateFormats(), p.timers(), p.files(), p.backendMetadata(), 42_000L)
+        .write(fs, at("chk-7"));
+    assertThat(InstanceCheckpoint.read(fs, at("chk-7/sums-0of2.meta")).inputPosition()).isEqualTo(42_000L);
   }
 
   @Test
@@ -151,7 +162,7 @@ class CheckpointFormatsTest {
     writeSealed(dir.resolve("v9.meta"), bytes.toByteArray());
     assertThatThrownBy(() -> InstanceCheckpoint.read(fs, at("v9.meta")))
         .isInstanceOf(CheckpointException.class)
-        .hasMessageContaining("format version 9; this build reads 1 to 2");
+        .hasMessageContaining("format version 9; this build reads 1 to 3");
   }
 
   private static void writeSealed(Path file, byte[] body) throws IOException {
