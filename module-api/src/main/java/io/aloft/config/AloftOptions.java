@@ -57,6 +57,13 @@ public final class AloftOptions {
           "Complete checkpoints (every instance's part written) kept; older ones are deleted with the"
               + " files no retained checkpoint and no running instance needs.");
 
+  public static final ConfigOption<Duration> CHECKPOINTING_INTERVAL =
+      ConfigOption.duration(
+          "execution.checkpointing.interval",
+          null,
+          "A keyed job checkpoints on its own this often (on its input thread, recording the position"
+              + " its inputPosition supplier gives). Unset: only on demand (job.checkpoint).");
+
   // --- async execution ----------------------------------------------------------------------------
 
   public static final ConfigOption<Integer> ASYNC_ACTIVE_BUFFER_SIZE =
@@ -87,6 +94,7 @@ public final class AloftOptions {
         CHECKPOINTING_DIR,
         CHECKPOINTING_INCREMENTAL,
         CHECKPOINTING_NUM_RETAINED,
+        CHECKPOINTING_INTERVAL,
         ASYNC_ACTIVE_BUFFER_SIZE,
         ASYNC_ACTIVE_BUFFER_TIMEOUT,
         ASYNC_TOTAL_BUFFER_SIZE);

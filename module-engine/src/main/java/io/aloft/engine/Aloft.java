@@ -2,6 +2,7 @@ package io.aloft.engine;
 
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
+import io.aloft.config.ConfigException;
 import io.aloft.process.KeyedJob;
 import io.aloft.engine.runtime.KeyedJobImpl;
 import io.aloft.engine.plugins.Plugins;
@@ -242,6 +243,7 @@ public final class Aloft implements AutoCloseable {
     private int queueCapacity = DEFAULT_QUEUE_CAPACITY;
     private InstantSource clock = InstantSource.system();
     private Location restoreFrom;
+    private java.util.function.LongSupplier inputPosition;
 
     private JobBuilder(Supplier<? extends KeyedProcessFunction<K, IN, OUT>> functions) {
       this.functions = functions;
@@ -304,6 +306,15 @@ public final class Aloft implements AutoCloseable {
       return this;
     }
 
+    /**
+     * Where the caller's input stands (a source offset), asked on the input thread whenever
+     * {@code execution.checkpointing.interval} takes a checkpoint; required with that key.
+     */
+    public JobBuilder<K, IN, OUT> inputPosition(java.util.function.LongSupplier inputPosition) {
+      this.inputPosition = Objects.requireNonNull(inputPosition, "inputPosition");
+      return this;
+    }
+
     /** Starts the subtasks, each creating its backend and opening its function on its own thread. */
     public KeyedJob<IN, OUT> build() {
       if (keySelector == null) {
@@ -312,9 +323,32 @@ public final class Aloft implements AutoCloseable {
       if (keySerializer == null) {
         throw new IllegalStateException("keySerializer(...) is required");
       }
+      KeyedJobImpl.Interval interval = null;
+      java.util.Optional<java.time.Duration> every = config.getOptional(AloftOptions.CHECKPOINTING_INTERVAL);
+      if (every.isPresent()) {
+        if (config.getOptional(AloftOptions.CHECKPOINTING_DIR).isEmpty()) {
+          throw new ConfigException(
+              AloftOptions.CHECKPOINTING_INTERVAL.key(),
+              "'" + AloftOptions.CHECKPOINTING_INTERVAL.key() + "' is set but '"
+                  + AloftOptions.CHECKPOINTING_DIR.key() + "' is not: checkpoints need a directory");
+        }
+        if (inputPosition == null) {
+          throw new ConfigException(
+              AloftOptions.CHECKPOINTING_INTERVAL.key(),
+              "'" + AloftOptions.CHECKPOINTING_INTERVAL.key() + "' is set: give the job an inputPosition(...)"
+                  + " supplier, so that its checkpoints record where the input resumes");
+        }
+        if (every.get().isZero() || every.get().isNegative()) {
+          throw new ConfigException(
+              AloftOptions.CHECKPOINTING_INTERVAL.key(),
+              "'" + AloftOptions.CHECKPOINTING_INTERVAL.key() + "' must be positive: " + every.get());
+        }
+        interval = new KeyedJobImpl.Interval(every.get(), clock, inputPosition);
+      }
       return new KeyedJobImpl<K, IN, OUT>(
           name,
           config.getOptional(AloftOptions.CHECKPOINTING_DIR).isPresent(),
+          interval,
           parallelism,
           config.get(AloftOptions.MAX_PARALLELISM),
           queueCapacity,

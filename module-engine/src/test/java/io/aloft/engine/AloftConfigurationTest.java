@@ -72,7 +72,7 @@ class AloftConfigurationTest {
     try (io.aloft.engine.testkit.LogRecords log = new io.aloft.engine.testkit.LogRecords()) {
       Path file =
           yaml(
-              "state.backend.type: hashmap\nexecution.checkpointing.interval: 10 s\n"
+              "state.backend.type: hashmap\nexecution.checkpointing.mode: EXACTLY_ONCE\n"
                   + "state.backend.rocksdb.block.cache-size: 64mb\npipeline.object-reuse: true\n");
       try (Aloft aloft = Aloft.fromYaml(file)) {
         assertThat(aloft).isNotNull();
@@ -85,7 +85,7 @@ class AloftConfigurationTest {
         .satisfies(
             r ->
                 assertThat(r.getMessage())
-                    .contains("execution.checkpointing.interval")
+                    .contains("execution.checkpointing.mode")
                     .contains("state.backend.rocksdb.block.cache-size")
                     .contains("pipeline.object-reuse"));
   }

@@ -117,4 +117,49 @@ class KeyedJobCheckpointTest {
       job.processElement("b"); // the job goes on
     }
   }
+
+  @Test
+  void theIntervalTakesCheckpointsOnTheInputThreadRecordingTheSuppliedPosition() {
+    io.aloft.engine.testkit.ManualClock clock = new io.aloft.engine.testkit.ManualClock();
+    int[] position = {0};
+    Checkpoint last;
+    try (Aloft aloft =
+            Aloft.create(
+                config("hashmap")
+                    .with("execution.checkpointing.interval", "10 s")
+                    .with("execution.checkpointing.num-retained", 5));
+        KeyedJob<String, String> job =
+            job(aloft, 2, new KeyedJobTest.Recorder()).clock(clock).inputPosition(() -> position[0]).build()) {
+      for (; position[0] < 100; position[0]++) {
+        if (position[0] % 25 == 0) {
+          clock.advance(java.time.Duration.ofSeconds(10)); // a checkpoint before records 0, 25, 50, 75
+        }
+        job.processElement(record(position[0]));
+      }
+      last = job.checkpoint(position[0]);
+    }
+    // Four interval checkpoints (positions 0, 25, 50, 75), then the one on demand.
+    assertThat(last.id()).isEqualTo(5);
+    try (Aloft aloft = Aloft.create(config("hashmap").with("execution.checkpointing.num-retained", 5));
+        KeyedJob<String, String> job =
+            job(aloft, 3, new KeyedJobTest.Recorder())
+                .restoreFrom(last.location().parent().resolve("chk-4"))
+                .build()) {
+      assertThat(job.restoredInputPosition()).hasValue(75);
+    }
+  }
+
+  @Test
+  void anIntervalNeedsADirectoryAndAPositionSupplier() {
+    try (Aloft aloft = Aloft.create(config("hashmap").with("execution.checkpointing.interval", "1 s"))) {
+      assertThatThrownBy(() -> job(aloft, 2, new KeyedJobTest.Recorder()).build())
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("inputPosition");
+    }
+    try (Aloft aloft = Aloft.create(Config.empty().with("execution.checkpointing.interval", "1 s"))) {
+      assertThatThrownBy(() -> job(aloft, 2, new KeyedJobTest.Recorder()).inputPosition(() -> 0).build())
+          .isInstanceOf(ConfigException.class)
+          .hasMessageContaining("execution.checkpointing.dir");
+    }
+  }
 }

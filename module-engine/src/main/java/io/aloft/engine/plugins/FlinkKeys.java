@@ -37,7 +37,6 @@ final class FlinkKeys {
           "execution.async-state.in-flight-records-limit",
           "execution.async-state.buffer-size",
           "execution.async-state.buffer-timeout",
-          "execution.checkpointing.interval",
           "execution.checkpointing.interval-during-backlog",
           "execution.checkpointing.mode",
           "execution.checkpointing.timeout",

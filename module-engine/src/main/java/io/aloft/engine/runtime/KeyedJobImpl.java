@@ -43,6 +43,14 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   private final String name;
   /** Whether {@code execution.checkpointing.dir} is set: without it a checkpoint is refused up front. */
   private final boolean checkpointsConfigured;
+  private final Interval interval; // null: checkpoints on demand only
+  private long lastCheckpointMillis; // caller thread
+
+  /**
+   * Checkpoints taken on the input thread once {@code every} has passed on {@code clock} since the
+   * last one (or the start), recording the position {@code position} gives.
+   */
+  public record Interval(java.time.Duration every, java.time.InstantSource clock, java.util.function.LongSupplier position) {}
   private final KeySelector<IN, K> keySelector;
   private final Serializer<K> keySerializer;
   private final int maxParallelism;
@@ -85,6 +93,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   public KeyedJobImpl(
       String name,
       boolean checkpointsConfigured,
+      Interval interval,
       int parallelism,
       int maxParallelism,
       int queueCapacity,
@@ -94,6 +103,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       Instances<K, IN, OUT> instances) {
     this.name = name;
     this.checkpointsConfigured = checkpointsConfigured;
+    this.interval = interval;
     this.maxParallelism = maxParallelism;
     this.keySelector = keySelector;
     this.keySerializer = keySerializer;
@@ -125,6 +135,15 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     }
     // The latch ordered the subtasks' writes of these before this read.
     nextCheckpointId = Arrays.stream(lastCheckpointIds).max().orElse(0) + 1;
+    lastCheckpointMillis = interval == null ? 0 : interval.clock().millis();
+  }
+
+  /** Takes the interval's checkpoint if it is due: before the next input, so the cut is between inputs. */
+  private void checkpointIfDue() {
+    if (interval != null
+        && interval.clock().millis() - lastCheckpointMillis >= interval.every().toMillis()) {
+      checkpoint(interval.position().getAsLong());
+    }
   }
 
   @Override
@@ -139,6 +158,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
 
   private void route(IN record, long timestamp, boolean timestamped) {
     checkOpen();
+    checkpointIfDue();
     K key;
     try {
       key = keySelector.getKey(record);
@@ -156,6 +176,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   @Override
   public void processWatermark(long watermark) {
     checkOpen();
+    checkpointIfDue();
     for (Subtask s : subtasks) {
       put(s, new Watermark(watermark));
     }
@@ -174,6 +195,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   @Override
   public Checkpoint checkpoint(long inputPosition) {
     checkOpen();
+    lastCheckpointMillis = interval == null ? 0 : interval.clock().millis();
     if (!checkpointsConfigured) {
       throw new ConfigException(
           AloftOptions.CHECKPOINTING_DIR.key(),
