@@ -21,7 +21,10 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
   public abstract void processElement(IN value, Context<K> context, Collector<OUT> out)
       throws Exception;
 
-  /** Called when an event-time timer of {@code context.currentKey()} fires. */
+  /**
+   * Called when a timer of {@code context.currentKey()} fires: an event-time timer when a watermark
+   * passes it, a processing-time timer when the clock does ({@code context.timeDomain()} says which).
+   */
   public void onTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {}
 
   /** Called once when the processor closes. */
@@ -45,5 +48,8 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
 
     /** Timers and time of the current key. */
     TimerService timerService();
+
+    /** In {@code onTimer}: the clock of the timer that fired; null while processing a record. */
+    TimeDomain timeDomain();
   }
 }

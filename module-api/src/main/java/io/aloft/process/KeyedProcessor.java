@@ -74,6 +74,14 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
    */
   OptionalLong lastCheckpointId();
 
+  /**
+   * Fires, in time order and each under its key, every processing-time timer at or before the clock's
+   * time now (a timer a state callback registers later fires at a later call). Cheap when none is due. A {@link KeyedJob}
+   * calls it for its subtasks; the caller of a processor it drives by hand calls it as often as its
+   * timers need.
+   */
+  void advanceProcessingTime();
+
   /** The last watermark received, {@link Long#MIN_VALUE} before the first. */
   long currentWatermark();
 

@@ -22,4 +22,17 @@ public interface TimerService {
 
   /** Deletes the current key's timer at {@code timestamp}, if there is one. */
   void deleteEventTimeTimer(long timestamp);
+
+  /**
+   * Registers a processing-time timer for the current key at {@code time} (epoch milliseconds on the
+   * processor's clock, the one TTL reads). It fires on the task thread, in time order with the other
+   * processing-time timers, once the clock has reached it: a {@link KeyedJob} checks its subtasks' clocks
+   * between inputs and while idle; a processor driven by hand fires due timers in {@link
+   * KeyedProcessor#advanceProcessingTime()}. Kept in the state backend like event-time timers, so it
+   * survives checkpoints and rescaling; a (key, time) pair is one timer.
+   */
+  void registerProcessingTimeTimer(long time);
+
+  /** Deletes the current key's processing-time timer at {@code time}, if there is one. */
+  void deleteProcessingTimeTimer(long time);
 }

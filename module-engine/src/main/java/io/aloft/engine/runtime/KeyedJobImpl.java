@@ -40,6 +40,9 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
 
   private static final long POLL_MILLIS = 50;
 
+  /** How often an idle subtask looks at its clock for due processing-time timers. */
+  private static final long PROCESSING_TIME_TICK_MILLIS = 10;
+
   private final String name;
   /** Whether {@code execution.checkpointing.dir} is set: without it a checkpoint is refused up front. */
   private final boolean checkpointsConfigured;
@@ -398,14 +401,22 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
         restoredPositions[index] = processor.restoredInputPosition().orElse(Long.MIN_VALUE);
         started.countDown();
         while (true) {
-          Event event = queue.take();
+          // Idle, the subtask still fires processing-time timers as its clock reaches them.
+          Event event = queue.poll(PROCESSING_TIME_TICK_MILLIS, TimeUnit.MILLISECONDS);
           if (event instanceof Stop) {
             return;
           }
-          slots.release();
           if (failure != null) {
+            if (event != null) {
+              slots.release();
+            }
             continue; // the job failed: nothing more is processed, barriers are not released
           }
+          processor.advanceProcessingTime();
+          if (event == null) {
+            continue;
+          }
+          slots.release();
           if (event instanceof Element e) {
             if (e.timestamped()) {
               processor.processElement((IN) e.record(), e.timestamp());

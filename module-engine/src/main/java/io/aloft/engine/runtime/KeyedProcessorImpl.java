@@ -28,6 +28,7 @@ import io.aloft.process.KeyedProcessor;
 import io.aloft.process.Output;
 import io.aloft.process.ProcessingException;
 import io.aloft.process.StateContext;
+import io.aloft.process.TimeDomain;
 import io.aloft.process.TimerService;
 import io.aloft.serde.Serializer;
 import io.aloft.spi.backend.KeyGroupRange;
@@ -78,6 +79,9 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   private final KeyContext keys = new KeyContext();
   private final TimerStore<K> timers;
+  private final TimerStore<K> processingTimers;
+  /** The clock of the timer whose onTimer runs now; null otherwise. Task thread. */
+  private TimeDomain firing;
   private final Context context = new Context();
   private final StateRegistry states;
   private final ExecutorStrategy executors; // null: direct execution
@@ -155,6 +159,14 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           new TimerStore<>(
               backend.table(
                   new TableSpec(TimerStore.TABLE, StateDescriptor.Kind.VALUE, java.util.Optional.empty())),
+              keyGroupRange,
+              setup.restore() != Restore.NONE,
+              keyOf);
+      this.processingTimers =
+          new TimerStore<>(
+              backend.table(
+                  new TableSpec(
+                      TimerStore.PROCESSING_TIME_TABLE, StateDescriptor.Kind.VALUE, java.util.Optional.empty())),
               keyGroupRange,
               setup.restore() != Restore.NONE,
               keyOf);
@@ -310,16 +322,46 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     watermark = newWatermark;
     TimerStore.Timer<K> timer;
     while ((timer = timers.pollDue(newWatermark)) != null) {
-      long time = timer.timestamp();
-      run(
-          CurrentRecord.of(timer.key(), timer.keyBytes(), timer.keyGroup(), time),
-          () -> function.onTimer(time, context, output),
-          true);
+      fire(timer, TimeDomain.EVENT_TIME);
       if (!timers.hasDue(newWatermark)) {
         drainInFlight(); // timers that callbacks register may be due too
       }
     }
     output.emitWatermark(newWatermark);
+  }
+
+  /** Runs {@code onTimer} for {@code timer}, under its key, as a record of it would run. */
+  private void fire(TimerStore.Timer<K> timer, TimeDomain domain) {
+    long time = timer.timestamp();
+    run(
+        CurrentRecord.of(timer.key(), timer.keyBytes(), timer.keyGroup(), time),
+        () -> {
+          firing = domain;
+          try {
+            function.onTimer(time, context, output);
+          } finally {
+            firing = null;
+          }
+        },
+        true);
+  }
+
+  @Override
+  public void advanceProcessingTime() {
+    checkThread();
+    if (!processingTimers.hasDue(clock.millis())) {
+      return; // the common case, between records: nothing to do
+    }
+    driving(
+        "advanceProcessingTime",
+        () -> {
+          checkRunning();
+          long now = clock.millis();
+          TimerStore.Timer<K> timer;
+          while ((timer = processingTimers.pollDue(now)) != null) {
+            fire(timer, TimeDomain.PROCESSING_TIME);
+          }
+        });
   }
 
   private void drainInFlight() {
@@ -610,6 +652,21 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     @Override
     public void deleteEventTimeTimer(long time) {
       timers.delete(timer(time));
+    }
+
+    @Override
+    public void registerProcessingTimeTimer(long time) {
+      processingTimers.register(timer(time));
+    }
+
+    @Override
+    public void deleteProcessingTimeTimer(long time) {
+      processingTimers.delete(timer(time));
+    }
+
+    @Override
+    public TimeDomain timeDomain() {
+      return firing;
     }
 
     @SuppressWarnings("unchecked")

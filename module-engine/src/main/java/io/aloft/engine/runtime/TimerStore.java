@@ -35,8 +35,11 @@ final class TimerStore<K> {
   /** One timer. Equality is by timestamp and serialized key; {@code key} is carried for the callback. */
   record Timer<K>(long timestamp, byte[] keyBytes, int keyGroup, K key) {}
 
-  /** The backend table holding the timers; state ids may not take this name. */
+  /** The backend table holding the event-time timers; state ids may not take this name. */
   static final String TABLE = "__aloft_timers__";
+
+  /** The backend table holding the processing-time timers, in the same layout. */
+  static final String PROCESSING_TIME_TABLE = "__aloft_processing_timers__";
 
   /** Timers of one key group held in memory at most. */
   static final int WINDOW = 128;
