@@ -3,7 +3,10 @@ package io.aloft.engine;
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
+import io.aloft.process.KeyedCoJob;
+import io.aloft.process.KeyedCoProcessFunction;
 import io.aloft.process.KeyedJob;
+import io.aloft.engine.runtime.KeyedCoJobImpl;
 import io.aloft.engine.runtime.KeyedJobImpl;
 import io.aloft.engine.plugins.Plugins;
 import io.aloft.process.KeySelector;
@@ -103,6 +106,98 @@ public final class Aloft implements AutoCloseable {
   public <K, IN, OUT> JobBuilder<K, IN, OUT> keyedJob(
       Supplier<? extends KeyedProcessFunction<K, IN, OUT>> functions) {
     return new JobBuilder<>(Objects.requireNonNull(functions, "functions"));
+  }
+
+  /**
+   * Starts building a {@link KeyedCoJob}: a job of a two-input function; {@code functions} makes one
+   * function instance per subtask.
+   */
+  public <K, IN1, IN2, OUT> CoJobBuilder<K, IN1, IN2, OUT> keyedCoJob(
+      Supplier<? extends KeyedCoProcessFunction<K, IN1, IN2, OUT>> functions) {
+    Objects.requireNonNull(functions, "functions");
+    return new CoJobBuilder<>(
+        keyedJob(() -> KeyedCoJobImpl.adapt(Objects.requireNonNull(functions.get(), "the function supplier returned null"))));
+  }
+
+  /**
+   * Builds a {@link KeyedCoJob}: as a {@link JobBuilder}, with a key selector per input (both must give
+   * keys of the one key serializer).
+   */
+  public static final class CoJobBuilder<K, IN1, IN2, OUT> {
+    private final JobBuilder<K, KeyedCoJobImpl.Tagged, OUT> job;
+    private KeySelector<IN1, K> keySelector1;
+    private KeySelector<IN2, K> keySelector2;
+
+    private CoJobBuilder(JobBuilder<K, KeyedCoJobImpl.Tagged, OUT> job) {
+      this.job = job.name("keyed-co-job");
+    }
+
+    public CoJobBuilder<K, IN1, IN2, OUT> name(String name) {
+      job.name(name);
+      return this;
+    }
+
+    /** Extracts the key of a first-input record. Required. */
+    public CoJobBuilder<K, IN1, IN2, OUT> keySelector1(KeySelector<IN1, K> keySelector) {
+      this.keySelector1 = Objects.requireNonNull(keySelector, "keySelector1");
+      return this;
+    }
+
+    /** Extracts the key of a second-input record. Required. */
+    public CoJobBuilder<K, IN1, IN2, OUT> keySelector2(KeySelector<IN2, K> keySelector) {
+      this.keySelector2 = Objects.requireNonNull(keySelector, "keySelector2");
+      return this;
+    }
+
+    /** See {@link JobBuilder#keySerializer}. Required. */
+    public CoJobBuilder<K, IN1, IN2, OUT> keySerializer(Serializer<K> keySerializer) {
+      job.keySerializer(keySerializer);
+      return this;
+    }
+
+    /** See {@link JobBuilder#output}. */
+    public CoJobBuilder<K, IN1, IN2, OUT> output(Output<OUT> output) {
+      job.output(output);
+      return this;
+    }
+
+    /** See {@link JobBuilder#parallelism}. */
+    public CoJobBuilder<K, IN1, IN2, OUT> parallelism(int parallelism) {
+      job.parallelism(parallelism);
+      return this;
+    }
+
+    /** See {@link JobBuilder#queueCapacity}. */
+    public CoJobBuilder<K, IN1, IN2, OUT> queueCapacity(int queueCapacity) {
+      job.queueCapacity(queueCapacity);
+      return this;
+    }
+
+    /** See {@link JobBuilder#clock}. */
+    public CoJobBuilder<K, IN1, IN2, OUT> clock(InstantSource clock) {
+      job.clock(clock);
+      return this;
+    }
+
+    /** See {@link JobBuilder#restoreFrom}. */
+    public CoJobBuilder<K, IN1, IN2, OUT> restoreFrom(Location checkpoint) {
+      job.restoreFrom(checkpoint);
+      return this;
+    }
+
+    /** See {@link JobBuilder#inputPosition}. */
+    public CoJobBuilder<K, IN1, IN2, OUT> inputPosition(java.util.function.LongSupplier inputPosition) {
+      job.inputPosition(inputPosition);
+      return this;
+    }
+
+    /** Starts the subtasks. */
+    public KeyedCoJob<IN1, IN2, OUT> build() {
+      if (keySelector1 == null || keySelector2 == null) {
+        throw new IllegalStateException("keySelector1(...) and keySelector2(...) are required");
+      }
+      return new KeyedCoJobImpl<>(job.keySelector(KeyedCoJobImpl.keys(keySelector1, keySelector2)).build());
+    }
   }
 
   /** A processor's or job's name: it goes into directory and file names. */
