@@ -28,6 +28,14 @@ public abstract class KeyedCoProcessFunction<K, IN1, IN2, OUT> {
   public void onTimer(long timestamp, KeyedProcessFunction.Context<K> context, Collector<OUT> out)
       throws Exception {}
 
+  /** See {@link KeyedProcessFunction#beforeWatermark}. */
+  public void beforeWatermark(long watermark, KeyedProcessFunction.Context<K> context, Collector<OUT> out)
+      throws Exception {}
+
+  /** See {@link KeyedProcessFunction#beforeCheckpoint}. */
+  public void beforeCheckpoint(long checkpointId, KeyedProcessFunction.Context<K> context, Collector<OUT> out)
+      throws Exception {}
+
   /** Called once when the job closes. */
   public void close() throws Exception {}
 }

@@ -27,6 +27,19 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
    */
   public void onTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {}
 
+  /**
+   * Runs on the task thread before a watermark is processed — before the timers it fires and before it
+   * goes downstream — with no current key: an operator that buffers (a mini-batch, a Top-N) flushes
+   * here, touching each key's state through {@link Context#processWithKey}.
+   */
+  public void beforeWatermark(long watermark, Context<K> context, Collector<OUT> out) throws Exception {}
+
+  /**
+   * Runs on the task thread before checkpoint {@code checkpointId} is taken, with no current key: what
+   * it writes (through {@link Context#processWithKey}) is in the checkpoint.
+   */
+  public void beforeCheckpoint(long checkpointId, Context<K> context, Collector<OUT> out) throws Exception {}
+
   /** Called once when the processor closes. */
   public void close() throws Exception {}
 
@@ -51,5 +64,15 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
 
     /** In {@code onTimer}: the clock of the timer that fired; null while processing a record. */
     TimeDomain timeDomain();
+
+    /**
+     * Runs {@code body} under {@code key} (its states and timers are {@code key}'s), in that key's order
+     * with its records and timers, as Flink's {@code asyncProcessWithKey}: from a hook at once; from a
+     * record, timer or callback once it returns (never nested inside another key's processing). The key
+     * must be one this instance owns.
+     *
+     * @throws IllegalArgumentException if another instance owns {@code key}'s key group
+     */
+    void processWithKey(K key, io.aloft.state.ThrowingConsumer<Context<K>, ? extends Exception> body);
   }
 }

@@ -66,6 +66,16 @@ public final class KeyedCoJobImpl<IN1, IN2, OUT> implements KeyedCoJob<IN1, IN2,
       }
 
       @Override
+      public void beforeWatermark(long watermark, Context<K> context, Collector<OUT> out) throws Exception {
+        function.beforeWatermark(watermark, context, out);
+      }
+
+      @Override
+      public void beforeCheckpoint(long checkpointId, Context<K> context, Collector<OUT> out) throws Exception {
+        function.beforeCheckpoint(checkpointId, context, out);
+      }
+
+      @Override
       public void close() throws Exception {
         function.close();
       }

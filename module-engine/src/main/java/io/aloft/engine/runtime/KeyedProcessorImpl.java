@@ -270,6 +270,29 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
     CurrentRecord current = CurrentRecord.of(key, keyBytes, keyGroup, timestamp);
     run(current, () -> function.processElement(record, context, output), false);
+    runDeferred();
+  }
+
+  /** Runs a hook of the function at top level (no current key), then what it asked to run under keys. */
+  private void hook(AsyncExecutionController.RecordBody body) {
+    keys.set(null); // a hook has no current key: timers and states need processWithKey
+    try {
+      body.run();
+    } catch (Exception e) {
+      failed(e);
+    }
+    rethrowFailure();
+    runDeferred();
+  }
+
+  /** Bodies {@code processWithKey} deferred until the user code that asked returned. Task thread. */
+  private final java.util.ArrayDeque<Runnable> deferred = new java.util.ArrayDeque<>();
+
+  private void runDeferred() {
+    Runnable next;
+    while ((next = deferred.poll()) != null) {
+      next.run();
+    }
   }
 
   /** Runs user code for a record or timer, directly or through the controller; rethrows failures. */
@@ -315,6 +338,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     if (newWatermark <= watermark) {
       return;
     }
+    hook(() -> function.beforeWatermark(newWatermark, context, output));
     // The watermark closes an epoch: every earlier record finishes first, then the due timers fire
     // (each under its key, through the same per-key order), then the watermark goes downstream.
     drainInFlight();
@@ -344,6 +368,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           }
         },
         true);
+    runDeferred();
   }
 
   @Override
@@ -430,6 +455,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
     CheckpointStore store = checkpoints.store();
     store.checkNextId(checkpointId);
+    hook(() -> function.beforeCheckpoint(checkpointId, context, output));
     drainInFlight();
     Location dir = checkpoints.root().resolve("chk-" + checkpointId);
     InstanceCheckpoint part = null;
@@ -667,6 +693,27 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     @Override
     public TimeDomain timeDomain() {
       return firing;
+    }
+
+    @Override
+    public void processWithKey(
+        K key, io.aloft.state.ThrowingConsumer<KeyedProcessFunction.Context<K>, ? extends Exception> body) {
+      Objects.requireNonNull(key, "key");
+      Objects.requireNonNull(body, "body");
+      byte[] keyBytes = Bytes.serialize(keySerializer, key);
+      int keyGroup = KeyGroups.keyGroupOf(keyBytes, maxParallelism);
+      if (!keyGroupRange.contains(keyGroup)) {
+        throw new IllegalArgumentException(
+            name + ": processWithKey('" + key + "'): its key group " + keyGroup + " is not in this instance's "
+                + keyGroupRange);
+      }
+      Runnable task =
+          () -> run(CurrentRecord.of(key, keyBytes, keyGroup, null), () -> body.accept(this), false);
+      if (keys.currentOrNull() != null) {
+        deferred.add(task); // inside another key's processing: after it returns
+      } else {
+        task.run();
+      }
     }
 
     @SuppressWarnings("unchecked")
