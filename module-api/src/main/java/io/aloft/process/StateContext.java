@@ -1,5 +1,9 @@
 package io.aloft.process;
 
+import io.aloft.serde.Serializer;
+
+import io.aloft.state.NamespacedState;
+
 import io.aloft.state.AggregatingState;
 import io.aloft.state.AggregatingStateDescriptor;
 import io.aloft.state.ListState;
@@ -28,6 +32,30 @@ public interface StateContext {
 
   <IN, ACC, OUT> AggregatingState<IN, OUT> getAggregatingState(
       AggregatingStateDescriptor<IN, ACC, OUT> descriptor);
+
+  /**
+   * A value state per namespace ({@link NamespacedState}); namespaces are serialized with {@code
+   * namespaceSerializer}, which must be deterministic. The state id is one state: registering it again
+   * with another namespace serializer fails, naming both.
+   */
+  <N, T> NamespacedState<N, ValueState<T>> getState(
+      ValueStateDescriptor<T> descriptor, Serializer<N> namespaceSerializer);
+
+  /** A list state per namespace; see {@link #getState(ValueStateDescriptor, Serializer)}. */
+  <N, T> NamespacedState<N, ListState<T>> getListState(
+      ListStateDescriptor<T> descriptor, Serializer<N> namespaceSerializer);
+
+  /** A map state per namespace; see {@link #getState(ValueStateDescriptor, Serializer)}. */
+  <N, UK, UV> NamespacedState<N, MapState<UK, UV>> getMapState(
+      MapStateDescriptor<UK, UV> descriptor, Serializer<N> namespaceSerializer);
+
+  /** A reducing state per namespace; see {@link #getState(ValueStateDescriptor, Serializer)}. */
+  <N, T> NamespacedState<N, ReducingState<T>> getReducingState(
+      ReducingStateDescriptor<T> descriptor, Serializer<N> namespaceSerializer);
+
+  /** An aggregating state per namespace; see {@link #getState(ValueStateDescriptor, Serializer)}. */
+  <N, IN, ACC, OUT> NamespacedState<N, AggregatingState<IN, OUT>> getAggregatingState(
+      AggregatingStateDescriptor<IN, ACC, OUT> descriptor, Serializer<N> namespaceSerializer);
 
   /** The index of this instance among the processor's parallel instances. */
   int subtaskIndex();

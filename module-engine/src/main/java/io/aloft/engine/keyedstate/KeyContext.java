@@ -5,7 +5,7 @@ package io.aloft.engine.keyedstate;
  * whose callback is running. Owned by the task thread; the runtime switches it before running user
  * code or callbacks.
  */
-public final class KeyContext {
+public class KeyContext {
   private CurrentRecord current;
 
   public void set(CurrentRecord record) {
@@ -34,5 +34,35 @@ public final class KeyContext {
   /** The row key (or map row prefix) of the current key. */
   public byte[] prefix() {
     return current().prefix();
+  }
+
+  /**
+   * A view of this context for states in {@code namespace} (serialized): the same current record, with
+   * row keys that carry the namespace ({@link RowKeys}).
+   */
+  public KeyContext inNamespace(byte[] namespace) {
+    KeyContext records = this;
+    return new KeyContext() {
+      @Override
+      public void set(CurrentRecord record) {
+        throw new UnsupportedOperationException("a namespace view follows its context's record");
+      }
+
+      @Override
+      public CurrentRecord current() {
+        return records.current();
+      }
+
+      @Override
+      public CurrentRecord currentOrNull() {
+        return records.currentOrNull();
+      }
+
+      @Override
+      public byte[] prefix() {
+        CurrentRecord r = current();
+        return RowKeys.prefix(r.keyGroup(), r.keyBytes(), namespace);
+      }
+    };
   }
 }

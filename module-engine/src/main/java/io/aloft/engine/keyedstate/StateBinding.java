@@ -25,4 +25,11 @@ public record StateBinding(
     Supplier<RequestHandler> asyncHandler,
     RequestHandler directHandler,
     InstantSource clock,
-    Runnable beforeSyncAccess) {}
+    Runnable beforeSyncAccess) {
+
+  /** The same binding, for the current key's rows in a namespace. */
+  StateBinding inNamespace(byte[] namespace) {
+    return new StateBinding(
+        stateId, table, keys.inNamespace(namespace), asyncHandler, directHandler, clock, beforeSyncAccess);
+  }
+}

@@ -8,6 +8,7 @@ import io.aloft.state.AggregatingStateDescriptor;
 import io.aloft.state.ListState;
 import io.aloft.state.ListStateDescriptor;
 import io.aloft.state.MapState;
+import io.aloft.state.NamespacedState;
 import io.aloft.state.MapStateDescriptor;
 import io.aloft.state.ReducingState;
 import io.aloft.state.ReducingStateDescriptor;
@@ -109,8 +110,51 @@ public final class StateRegistry {
     return s.toString();
   }
 
-  @SuppressWarnings("unchecked")
+  public <N, T> NamespacedState<N, ValueState<T>> value(ValueStateDescriptor<T> d, Serializer<N> ns) {
+    return namespaced(d, ns, b -> new ValueStateImpl<>(b, d));
+  }
+
+  public <N, T> NamespacedState<N, ListState<T>> list(ListStateDescriptor<T> d, Serializer<N> ns) {
+    return namespaced(d, ns, b -> new ListStateImpl<>(b, d));
+  }
+
+  public <N, UK, UV> NamespacedState<N, MapState<UK, UV>> map(MapStateDescriptor<UK, UV> d, Serializer<N> ns) {
+    return namespaced(d, ns, b -> new MapStateImpl<>(b, d));
+  }
+
+  public <N, T> NamespacedState<N, ReducingState<T>> reducing(ReducingStateDescriptor<T> d, Serializer<N> ns) {
+    return namespaced(d, ns, b -> new ReducingStateImpl<>(b, d));
+  }
+
+  public <N, IN, ACC, OUT> NamespacedState<N, AggregatingState<IN, OUT>> aggregating(
+      AggregatingStateDescriptor<IN, ACC, OUT> d, Serializer<N> ns) {
+    return namespaced(d, ns, b -> new AggregatingStateImpl<>(b, d));
+  }
+
+  /**
+   * A state per namespace: one registration (its format names the namespace serializer too), and per
+   * {@code in(namespace)} a state bound to the current key's rows in that namespace.
+   */
+  private <N, S extends io.aloft.state.State> NamespacedState<N, S> namespaced(
+      StateDescriptor<?> descriptor, Serializer<N> namespaces, Function<StateBinding, S> create) {
+    java.util.Objects.requireNonNull(namespaces, "namespaceSerializer");
+    String suffix = " per namespace " + namespaces.identifier() + " v" + namespaces.version();
+    StateBinding binding = register(descriptor, suffix, b -> b);
+    return namespace -> {
+      if (namespace == null) {
+        throw new NullPointerException(
+            "state '" + descriptor.getStateId() + "' takes no null namespace");
+      }
+      return create.apply(binding.inNamespace(Bytes.serialize(namespaces, namespace)));
+    };
+  }
+
   private <S> S register(StateDescriptor<?> descriptor, Function<StateBinding, S> create) {
+    return register(descriptor, "", create);
+  }
+
+  @SuppressWarnings("unchecked")
+  private <S> S register(StateDescriptor<?> descriptor, String formatSuffix, Function<StateBinding, S> create) {
     if (descriptor == null) {
       throw new NullPointerException("state descriptor must not be null");
     }
@@ -120,7 +164,7 @@ public final class StateRegistry {
           "state id '" + id + "' is reserved: ids starting with '" + RESERVED_PREFIX + "' name Aloft's own"
               + " tables (the timers)");
     }
-    String format = format(descriptor);
+    String format = format(descriptor) + formatSuffix;
     Registered existing = states.get(id);
     if (existing != null) {
       if (!existing.format().equals(format)) {

@@ -41,6 +41,7 @@ import io.aloft.state.AggregatingStateDescriptor;
 import io.aloft.state.ListState;
 import io.aloft.state.ListStateDescriptor;
 import io.aloft.state.MapState;
+import io.aloft.state.NamespacedState;
 import io.aloft.state.MapStateDescriptor;
 import io.aloft.state.ReducingState;
 import io.aloft.state.ReducingStateDescriptor;
@@ -749,6 +750,36 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     public <IN2, ACC, OUT2> AggregatingState<IN2, OUT2> getAggregatingState(
         AggregatingStateDescriptor<IN2, ACC, OUT2> descriptor) {
       return states.aggregating(descriptor);
+    }
+
+    @Override
+    public <N, T> NamespacedState<N, ValueState<T>> getState(
+        ValueStateDescriptor<T> descriptor, Serializer<N> namespaces) {
+      return states.value(descriptor, namespaces);
+    }
+
+    @Override
+    public <N, T> NamespacedState<N, ListState<T>> getListState(
+        ListStateDescriptor<T> descriptor, Serializer<N> namespaces) {
+      return states.list(descriptor, namespaces);
+    }
+
+    @Override
+    public <N, UK, UV> NamespacedState<N, MapState<UK, UV>> getMapState(
+        MapStateDescriptor<UK, UV> descriptor, Serializer<N> namespaces) {
+      return states.map(descriptor, namespaces);
+    }
+
+    @Override
+    public <N, T> NamespacedState<N, ReducingState<T>> getReducingState(
+        ReducingStateDescriptor<T> descriptor, Serializer<N> namespaces) {
+      return states.reducing(descriptor, namespaces);
+    }
+
+    @Override
+    public <N, IN2, ACC, OUT2> NamespacedState<N, AggregatingState<IN2, OUT2>> getAggregatingState(
+        AggregatingStateDescriptor<IN2, ACC, OUT2> descriptor, Serializer<N> namespaces) {
+      return states.aggregating(descriptor, namespaces);
     }
 
     @Override
