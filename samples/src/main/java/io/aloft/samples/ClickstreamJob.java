@@ -4,7 +4,7 @@ import io.aloft.config.AloftOptions;
 import io.aloft.engine.Aloft;
 import io.aloft.process.Checkpoint;
 import io.aloft.spi.fs.Location;
-import io.aloft.process.KeyedProcessor;
+import io.aloft.process.KeyedJob;
 import io.aloft.process.Output;
 import io.aloft.serde.Serializers;
 import java.nio.file.Path;
@@ -14,11 +14,12 @@ import java.util.Random;
 
 /**
  * The main sample: a clickstream of {@value #CLICKS} page views by {@value #USERS} users, counted per
- * user in one-minute event-time windows by {@link WindowedClickCounts}, on the backend that
- * {@code config.yaml} selects. Half way through it takes a checkpoint, closes the processor, and
- * restores a new one from the checkpoint, which finishes the stream and checkpoints again (subsuming,
- * and so deleting, the checkpoint it took over). Prints what it did, what it computed, and how long
- * each step took.
+ * user in one-minute event-time windows by {@link WindowedClickCounts}, in a keyed job of {@value
+ * #PARALLELISM} subtasks on the backend that {@code config.yaml} selects, checkpointing on the interval
+ * it sets. Half way through it takes a checkpoint recording the input position, closes the job, and
+ * restores a job of one more subtask from the checkpoint, which resumes the input there, finishes the
+ * stream and checkpoints again (subsuming, and so deleting, the checkpoint it took over). Prints what
+ * it did, what it computed, and how long each step took.
  *
  * <p>Run it on the module path (see the README): {@code java --module-path … --module
  * io.aloft.samples/io.aloft.samples.ClickstreamJob config.yaml}.
@@ -27,6 +28,7 @@ public final class ClickstreamJob {
   static final int CLICKS = 200_000;
   static final int USERS = 200;
   static final long WINDOW_MILLIS = 60_000;
+  static final int PARALLELISM = 2;
 
   private ClickstreamJob() {}
 
@@ -57,49 +59,59 @@ public final class ClickstreamJob {
           Location.of(aloft.config().get(AloftOptions.CHECKPOINTING_DIR));
       aloft.fileSystem(checkpoints).deleteRecursively(checkpoints); // a fresh run each time
 
-      // Phase 1: the first half of the stream, then a checkpoint, then the instance goes away.
+      // Phase 1: the first half of the stream into a job of PARALLELISM subtasks, which also
+      // checkpoints on its own every execution.checkpointing.interval; then a checkpoint at the half
+      // way point, recording the input position, and the job goes away.
       Random random = new Random(42);
       long[] eventTime = {0};
+      int[] position = {0}; // clicks sent so far: the input position checkpoints record
       long t = System.nanoTime();
       Checkpoint checkpoint;
-      try (KeyedProcessor<String, Click, WindowCount> processor = build(aloft, output, null)) {
-        System.out.printf("Built the keyed processor (%s)%n", millisSince(t));
+      try (KeyedJob<Click, WindowCount> job = build(aloft, output, PARALLELISM, position, null)) {
+        System.out.printf(
+            "Started a keyed job of %d subtasks, key groups %s (%s)%n",
+            job.parallelism(), job.keyGroupRanges(), millisSince(t));
         t = System.nanoTime();
-        feed(processor, random, eventTime, CLICKS / 2);
+        feed(job, random, eventTime, position, CLICKS / 2);
         System.out.printf(
             "Processed %,d clicks of %,d users (%s, %,.0f clicks/s)%n",
             CLICKS / 2, USERS, millisSince(t), (CLICKS / 2) / ((System.nanoTime() - t) / 1e9));
-        checkpoint = processor.checkpoint(1);
+        checkpoint = job.checkpoint(position[0]);
         System.out.printf(
-            "Checkpoint %d at %s: %d state files referenced in place, %d copied (%,d bytes), %,d bytes"
-                + " written (%,d ms)%n",
-            checkpoint.id(), checkpoint.location(), checkpoint.filesReferenced(), checkpoint.filesCopied(),
-            checkpoint.bytesCopied(), checkpoint.bytesWritten(), checkpoint.duration().toMillis());
+            "Checkpoint %d at %s, input position %d: %d state files referenced in place, %d copied"
+                + " (%,d bytes), %,d bytes written (%,d ms); %d checkpoints before it were taken on the"
+                + " interval%n",
+            checkpoint.id(), checkpoint.location(), checkpoint.inputPosition().getAsLong(),
+            checkpoint.filesReferenced(), checkpoint.filesCopied(), checkpoint.bytesCopied(),
+            checkpoint.bytesWritten(), checkpoint.duration().toMillis(), checkpoint.id() - 1);
       }
 
-      // Phase 2: a new instance restores the checkpoint (opening its files where they are) and
-      // processes the rest of the stream; its windows continue the first instance's counts.
+      // Phase 2: a job of another parallelism restores the checkpoint (opening its files where they
+      // are, each subtask taking the key groups it now owns), resumes the input at the checkpoint's
+      // position and processes the rest of the stream; its windows continue the first job's counts.
       t = System.nanoTime();
-      try (KeyedProcessor<String, Click, WindowCount> processor =
-          build(aloft, output, checkpoint.location())) {
-        System.out.printf("Restored from %s (%s)%n", checkpoint.location(), millisSince(t));
+      try (KeyedJob<Click, WindowCount> job =
+          build(aloft, output, PARALLELISM + 1, position, checkpoint.location())) {
+        System.out.printf(
+            "Restored from %s into %d subtasks, resuming the input at position %d (%s)%n",
+            checkpoint.location(), job.parallelism(), job.restoredInputPosition().getAsLong(),
+            millisSince(t));
         t = System.nanoTime();
-        feed(processor, random, eventTime, CLICKS - CLICKS / 2);
-        processor.processWatermark(Long.MAX_VALUE);
-        processor.drain();
+        feed(job, random, eventTime, position, CLICKS - CLICKS / 2);
+        job.processWatermark(Long.MAX_VALUE);
+        job.drain();
         System.out.printf(
             "Processed the other %,d clicks and fired %,d window timers in all (%s)%n",
             CLICKS - CLICKS / 2, windows.size(), millisSince(t));
-        // The restored instance's own checkpoint subsumes the one it restored, which it took over:
-        // checkpoint 1 and the files only it still listed are deleted now.
-        // Ids continue past the ones the restore took over, as Flink's checkpoint counter does.
-        Checkpoint second = processor.checkpoint(processor.lastCheckpointId().orElse(0) + 1);
+        // The restored job's own checkpoints subsume the one it restored, which it took over: that
+        // checkpoint and the files only it still listed are deleted now.
+        Checkpoint last = job.checkpoint(position[0]);
         boolean firstGone = aloft.fileSystem(checkpoints).list(checkpoint.location()).isEmpty();
         System.out.printf(
             "Checkpoint %d: %d state files referenced in place, %d copied, %,d bytes written (%,d ms);"
                 + " checkpoint %d %s%n",
-            second.id(), second.filesReferenced(), second.filesCopied(), second.bytesWritten(),
-            second.duration().toMillis(), checkpoint.id(),
+            last.id(), last.filesReferenced(), last.filesCopied(), last.bytesWritten(),
+            last.duration().toMillis(), checkpoint.id(),
             firstGone ? "was subsumed and deleted with the files only it listed" : "is still retained");
       }
 
@@ -120,14 +132,16 @@ public final class ClickstreamJob {
     }
   }
 
-  private static KeyedProcessor<String, Click, WindowCount> build(
-      Aloft aloft, Output<WindowCount> output, Location restoreFrom) {
+  private static KeyedJob<Click, WindowCount> build(
+      Aloft aloft, Output<WindowCount> output, int parallelism, int[] position, Location restoreFrom) {
     var builder =
         aloft
-            .keyedProcessor(new WindowedClickCounts(WINDOW_MILLIS))
+            .<String, Click, WindowCount>keyedJob(() -> new WindowedClickCounts(WINDOW_MILLIS))
             .name("clickstream")
             .keySelector(Click::user)
             .keySerializer(Serializers.STRING)
+            .parallelism(parallelism)
+            .inputPosition(() -> position[0])
             .output(output);
     if (restoreFrom != null) {
       builder.restoreFrom(restoreFrom);
@@ -137,14 +151,15 @@ public final class ClickstreamJob {
 
   /** Sends {@code count} clicks, with a watermark 5 s behind event time every 1,000 clicks. */
   private static void feed(
-      KeyedProcessor<String, Click, WindowCount> processor, Random random, long[] eventTime, int count) {
+      KeyedJob<Click, WindowCount> job, Random random, long[] eventTime, int[] position, int count) {
     for (int i = 0; i < count; i++) {
       eventTime[0] += random.nextInt(60); // ~30 ms between clicks: ~2,000 clicks a minute
       String user = "user-" + random.nextInt(USERS);
       String page = "/page/" + (int) Math.abs(random.nextGaussian() * 8);
-      processor.processElement(new Click(user, page, eventTime[0]), eventTime[0]);
+      job.processElement(new Click(user, page, eventTime[0]), eventTime[0]);
+      position[0]++;
       if (i % 1_000 == 999) {
-        processor.processWatermark(eventTime[0] - 5_000); // 5 s of allowed out-of-orderness
+        job.processWatermark(eventTime[0] - 5_000); // 5 s of allowed out-of-orderness
       }
     }
   }

@@ -62,7 +62,9 @@ class SampleOnModulePathTest {
     assertThat(run.stdout())
         .contains("state backend 'forst'")
         .contains("Processed 100,000 clicks")
-        .contains("Checkpoint 1 at")
+        .containsPattern("Checkpoint \\d+ at .*, input position 100000")
+        .contains("Started a keyed job of 2 subtasks")
+        .contains("into 3 subtasks, resuming the input at position 100000")
         .contains("0 copied")
         .contains("Restored from")
         .contains("every click counted once");
