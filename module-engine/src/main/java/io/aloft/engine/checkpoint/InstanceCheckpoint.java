@@ -66,23 +66,6 @@ public record InstanceCheckpoint(
     files = List.copyOf(files);
   }
 
-  /** A part with no input position. */
-  public InstanceCheckpoint(
-      long checkpointId,
-      int maxParallelism,
-      KeyGroupRange keyGroupRange,
-      String backendType,
-      String instanceName,
-      String incarnation,
-      Map<String, String> stateFormats,
-      List<Timer> timers,
-      List<String> files,
-      byte[] backendMetadata) {
-    this(
-        checkpointId, maxParallelism, keyGroupRange, backendType, instanceName, incarnation, stateFormats,
-        timers, files, backendMetadata, NO_POSITION);
-  }
-
   /** A pending timer: its time and serialized key. */
   public record Timer(long timestamp, int keyGroup, byte[] keyBytes) {}
 

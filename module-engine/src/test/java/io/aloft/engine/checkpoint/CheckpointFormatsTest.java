@@ -47,7 +47,8 @@ class CheckpointFormatsTest {
         Map.of("sum", "VALUE [long v1]"),
         List.of(new InstanceCheckpoint.Timer(1000, 3, new byte[] {1, 2})),
         List.of("shared/sums-0of2/a-1.sst", "chk-7/files/b-2.sst"),
-        new byte[] {9, 8, 7});
+        new byte[] {9, 8, 7},
+        InstanceCheckpoint.NO_POSITION);
   }
 
   @Test

@@ -60,7 +60,7 @@ class CheckpointTrustTest {
   private static InstanceCheckpoint withFiles(InstanceCheckpoint p, List<String> files) {
     return new InstanceCheckpoint(
         p.checkpointId(), p.maxParallelism(), p.keyGroupRange(), p.backendType(), p.instanceName(),
-        p.incarnation(), p.stateFormats(), p.timers(), files, p.backendMetadata());
+        p.incarnation(), p.stateFormats(), p.timers(), files, p.backendMetadata(), p.inputPosition());
   }
 
   @Test
@@ -140,7 +140,7 @@ class CheckpointTrustTest {
           new InstanceCheckpoint(
               p.checkpointId(), p.maxParallelism(), p.keyGroupRange(), p.backendType(), p.instanceName(),
               "theirs-0of1-" + java.util.UUID.randomUUID(), p.stateFormats(), p.timers(), p.files(),
-              p.backendMetadata());
+              p.backendMetadata(), p.inputPosition());
       replacePart(aloft, checkpoint, "mine-0of1", crafted);
       assertThatThrownBy(() -> processor(aloft, "mine", checkpoint))
           .hasMessageContaining("mine-0of1.meta is refused")
