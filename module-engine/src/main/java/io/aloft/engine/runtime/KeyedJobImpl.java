@@ -188,11 +188,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   @Override
   public void drain() {
     checkOpen();
-    CountDownLatch passed = new CountDownLatch(subtasks.size());
-    for (Subtask s : subtasks) {
-      put(s, new Barrier(passed));
-    }
-    await(passed, "drain");
+    drain0("drain");
   }
 
   @Override
@@ -262,7 +258,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     closed = true;
     if (failure == null) {
       try {
-        drain0();
+        drain0("close");
       } catch (ProcessingException e) {
         // reported below, after every subtask has stopped
       }
@@ -273,12 +269,13 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     }
   }
 
-  private void drain0() {
+  /** Waits until every subtask has processed what was given before this call. */
+  private void drain0(String what) {
     CountDownLatch passed = new CountDownLatch(subtasks.size());
     for (Subtask s : subtasks) {
       put(s, new Barrier(passed));
     }
-    await(passed, "close");
+    await(passed, what);
   }
 
   /** Tells every subtask to stop and waits for their threads; their processors close on them. */
