@@ -66,6 +66,12 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
     TimeDomain timeDomain();
 
     /**
+     * In {@code onTimer} of a timer set through {@link NamespacedTimers}: its namespace; null for the
+     * plain timers of {@link TimerService} and while processing a record.
+     */
+    <N> N timerNamespace();
+
+    /**
      * Runs {@code body} under {@code key} (its states and timers are {@code key}'s), in that key's order
      * with its records and timers, as Flink's {@code asyncProcessWithKey}: from a hook at once; from a
      * record, timer or callback once it returns (never nested inside another key's processing). The key

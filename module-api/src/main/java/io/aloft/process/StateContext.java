@@ -57,6 +57,13 @@ public interface StateContext {
   <N, IN, ACC, OUT> NamespacedState<N, AggregatingState<IN, OUT>> getAggregatingState(
       AggregatingStateDescriptor<IN, ACC, OUT> descriptor, Serializer<N> namespaceSerializer);
 
+  /**
+   * The timers per namespace ({@link NamespacedTimers}), namespaces serialized with {@code
+   * namespaceSerializer}. One namespace serializer per function: asking again with the same one returns
+   * the same timers, with another fails.
+   */
+  <N> NamespacedTimers<N> getTimers(Serializer<N> namespaceSerializer);
+
   /** The index of this instance among the processor's parallel instances. */
   int subtaskIndex();
 

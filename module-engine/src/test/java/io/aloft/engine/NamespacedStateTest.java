@@ -140,4 +140,77 @@ class NamespacedStateTest {
           .hasStackTraceContaining("per namespace long");
     }
   }
+
+  /**
+   * A record {@code key:window:time} sets an event-time timer of window {@code window} at {@code time}
+   * and counts into the window's state; a timer emits {@code key/window@time=count} and clears it.
+   */
+  static final class WindowTimers extends KeyedProcessFunction<String, String, String> {
+    private NamespacedState<String, ValueState<Integer>> counts;
+    private io.aloft.process.NamespacedTimers<String> timers;
+
+    @Override
+    public void open(StateContext context) {
+      counts = context.getState(new ValueStateDescriptor<>("count", Serializers.INT), Serializers.STRING);
+      timers = context.getTimers(Serializers.STRING);
+    }
+
+    @Override
+    public void processElement(String record, Context<String> context, Collector<String> out) {
+      String[] parts = record.split(":");
+      ValueState<Integer> count = counts.in(parts[1]);
+      Integer n = count.value();
+      count.update(n == null ? 1 : n + 1);
+      timers.registerEventTimeTimer(parts[1], Long.parseLong(parts[2]));
+    }
+
+    @Override
+    public void onTimer(long timestamp, Context<String> context, Collector<String> out) {
+      String window = context.timerNamespace();
+      ValueState<Integer> count = counts.in(window);
+      out.collect(context.currentKey() + "/" + window + "@" + timestamp + "=" + count.value());
+      count.clear();
+    }
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "forst"})
+  void timersPerNamespaceKeepWindowsThatEndTogetherApartAcrossACheckpoint(String backend) {
+    List<String> out = new ArrayList<>();
+    Checkpoint checkpoint;
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      KeyedProcessor<String, String, String> p = timed(aloft, out, null);
+      p.processElement("a:w1:100");
+      p.processElement("a:w2:100"); // the same key and time, another window
+      p.processElement("a:w2:100");
+      p.processElement("a:w3:300");
+      p.processWatermark(150);
+      p.drain();
+      assertThat(out).containsExactlyInAnyOrder("a/w1@100=1", "a/w2@100=2");
+      checkpoint = p.checkpoint(1);
+      p.close();
+    }
+    out.clear();
+    try (Aloft aloft = Aloft.create(config(backend))) {
+      KeyedProcessor<String, String, String> p = timed(aloft, out, checkpoint);
+      p.processWatermark(400);
+      p.drain();
+      assertThat(out).containsExactly("a/w3@300=1");
+      p.close();
+    }
+  }
+
+  private static KeyedProcessor<String, String, String> timed(Aloft aloft, List<String> out, Checkpoint from) {
+    var builder =
+        aloft
+            .<String, String, String>keyedProcessor(new WindowTimers())
+            .name("window-timers")
+            .keySelector(r -> r.substring(0, r.indexOf(':')))
+            .keySerializer(Serializers.STRING)
+            .output(out::add);
+    if (from != null) {
+      builder.restoreFrom(from.location());
+    }
+    return builder.build();
+  }
 }

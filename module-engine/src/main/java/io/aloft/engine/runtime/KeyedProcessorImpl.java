@@ -28,6 +28,8 @@ import io.aloft.process.KeyedProcessor;
 import io.aloft.process.Output;
 import io.aloft.process.ProcessingException;
 import io.aloft.process.StateContext;
+import io.aloft.process.NamespacedTimers;
+import io.aloft.state.StateAccessException;
 import io.aloft.process.TimeDomain;
 import io.aloft.process.TimerService;
 import io.aloft.serde.Serializer;
@@ -83,6 +85,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final TimerStore<K> processingTimers;
   /** The clock of the timer whose onTimer runs now; null otherwise. Task thread. */
   private TimeDomain firing;
+  /** The namespace of the namespaced timer whose onTimer runs now; null otherwise. Task thread. */
+  private Object firingNamespace;
+  /** Whether the backend was restored: timer tables may hold timers. */
+  private final boolean restoredState;
+  /** The timers per namespace, once the function asked for them in open(); else null. Task thread. */
+  private NamespaceTimers<?> namespaceTimers;
   private final Context context = new Context();
   private final StateRegistry states;
   private final ExecutorStrategy executors; // null: direct execution
@@ -140,6 +148,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   public KeyedProcessorImpl(Setup<K, IN, OUT> setup) {
     this.name = setup.name();
     this.restoredInputPosition = setup.restore().inputPosition();
+    this.restoredState = setup.restore() != Restore.NONE;
     this.function = setup.function();
     this.keySelector = setup.keySelector();
     this.keySerializer = setup.keySerializer();
@@ -345,27 +354,57 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     drainInFlight();
     // Timers see the watermark that fires them, as in Flink (records before it saw the previous one).
     watermark = newWatermark;
-    TimerStore.Timer<K> timer;
-    while ((timer = timers.pollDue(newWatermark)) != null) {
-      fire(timer, TimeDomain.EVENT_TIME);
-      if (!timers.hasDue(newWatermark)) {
+    while (fireNextDue(newWatermark, TimeDomain.EVENT_TIME)) {
+      if (!hasDue(newWatermark, TimeDomain.EVENT_TIME)) {
         drainInFlight(); // timers that callbacks register may be due too
       }
     }
     output.emitWatermark(newWatermark);
   }
 
-  /** Runs {@code onTimer} for {@code timer}, under its key, as a record of it would run. */
-  private void fire(TimerStore.Timer<K> timer, TimeDomain domain) {
-    long time = timer.timestamp();
+  /**
+   * Fires the earliest timer of {@code domain} at or before {@code time} — plain or per namespace,
+   * whichever comes first — and says whether there was one.
+   */
+  private boolean fireNextDue(long time, TimeDomain domain) {
+    TimerStore<K> plain = domain == TimeDomain.EVENT_TIME ? timers : processingTimers;
+    TimerStore<NamespaceTimers.Key> spaced =
+        namespaceTimers == null ? null : namespaceTimers.store(domain);
+    long next = plain.nextTimestamp();
+    if (spaced != null && spaced.nextTimestamp() < next) {
+      TimerStore.Timer<NamespaceTimers.Key> timer = spaced.pollDue(time);
+      if (timer == null) {
+        return false;
+      }
+      NamespaceTimers.Key k = timer.key();
+      fire(k.key(), k.keyBytes(), timer.keyGroup(), timer.timestamp(), domain, k.namespace());
+      return true;
+    }
+    TimerStore.Timer<K> timer = plain.pollDue(time);
+    if (timer == null) {
+      return false;
+    }
+    fire(timer.key(), timer.keyBytes(), timer.keyGroup(), timer.timestamp(), domain, null);
+    return true;
+  }
+
+  private boolean hasDue(long time, TimeDomain domain) {
+    TimerStore<K> plain = domain == TimeDomain.EVENT_TIME ? timers : processingTimers;
+    return plain.hasDue(time) || (namespaceTimers != null && namespaceTimers.store(domain).hasDue(time));
+  }
+
+  /** Runs {@code onTimer} for a timer, under its key, as a record of it would run. */
+  private void fire(Object key, byte[] keyBytes, int keyGroup, long time, TimeDomain domain, Object namespace) {
     run(
-        CurrentRecord.of(timer.key(), timer.keyBytes(), timer.keyGroup(), time),
+        CurrentRecord.of(key, keyBytes, keyGroup, time),
         () -> {
           firing = domain;
+          firingNamespace = namespace;
           try {
             function.onTimer(time, context, output);
           } finally {
             firing = null;
+            firingNamespace = null;
           }
         },
         true);
@@ -375,7 +414,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   @Override
   public void advanceProcessingTime() {
     checkThread();
-    if (!processingTimers.hasDue(clock.millis())) {
+    if (!hasDue(clock.millis(), TimeDomain.PROCESSING_TIME)) {
       return; // the common case, between records: nothing to do
     }
     driving(
@@ -383,9 +422,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
         () -> {
           checkRunning();
           long now = clock.millis();
-          TimerStore.Timer<K> timer;
-          while ((timer = processingTimers.pollDue(now)) != null) {
-            fire(timer, TimeDomain.PROCESSING_TIME);
+          while (fireNextDue(now, TimeDomain.PROCESSING_TIME)) {
+            // each due timer, plain or per namespace, in time order
           }
         });
   }
@@ -634,6 +672,10 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   /** The context of the current record: whichever record or timer (or callback) is running. */
   private final class Context implements KeyedProcessFunction.Context<K>, TimerService {
 
+    CurrentRecord requireKeyForTimers() {
+      return requireKey();
+    }
+
     private CurrentRecord requireKey() {
       CurrentRecord record = keys.currentOrNull();
       if (record == null) {
@@ -694,6 +736,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     @Override
     public TimeDomain timeDomain() {
       return firing;
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <N> N timerNamespace() {
+      return (N) firingNamespace;
     }
 
     @Override
@@ -780,6 +828,58 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     public <N, IN2, ACC, OUT2> NamespacedState<N, AggregatingState<IN2, OUT2>> getAggregatingState(
         AggregatingStateDescriptor<IN2, ACC, OUT2> descriptor, Serializer<N> namespaces) {
       return states.aggregating(descriptor, namespaces);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public <N> NamespacedTimers<N> getTimers(Serializer<N> namespaceSerializer) {
+      Objects.requireNonNull(namespaceSerializer, "namespaceSerializer");
+      if (namespaceTimers == null) {
+        try {
+          namespaceTimers =
+              new NamespaceTimers<>(
+                  namespaceSerializer,
+                  store(TimerStore.NAMESPACE_TABLE, namespaceSerializer),
+                  store(TimerStore.NAMESPACE_PROCESSING_TIME_TABLE, namespaceSerializer));
+        } catch (IOException e) {
+          throw new StateAccessException(name + ": cannot open the timers per namespace: " + e.getMessage(), e);
+        }
+      } else if (!namespaceTimers.serializer().identifier().equals(namespaceSerializer.identifier())
+          || namespaceTimers.serializer().version() != namespaceSerializer.version()) {
+        throw new IllegalStateException(
+            name + ": the timers per namespace use " + namespaceTimers.serializer().identifier()
+                + ", not " + namespaceSerializer.identifier());
+      }
+      NamespaceTimers<N> spaced = (NamespaceTimers<N>) namespaceTimers;
+      return new NamespacedTimers<>() {
+        @Override
+        public void registerEventTimeTimer(N namespace, long time) {
+          spaced.events().register(spaced.timer(context.requireKeyForTimers(), namespace, time));
+        }
+
+        @Override
+        public void deleteEventTimeTimer(N namespace, long time) {
+          spaced.events().delete(spaced.timer(context.requireKeyForTimers(), namespace, time));
+        }
+
+        @Override
+        public void registerProcessingTimeTimer(N namespace, long time) {
+          spaced.processing().register(spaced.timer(context.requireKeyForTimers(), namespace, time));
+        }
+
+        @Override
+        public void deleteProcessingTimeTimer(N namespace, long time) {
+          spaced.processing().delete(spaced.timer(context.requireKeyForTimers(), namespace, time));
+        }
+      };
+    }
+
+    private <N> TimerStore<NamespaceTimers.Key> store(String table, Serializer<N> namespaces) throws IOException {
+      return new TimerStore<>(
+          backend.table(new TableSpec(table, StateDescriptor.Kind.VALUE, java.util.Optional.empty())),
+          keyGroupRange,
+          restoredState,
+          bytes -> NamespaceTimers.decode(bytes, keySerializer, namespaces));
     }
 
     @Override

@@ -41,6 +41,14 @@ final class TimerStore<K> {
   /** The backend table holding the processing-time timers, in the same layout. */
   static final String PROCESSING_TIME_TABLE = "__aloft_processing_timers__";
 
+  /**
+   * The tables of the timers per namespace, in the same layout with the key's place taken by {@code
+   * varint length, serialized key, serialized namespace}.
+   */
+  static final String NAMESPACE_TABLE = "__aloft_namespace_timers__";
+
+  static final String NAMESPACE_PROCESSING_TIME_TABLE = "__aloft_namespace_processing_timers__";
+
   /** Timers of one key group held in memory at most. */
   static final int WINDOW = 128;
 
@@ -137,6 +145,11 @@ final class TimerStore<K> {
     Timer<K> timer = heads.first();
     delete(timer);
     return timer;
+  }
+
+  /** The time of the earliest timer, or {@link Long#MAX_VALUE} when there is none. */
+  long nextTimestamp() {
+    return heads.isEmpty() ? Long.MAX_VALUE : heads.first().timestamp();
   }
 
   /** Whether a timer at or before {@code watermark} is waiting. */
