@@ -22,6 +22,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.time.InstantSource;
+import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -403,7 +404,10 @@ public final class Aloft implements AutoCloseable {
 
     /**
      * Where the caller's input stands (a source offset), asked on the input thread whenever
-     * {@code execution.checkpointing.interval} takes a checkpoint; required with that key.
+     * {@code execution.checkpointing.interval} takes a checkpoint; required with that key. An interval
+     * checkpoint is taken inside a {@code processElement} or {@code processWatermark} call, before the
+     * input it is given: the supplier must then give the position of that input (the records handed in
+     * before it are in the checkpoint, it is not) — advance the position after the call returns.
      */
     public JobBuilder<K, IN, OUT> inputPosition(java.util.function.LongSupplier inputPosition) {
       this.inputPosition = Objects.requireNonNull(inputPosition, "inputPosition");
@@ -440,6 +444,11 @@ public final class Aloft implements AutoCloseable {
         }
         interval = new KeyedJobImpl.Interval(every.get(), clock, inputPosition);
       }
+      // One function per subtask, made here: the supplier need not be thread-safe.
+      List<KeyedProcessFunction<K, IN, OUT>> instances = new java.util.ArrayList<>(parallelism);
+      for (int i = 0; i < parallelism; i++) {
+        instances.add(Objects.requireNonNull(functions.get(), "the function supplier returned null"));
+      }
       return new KeyedJobImpl<K, IN, OUT>(
           name,
           config.getOptional(AloftOptions.CHECKPOINTING_DIR).isPresent(),
@@ -454,7 +463,7 @@ public final class Aloft implements AutoCloseable {
               processors.create(
                   new ProcessorFactory.Spec<K, IN, OUT>(
                       name,
-                      Objects.requireNonNull(functions.get(), "the function supplier returned null"),
+                      instances.get(index),
                       keySelector,
                       keySerializer,
                       subtaskOutput,

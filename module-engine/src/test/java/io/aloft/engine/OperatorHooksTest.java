@@ -62,6 +62,7 @@ class OperatorHooksTest {
               sum.update(now);
               out.collect(c.currentKey() + "=" + now);
             });
+        assertThat(context.currentKey()).as("the hook goes on without a key").isNull();
       }
       buffer.clear();
     }
@@ -148,5 +149,86 @@ class OperatorHooksTest {
         return key;
       }
     }
+  }
+
+  /**
+   * A record {@code key:n:other} reads its key's sum asynchronously and, in the callback, adds n to
+   * {@code other}'s sum under {@code other}'s key.
+   */
+  static final class ForwardFromCallback extends KeyedProcessFunction<String, String, String> {
+    private ValueState<Integer> sum;
+
+    @Override
+    public void open(StateContext context) {
+      sum = context.getState(new ValueStateDescriptor<>("sum", Serializers.INT));
+    }
+
+    @Override
+    public void processElement(String record, Context<String> context, Collector<String> out) {
+      String[] parts = record.split(":");
+      int n = Integer.parseInt(parts[1]);
+      sum.asyncValue()
+          .thenAccept(
+              v ->
+                  context.processWithKey(
+                      parts[2],
+                      c -> sum.asyncValue().thenAccept(old -> sum.asyncUpdate((old == null ? 0 : old) + n))));
+    }
+
+    @Override
+    public void onTimer(long timestamp, Context<String> context, Collector<String> out) {}
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"hashmap", "forst"})
+  void workACallbackAsksForUnderAnotherKeyIsInTheNextCheckpoint(String backend) {
+    Config config =
+        Config.empty()
+            .with("state.backend.type", backend)
+            .with("execution.checkpointing.dir", "file://" + dir.resolve("checkpoints"))
+            .with("state.backend.forst.local-dir", dir.resolve("local").toString());
+    Checkpoint checkpoint;
+    try (Aloft aloft = Aloft.create(config)) {
+      KeyedProcessor<String, String, String> p =
+          aloft
+              .<String, String, String>keyedProcessor(new ForwardFromCallback())
+              .name("forward")
+              .keySelector(r -> r.substring(0, r.indexOf(':')))
+              .keySerializer(Serializers.STRING)
+              .build();
+      for (int i = 0; i < 50; i++) {
+        p.processElement("k" + i + ":1:target");
+      }
+      checkpoint = p.checkpoint(1); // no drain first: the checkpoint must finish the forwarded work
+      p.close();
+    }
+    List<Integer> read = new ArrayList<>();
+    try (Aloft aloft = Aloft.create(config)) {
+      KeyedProcessor<String, String, String> p =
+          aloft
+              .<String, String, String>keyedProcessor(
+                  new KeyedProcessFunction<String, String, String>() {
+                    private ValueState<Integer> sum;
+
+                    @Override
+                    public void open(StateContext context) {
+                      sum = context.getState(new ValueStateDescriptor<>("sum", Serializers.INT));
+                    }
+
+                    @Override
+                    public void processElement(String r, Context<String> c, Collector<String> out) {
+                      read.add(sum.value());
+                    }
+                  })
+              .name("forward")
+              .keySelector(r -> r)
+              .keySerializer(Serializers.STRING)
+              .restoreFrom(checkpoint.location())
+              .build();
+      p.processElement("target");
+      p.drain();
+      p.close();
+    }
+    assertThat(read).containsExactly(50);
   }
 }

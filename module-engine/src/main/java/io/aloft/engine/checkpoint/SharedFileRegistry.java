@@ -265,8 +265,9 @@ public final class SharedFileRegistry {
       files.remove(file);
       return Location.of(file);
     }
-    if (ownership == FileOwnership.HOST && e.named || e.origin != Origin.RESTORED) {
-      files.remove(file); // the host's now: nothing here will ever delete it
+    if (ownership == FileOwnership.HOST || e.origin != Origin.RESTORED) {
+      // Nothing here will ever delete it: the host's (every file it may own), or already gone.
+      files.remove(file);
     }
     return null;
   }

@@ -163,40 +163,43 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
     long copied = 0;
     long bytesCopied = 0;
     Location root = request.checkpointRoot();
-    for (List<FileMeta> level : tree.levels()) {
-      List<FileMeta> listed = new ArrayList<>();
-      for (FileMeta f : level) {
-        Location source = tree.location(f);
-        Location inCheckpoint = source;
-        Location earlierCopy = request.incremental() ? copyOf.get(source.toString()) : null;
-        Location listedBefore = inThisCheckpoint.get(source.toString());
-        if (listedBefore != null) {
-          // The same file again, for other key groups (a restore merged parts that both listed it).
-          listed.add(f.withName(listedBefore.relativeTo(root)));
-          continue;
-        }
-        if (request.incremental() && source.isBelow(root)) {
-          referenced++;
-        } else if (earlierCopy != null && earlierCopy.isBelow(root)) {
-          inCheckpoint = earlierCopy;
-          referenced++;
-        } else {
-          inCheckpoint = request.checkpointDir().resolve("files/" + source.fileName());
-          copy(source, inCheckpoint);
-          this.files.register(inCheckpoint, SharedFileRegistry.Origin.COPIED);
-          if (request.incremental()) {
-            copyOf.put(source.toString(), inCheckpoint);
+    // Pinned: a compaction that finishes meanwhile must not delete a file before it is listed.
+    try (LsmTree.Pinned pinned = tree.pin()) {
+      for (List<FileMeta> level : pinned.levels()) {
+        List<FileMeta> listed = new ArrayList<>();
+        for (FileMeta f : level) {
+          Location source = tree.location(f);
+          Location inCheckpoint = source;
+          Location earlierCopy = request.incremental() ? copyOf.get(source.toString()) : null;
+          Location listedBefore = inThisCheckpoint.get(source.toString());
+          if (listedBefore != null) {
+            // The same file again, for other key groups (a restore merged parts that both listed it).
+            listed.add(f.withName(listedBefore.relativeTo(root)));
+            continue;
           }
-          copied++;
-          bytesCopied += f.size();
+          if (request.incremental() && source.isBelow(root)) {
+            referenced++;
+          } else if (earlierCopy != null && earlierCopy.isBelow(root)) {
+            inCheckpoint = earlierCopy;
+            referenced++;
+          } else {
+            inCheckpoint = request.checkpointDir().resolve("files/" + source.fileName());
+            copy(source, inCheckpoint);
+            this.files.register(inCheckpoint, SharedFileRegistry.Origin.COPIED);
+            if (request.incremental()) {
+              copyOf.put(source.toString(), inCheckpoint);
+            }
+            copied++;
+            bytesCopied += f.size();
+          }
+          this.files.named(request.checkpointId(), inCheckpoint);
+          String relative = inCheckpoint.relativeTo(root);
+          listed.add(f.withName(relative));
+          files.add(relative);
+          inThisCheckpoint.put(source.toString(), inCheckpoint);
         }
-        this.files.named(request.checkpointId(), inCheckpoint);
-        String relative = inCheckpoint.relativeTo(root);
-        listed.add(f.withName(relative));
-        files.add(relative);
-        inThisCheckpoint.put(source.toString(), inCheckpoint);
+        levels.add(listed);
       }
-      levels.add(listed);
     }
     Map<String, Integer> ids = new LinkedHashMap<>();
     tables.forEach((name, table) -> ids.put(name, table.id()));

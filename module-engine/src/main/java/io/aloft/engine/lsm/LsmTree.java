@@ -360,6 +360,37 @@ public final class LsmTree implements Closeable {
         cache.misses());
   }
 
+  /**
+   * The live files of the current version, kept from deletion until {@link Pinned#close()}: a
+   * checkpoint lists (and copies) them while compaction goes on and may make them obsolete.
+   */
+  public Pinned pin() {
+    return new Pinned(versions.acquire());
+  }
+
+  /** A pinned version's files; close it when done with them. */
+  public static final class Pinned implements AutoCloseable {
+    private final SuperVersion version;
+    private boolean closed;
+
+    private Pinned(SuperVersion version) {
+      this.version = version;
+    }
+
+    /** The pinned version's files, by level (level 0 newest first). */
+    public List<List<FileMeta>> levels() {
+      return version.version.levels();
+    }
+
+    @Override
+    public void close() {
+      if (!closed) {
+        closed = true;
+        version.unref();
+      }
+    }
+  }
+
   /** The live files, by level (level 0 newest first). */
   public List<List<FileMeta>> levels() {
     return versions.current().version.levels();

@@ -50,8 +50,11 @@ final class ParallelReads {
         break; // the caller does the rest
       }
     }
-    batch.work();
-    batch.awaitAll();
+    try {
+      batch.work();
+    } finally {
+      batch.awaitAll(); // also when the caller's own read failed: the pool's reads still use the view
+    }
   }
 
   /** The reads of one call, claimed one by one by whoever works on them. */
@@ -59,7 +62,7 @@ final class ParallelReads {
     private final List<Read> reads;
     private final AtomicInteger next = new AtomicInteger();
     private int done; // this
-    private IOException failure; // this
+    private Throwable failure; // this
 
     Batch(List<Read> reads) {
       this.reads = reads;
@@ -67,15 +70,13 @@ final class ParallelReads {
 
     void work() {
       for (int i = next.getAndIncrement(); i < reads.size(); i = next.getAndIncrement()) {
-        IOException failed = null;
+        Throwable failed = null;
         try {
           reads.get(i).run();
-        } catch (IOException e) {
-          failed = e;
         } catch (UncheckedIOException e) {
           failed = e.getCause();
-        } catch (RuntimeException e) {
-          failed = new IOException(e);
+        } catch (Throwable e) {
+          failed = e; // an Error too: counted, so that the caller never waits for a read that died
         }
         synchronized (this) {
           if (failed != null && failure == null) {
@@ -98,8 +99,14 @@ final class ParallelReads {
         Thread.currentThread().interrupt();
         throw new InterruptedIOException("interrupted during a multi-get");
       }
+      if (failure instanceof IOException e) {
+        throw e;
+      }
+      if (failure instanceof Error e) {
+        throw e;
+      }
       if (failure != null) {
-        throw failure;
+        throw new IOException(failure);
       }
     }
   }

@@ -194,6 +194,10 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   @Override
   public Checkpoint checkpoint(long inputPosition) {
     checkOpen();
+    if (inputPosition == Long.MIN_VALUE) {
+      throw new IllegalArgumentException(
+          name + ": input position " + inputPosition + " is reserved for \"none\"; give where the input stands");
+    }
     lastCheckpointMillis = interval == null ? 0 : interval.clock().millis();
     if (!checkpointsConfigured) {
       throw new ConfigException(

@@ -308,11 +308,14 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   /** Runs user code for a record or timer, directly or through the controller; rethrows failures. */
   private void run(CurrentRecord record, AsyncExecutionController.RecordBody body, boolean timer) {
     if (aec == null) {
+      CurrentRecord previous = keys.currentOrNull();
       keys.set(record);
       try {
         body.run();
       } catch (Exception e) {
         failed(e);
+      } finally {
+        keys.set(previous); // a hook that asked for this key goes on without one
       }
     } else {
       aec.submitRecord(record, body, timer);
@@ -413,25 +416,46 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   @Override
   public void advanceProcessingTime() {
-    checkThread();
-    if (!hasDue(clock.millis(), TimeDomain.PROCESSING_TIME)) {
-      return; // the common case, between records: nothing to do
-    }
     driving(
         "advanceProcessingTime",
         () -> {
-          checkRunning();
           long now = clock.millis();
-          while (fireNextDue(now, TimeDomain.PROCESSING_TIME)) {
+          if (!hasDue(now, TimeDomain.PROCESSING_TIME)) {
+            return; // the common case, between records: nothing to do
+          }
+          checkRunning();
+          // Only the timers due when the call began: one that onTimer sets at or before now fires at
+          // the next call, so a timer that keeps re-registering itself cannot loop here forever.
+          int due = countDue(now);
+          for (int i = 0; i < due && fireNextDue(now, TimeDomain.PROCESSING_TIME); i++) {
             // each due timer, plain or per namespace, in time order
           }
         });
   }
 
+  /** How many processing-time timers are due at {@code now}, plain and per namespace. */
+  private int countDue(long now) {
+    int n = processingTimers.countDue(now);
+    if (namespaceTimers != null) {
+      n += namespaceTimers.processing().countDue(now);
+    }
+    return n;
+  }
+
+  /**
+   * Finishes every record in flight and everything {@code processWithKey} deferred meanwhile (a
+   * callback that runs during the drain may defer more), so that nothing a record asked for is left.
+   */
   private void drainInFlight() {
-    if (aec != null) {
-      aec.drain();
-      rethrowFailure();
+    while (true) {
+      if (aec != null) {
+        aec.drain();
+        rethrowFailure();
+      }
+      if (deferred.isEmpty()) {
+        return;
+      }
+      runDeferred();
     }
   }
 

@@ -147,6 +147,23 @@ final class TimerStore<K> {
     return timer;
   }
 
+  /**
+   * How many timers are at or before {@code time} among those in memory (each window holds its group's
+   * earliest timers, so these are the due ones, up to a window's size per group).
+   */
+  int countDue(long time) {
+    int n = 0;
+    for (Window w : windows.values()) {
+      for (Timer<K> t : w.timers) {
+        if (t.timestamp() > time) {
+          break;
+        }
+        n++;
+      }
+    }
+    return n;
+  }
+
   /** The time of the earliest timer, or {@link Long#MAX_VALUE} when there is none. */
   long nextTimestamp() {
     return heads.isEmpty() ? Long.MAX_VALUE : heads.first().timestamp();
