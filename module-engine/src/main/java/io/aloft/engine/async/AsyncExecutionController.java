@@ -130,7 +130,14 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
           failures.fail(t);
         };
     this.runner =
-        new BatchRunner(backend, executors, done -> mailbox.post(() -> deliver(done)), mailbox::post);
+        new BatchRunner(
+            backend,
+            executors,
+            done -> mailbox.post(() -> deliver(done)),
+            mailbox::post,
+            t ->
+                this.failures.fail(
+                    new StateAccessException("a batch of state requests failed: " + t, t)));
   }
 
   // ------------------------------------------------------------------------------------ records

@@ -28,6 +28,8 @@ final class BatchRunner {
   private final ExecutorStrategy executors;
   private final Consumer<List<StateRequest<?>>> deliver;
   private final Consumer<Runnable> toTaskThread;
+  /** Told, on the task thread, when a batch failed outside its requests (an Error, a rejected task). */
+  private final Consumer<Throwable> failed;
   /** The last dispatched batch touching each conflict key, until it finishes. Task thread only. */
   private final Map<ByteKey, CompletableFuture<Void>> lastBatchOfKey = new HashMap<>();
 
@@ -35,11 +37,13 @@ final class BatchRunner {
       KeyedStateBackend backend,
       ExecutorStrategy executors,
       Consumer<List<StateRequest<?>>> deliver,
-      Consumer<Runnable> toTaskThread) {
+      Consumer<Runnable> toTaskThread,
+      Consumer<Throwable> failed) {
     this.backend = backend;
     this.executors = executors;
     this.deliver = deliver;
     this.toTaskThread = toTaskThread;
+    this.failed = failed;
   }
 
   /** Starts {@code batch}; its requests come back through {@code deliver}, phase by phase. */
@@ -56,8 +60,9 @@ final class BatchRunner {
         before.isEmpty()
             ? CompletableFuture.completedFuture(null)
             : CompletableFuture.allOf(before.toArray(CompletableFuture[]::new));
+    // An earlier batch's failure is reported by that batch: this one still runs after it.
     CompletableFuture<Void> done =
-        start.thenComposeAsync(v -> runPhases(phases, 0), executors.coordinator());
+        start.handle((v, t) -> null).thenComposeAsync(v -> runPhases(phases, 0), executors.coordinator());
     for (StateRequest<?> r : batch) {
       lastBatchOfKey.put(r.conflictKey, done);
     }
@@ -67,6 +72,11 @@ final class BatchRunner {
                 () -> {
                   for (StateRequest<?> r : batch) {
                     lastBatchOfKey.remove(r.conflictKey, done);
+                  }
+                  if (t != null) {
+                    // Requests of this batch may never be delivered: fail the processor rather than
+                    // let it wait for them.
+                    failed.accept(t);
                   }
                 }));
   }

@@ -291,4 +291,25 @@ class AsyncExecutionTest {
       assertThat(out).isEmpty();
     }
   }
+
+  @org.junit.jupiter.api.Test
+  void aBatchThatFailsWithAnErrorFailsTheProcessorInsteadOfLeavingItWaiting() {
+    try (io.aloft.engine.Aloft aloft =
+        io.aloft.engine.Aloft.create(chaos(8, 64).with("chaos.error-after-calls", "20"))) {
+      io.aloft.process.KeyedProcessor<String, Event, String> p =
+          aloft
+              .<String, Event, String>keyedProcessor(new CheckingFunction())
+              .keySelector(Event::key)
+              .keySerializer(Serializers.STRING)
+              .build();
+      org.assertj.core.api.Assertions.assertThatThrownBy(
+              () -> {
+                for (int i = 0; i < 200; i++) {
+                  p.processElement(new Event("k" + (i % 13), i));
+                }
+                p.drain();
+              })
+          .hasStackTraceContaining("chaos: a broken backend");
+    }
+  }
 }

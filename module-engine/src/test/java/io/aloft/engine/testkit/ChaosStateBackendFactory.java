@@ -23,7 +23,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * execution and sleeping a random 0–{@code chaos.max-latency-micros} µs (default 2000) in every table
  * call, so requests of one batch complete out of order on the executor's threads. Checkpoints, restores
  * and rescaling are the hashmap backend's. It records which threads served it, so tests can show that
- * user code never runs there.
+ * user code never runs there. {@code chaos.error-after-calls: N} makes every table call after the
+ * N-th throw an {@link AssertionError} (an Error no request catches), as a broken backend would.
  */
 public final class ChaosStateBackendFactory implements StateBackendFactory {
   /** Every thread that ever executed a table call. */
@@ -38,6 +39,7 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
   @Override
   public KeyedStateBackend create(BackendContext context) throws IOException {
     int maxLatency = Integer.parseInt(context.config().getString("chaos.max-latency-micros").orElse("2000"));
+    long errorAfter = Long.parseLong(context.config().getString("chaos.error-after-calls").orElse("-1"));
     KeyedStateBackend heap = new HeapStateBackendFactory().create(context);
     return new KeyedStateBackend() {
       private final Map<String, StateTable> tables = new ConcurrentHashMap<>();
@@ -45,7 +47,7 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
       @Override
       public StateTable table(TableSpec spec) throws IOException {
         StateTable inner = heap.table(spec);
-        return tables.computeIfAbsent(spec.name(), n -> new ChaosTable(inner, maxLatency));
+        return tables.computeIfAbsent(spec.name(), n -> new ChaosTable(inner, maxLatency, errorAfter));
       }
 
       @Override
@@ -79,15 +81,21 @@ public final class ChaosStateBackendFactory implements StateBackendFactory {
   private static final class ChaosTable implements StateTable {
     private final StateTable inner;
     private final int maxLatencyMicros;
+    private final long errorAfter;
+    private final AtomicLong calls = new AtomicLong();
 
-    ChaosTable(StateTable inner, int maxLatencyMicros) {
+    ChaosTable(StateTable inner, int maxLatencyMicros, long errorAfter) {
       this.inner = inner;
       this.maxLatencyMicros = maxLatencyMicros;
+      this.errorAfter = errorAfter;
     }
 
     private void chaos() throws IOException {
       IO_THREADS.add(Thread.currentThread());
       CALLS.incrementAndGet();
+      if (errorAfter >= 0 && calls.incrementAndGet() > errorAfter) {
+        throw new AssertionError("chaos: a broken backend");
+      }
       if (maxLatencyMicros > 0) {
         // parkNanos, not Thread.sleep(0, nanos): before Java 21 that rounds up to a whole millisecond.
         LockSupport.parkNanos(ThreadLocalRandom.current().nextLong(maxLatencyMicros + 1L) * 1000);
