@@ -62,12 +62,16 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
     /** Timers and time of the current key. */
     TimerService timerService();
 
-    /** In {@code onTimer}: the clock of the timer that fired; null while processing a record. */
+    /**
+     * In {@code onTimer}: the clock of the timer that fired; null while processing a record, and in the
+     * state callbacks {@code onTimer} attaches (read it in the body and capture it).
+     */
     TimeDomain timeDomain();
 
     /**
      * In {@code onTimer} of a timer set through {@link NamespacedTimers}: its namespace; null for the
-     * plain timers of {@link TimerService} and while processing a record.
+     * plain timers of {@link TimerService}, while processing a record, and in the state callbacks
+     * {@code onTimer} attaches (read it in the body and capture it).
      */
     <N> N timerNamespace();
 
