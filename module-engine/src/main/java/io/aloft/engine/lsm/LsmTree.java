@@ -82,7 +82,7 @@ public final class LsmTree implements Closeable {
         options.blockCacheBytes() > 0 ? BlockCache.caffeine(options.blockCacheBytes()) : BlockCache.none();
     this.tables = new TableCache(fileSystems, primaryDir, blockCache);
     this.versions = new VersionSet(options, fs, primaryDir, localDir, tables, files, restored);
-    String id = restored != null ? restored.dbId() : UUID.randomUUID().toString();
+    String id = versions.dbId();
     this.flushThread = Executors.newSingleThreadExecutor(r -> daemon(r, "aloft-flush-" + id));
     this.compactionThread = Executors.newSingleThreadExecutor(r -> daemon(r, "aloft-compact-" + id));
     this.compactor =

@@ -168,6 +168,11 @@ final class VersionSet {
         && name.endsWith(FILE_SUFFIX);
   }
 
+  /** The tree's id: the prefix of its file names. */
+  String dbId() {
+    return dbId;
+  }
+
   SharedFileRegistry files() {
     return files;
   }

@@ -125,17 +125,8 @@ public final class SstReader implements Closeable {
    * the block is cached.
    */
   public Entry get(byte[] userKey) throws IOException {
-    ensureOpen();
-    if (!mayContain(userKey)) {
-      return null;
-    }
-    int block = index.find(userKey);
-    if (block == index.count()) {
-      return null;
-    }
-    BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(dataBlock(block));
-    cursor.seek(userKey);
-    return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
+    int block = blockFor(userKey);
+    return block < 0 ? null : find(dataBlock(block), userKey);
   }
 
   /**
