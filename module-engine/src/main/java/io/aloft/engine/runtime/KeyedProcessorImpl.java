@@ -271,16 +271,29 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       throw fail(new ProcessingException(
           name + ": the key selector returned null for " + record, new NullPointerException("key")));
     }
+    CurrentRecord current =
+        ownedRecord(
+            key,
+            timestamp,
+            keyGroup ->
+                name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
+                    + keyGroupRange + "; route each record to the instance KeyGroups.subtaskOf names, or run a"
+                    + " KeyedJob");
+    run(current, () -> function.processElement(record, context, output), false);
+    runDeferred();
+  }
+
+  /**
+   * The record of {@code key}, which must be in this instance's key groups; {@code refusal} words the
+   * error for a key group it does not own.
+   */
+  private CurrentRecord ownedRecord(K key, Long timestamp, java.util.function.IntFunction<String> refusal) {
     byte[] keyBytes = Bytes.serialize(keySerializer, key);
     int keyGroup = KeyGroups.keyGroupOf(keyBytes, maxParallelism);
     if (!keyGroupRange.contains(keyGroup)) {
-      throw new IllegalArgumentException(
-          name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
-              + keyGroupRange + "; route each record to the instance KeyGroups.subtaskOf names, or run a KeyedJob");
+      throw new IllegalArgumentException(refusal.apply(keyGroup));
     }
-    CurrentRecord current = CurrentRecord.of(key, keyBytes, keyGroup, timestamp);
-    run(current, () -> function.processElement(record, context, output), false);
-    runDeferred();
+    return CurrentRecord.of(key, keyBytes, keyGroup, timestamp);
   }
 
   /** Runs a hook of the function at top level (no current key), then what it asked to run under keys. */
@@ -773,15 +786,14 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
         K key, io.aloft.state.ThrowingConsumer<KeyedProcessFunction.Context<K>, ? extends Exception> body) {
       Objects.requireNonNull(key, "key");
       Objects.requireNonNull(body, "body");
-      byte[] keyBytes = Bytes.serialize(keySerializer, key);
-      int keyGroup = KeyGroups.keyGroupOf(keyBytes, maxParallelism);
-      if (!keyGroupRange.contains(keyGroup)) {
-        throw new IllegalArgumentException(
-            name + ": processWithKey('" + key + "'): its key group " + keyGroup + " is not in this instance's "
-                + keyGroupRange);
-      }
-      Runnable task =
-          () -> run(CurrentRecord.of(key, keyBytes, keyGroup, null), () -> body.accept(this), false);
+      CurrentRecord record =
+          ownedRecord(
+              key,
+              null,
+              keyGroup ->
+                  name + ": processWithKey('" + key + "'): its key group " + keyGroup + " is not in this"
+                      + " instance's " + keyGroupRange);
+      Runnable task = () -> run(record, () -> body.accept(this), false);
       if (keys.currentOrNull() != null) {
         deferred.add(task); // inside another key's processing: after it returns
       } else {
