@@ -71,11 +71,14 @@ class NamespacedStateTest {
         .with("state.backend.forst.local-dir", dir.resolve("local").toString());
   }
 
-  private static KeyedProcessor<String, String, String> windows(Aloft aloft, List<String> out, Checkpoint from) {
+  /** A processor of {@code function} named {@code name}, keyed by what precedes a record's first ':'. */
+  private static KeyedProcessor<String, String, String> processor(
+      Aloft aloft, KeyedProcessFunction<String, String, String> function, String name, List<String> out,
+      Checkpoint from) {
     var builder =
         aloft
-            .<String, String, String>keyedProcessor(new Windows())
-            .name("windows")
+            .<String, String, String>keyedProcessor(function)
+            .name(name)
             .keySelector(r -> r.substring(0, r.indexOf(':')))
             .keySerializer(Serializers.STRING)
             .output(out::add);
@@ -84,6 +87,11 @@ class NamespacedStateTest {
     }
     return builder.build();
   }
+
+  private static KeyedProcessor<String, String, String> windows(Aloft aloft, List<String> out, Checkpoint from) {
+    return processor(aloft, new Windows(), "windows", out, from);
+  }
+
 
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "forst"})
@@ -201,16 +209,7 @@ class NamespacedStateTest {
   }
 
   private static KeyedProcessor<String, String, String> timed(Aloft aloft, List<String> out, Checkpoint from) {
-    var builder =
-        aloft
-            .<String, String, String>keyedProcessor(new WindowTimers())
-            .name("window-timers")
-            .keySelector(r -> r.substring(0, r.indexOf(':')))
-            .keySerializer(Serializers.STRING)
-            .output(out::add);
-    if (from != null) {
-      builder.restoreFrom(from.location());
-    }
-    return builder.build();
+    return processor(aloft, new WindowTimers(), "window-timers", out, from);
   }
+
 }

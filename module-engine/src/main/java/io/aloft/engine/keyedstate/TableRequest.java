@@ -119,9 +119,8 @@ public final class TableRequest<R> {
     return stateId;
   }
 
-  /** Orders requests by the row (or prefix) they read, unsigned, so that a batch reads in key order. */
-  public static final Comparator<TableRequest<?>> BY_KEY =
-      (a, b) -> Arrays.compareUnsigned(a.key == null ? new byte[0] : a.key, b.key == null ? new byte[0] : b.key);
+  /** Orders reads by the row (or prefix) they read, unsigned, so that a batch reads in key order. */
+  public static final Comparator<TableRequest<?>> BY_KEY = (a, b) -> Arrays.compareUnsigned(a.key, b.key);
 
   /** Whether the request failed; see {@link #failure()}. */
   public Throwable failure() {
