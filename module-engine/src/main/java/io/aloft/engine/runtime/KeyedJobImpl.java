@@ -160,7 +160,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   }
 
   private void route(IN record, long timestamp, boolean timestamped) {
-    checkOpen();
+    checkOpen("processElement");
     checkpointIfDue();
     K key;
     try {
@@ -178,7 +178,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
 
   @Override
   public void processWatermark(long watermark) {
-    checkOpen();
+    checkOpen("processWatermark");
     checkpointIfDue();
     for (Subtask s : subtasks) {
       put(s, new Watermark(watermark));
@@ -187,13 +187,13 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
 
   @Override
   public void drain() {
-    checkOpen();
+    checkOpen("drain");
     drain0("drain");
   }
 
   @Override
   public Checkpoint checkpoint(long inputPosition) {
-    checkOpen();
+    checkOpen("checkpoint");
     if (inputPosition == Long.MIN_VALUE) {
       throw new IllegalArgumentException(
           name + ": input position " + inputPosition + " is reserved for \"none\"; give where the input stands");
@@ -256,6 +256,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
 
   @Override
   public void close() {
+    checkCaller("close");
     if (closed) {
       return;
     }
@@ -297,12 +298,29 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     }
   }
 
-  private void checkOpen() {
+  private void checkOpen(String method) {
+    checkCaller(method);
     if (failure != null) {
       throw failure;
     }
     if (closed) {
       throw new IllegalStateException(name + " is closed");
+    }
+  }
+
+  /**
+   * Refuses a call from a subtask's own thread (its function, a state callback or a timer): the
+   * subtask would wait for itself, on a full queue or a barrier it has to pass.
+   */
+  private void checkCaller(String method) {
+    Thread current = Thread.currentThread();
+    for (Subtask s : subtasks) {
+      if (s.thread == current) {
+        throw new IllegalStateException(
+            name + ": " + method + "() was called from inside subtask " + s.index + " of the same job"
+                + " (from its function, a state callback or a timer); give the job its input from"
+                + " outside it");
+      }
     }
   }
 

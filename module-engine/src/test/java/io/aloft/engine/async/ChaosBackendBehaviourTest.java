@@ -12,6 +12,10 @@ import java.nio.file.Path;
 class ChaosBackendBehaviourTest extends StateBackendBehaviourSuite {
   @Override
   protected Config backendConfig(Path dir) {
+    return config();
+  }
+
+  static Config config() {
     return Config.empty()
         .with("state.backend.type", "chaos")
         .with("chaos.max-latency-micros", "300")

@@ -11,6 +11,10 @@ import java.nio.file.Path;
 class ForStBackendBehaviourTest extends StateBackendBehaviourSuite {
   @Override
   protected Config backendConfig(Path dir) {
+    return config(dir);
+  }
+
+  static Config config(Path dir) {
     return Config.empty()
         .with("state.backend.type", "forst")
         .with("execution.checkpointing.dir", dir.resolve("checkpoints").toString())

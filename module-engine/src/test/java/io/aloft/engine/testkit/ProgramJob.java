@@ -8,18 +8,21 @@ import io.aloft.engine.testkit.StateBackendBehaviourSuite.States;
 import io.aloft.engine.testkit.StatePrograms.Step;
 import io.aloft.process.Checkpoint;
 import io.aloft.process.Collector;
+import io.aloft.process.KeyedJob;
 import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.KeyedProcessor;
 import io.aloft.process.StateContext;
 import io.aloft.serde.Serializers;
 import io.aloft.spi.fs.Location;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 
 /**
- * A job of {@link StatePrograms}: records are programs for a key, processed by {@code parallelism}
- * instances of one processor on the calling thread, each record routed to the instance owning its key
- * group. It checkpoints every instance and restores at another parallelism, as a user would rescale.
+ * A job of {@link StatePrograms}: records are programs for a key, processed at {@code parallelism}
+ * either by instances of one processor on the calling thread, each record routed here to the instance
+ * owning its key group, or by a {@link KeyedJob} that routes them to its subtasks' threads. It
+ * checkpoints every instance (or the job) and restores at another parallelism, as a user would rescale.
  */
 public final class ProgramJob implements AutoCloseable {
 
@@ -29,13 +32,40 @@ public final class ProgramJob implements AutoCloseable {
   private static final int MAX_PARALLELISM = 128;
 
   private final Aloft aloft;
-  private final List<String> output = new ArrayList<>();
+  /** Written by one instance at a time (a job serializes its subtasks' output), read after a drain. */
+  private final List<String> output = Collections.synchronizedList(new ArrayList<>());
   private final List<KeyedProcessor<String, Program, String>> instances = new ArrayList<>();
+  private KeyedJob<Program, String> job; // null: instances routed here
+  private long recordsGiven; // the job's input position
 
   /** Starts {@code parallelism} fresh instances, or restores them from {@code checkpoint}. */
   public ProgramJob(Config config, int parallelism, Location checkpoint) {
+    this(config, parallelism, checkpoint, false);
+  }
+
+  /**
+   * Starts {@code parallelism} fresh instances, or restores them from {@code checkpoint}; with {@code
+   * asJob}, as the subtasks of one {@link KeyedJob}.
+   */
+  public ProgramJob(Config config, int parallelism, Location checkpoint, boolean asJob) {
     this.aloft = Aloft.create(config.with("pipeline.max-parallelism", String.valueOf(MAX_PARALLELISM)));
     try {
+      if (asJob) {
+        Aloft.JobBuilder<String, Program, String> b =
+            aloft
+                .keyedJob(ProgramFunction::new)
+                .name("programs")
+                .keySelector(Program::key)
+                .keySerializer(Serializers.STRING)
+                .parallelism(parallelism)
+                .output(output::add);
+        if (checkpoint != null) {
+          b.restoreFrom(checkpoint);
+        }
+        job = b.build();
+        recordsGiven = job.restoredInputPosition().orElse(0);
+        return;
+      }
       for (int i = 0; i < parallelism; i++) {
         Aloft.ProcessorBuilder<String, Program, String> b =
             aloft
@@ -58,6 +88,11 @@ public final class ProgramJob implements AutoCloseable {
 
   /** Processes one record on the instance that owns its key. */
   public void process(Program p) {
+    if (job != null) {
+      job.processElement(p);
+      recordsGiven++;
+      return;
+    }
     int group = KeyGroups.keyGroupOf(Bytes.serialize(Serializers.STRING, p.key()), MAX_PARALLELISM);
     for (KeyedProcessor<String, Program, String> instance : instances) {
       if (instance.keyGroupRange().contains(group)) {
@@ -70,16 +105,24 @@ public final class ProgramJob implements AutoCloseable {
 
   /** Waits for everything in flight; returns the output so far and forgets it. */
   public List<String> drainOutput() {
+    if (job != null) {
+      job.drain();
+    }
     for (KeyedProcessor<String, Program, String> instance : instances) {
       instance.drain();
     }
-    List<String> out = new ArrayList<>(output);
-    output.clear();
-    return out;
+    synchronized (output) {
+      List<String> out = new ArrayList<>(output);
+      output.clear();
+      return out;
+    }
   }
 
   /** Checkpoints every instance with the next id (above every id taken); returns its location. */
   public Location checkpoint() {
+    if (job != null) {
+      return job.checkpoint(recordsGiven).location();
+    }
     long id = 1;
     for (KeyedProcessor<String, Program, String> instance : instances) {
       id = Math.max(id, instance.lastCheckpointId().orElse(0) + 1);
@@ -107,6 +150,14 @@ public final class ProgramJob implements AutoCloseable {
       }
     }
     instances.clear();
+    if (job != null) {
+      try {
+        job.close();
+      } catch (RuntimeException e) {
+        failure = e;
+      }
+      job = null;
+    }
     aloft.close();
     if (failure != null) {
       throw failure;

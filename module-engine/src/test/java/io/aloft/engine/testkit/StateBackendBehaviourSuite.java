@@ -3,6 +3,7 @@ package io.aloft.engine.testkit;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aloft.config.Config;
 import io.aloft.process.ProcessingException;
@@ -56,6 +57,27 @@ public abstract class StateBackendBehaviourSuite {
 
   /** The configuration selecting the backend under test; {@code dir} is an empty directory for it. */
   protected abstract Config backendConfig(Path dir);
+
+  /**
+   * 0 (the default) runs the suite through one {@link io.aloft.process.KeyedProcessor}; a positive
+   * number runs it through a {@link io.aloft.process.KeyedJob} of that many subtasks, each record on
+   * the subtask that owns its key, and the random model test checkpoints and restores whole jobs.
+   */
+  protected int jobParallelism() {
+    return 0;
+  }
+
+  /** A harness over the backend {@code config} selects: a processor, or a job at {@link #jobParallelism()}. */
+  protected <S> StateHarness<S> harness(Config config, StateHarness.Opener<S> opener) {
+    return jobParallelism() == 0
+        ? new StateHarness<>(config, opener)
+        : StateHarness.job(config, opener, jobParallelism());
+  }
+
+  /** Skips a test of what one {@link io.aloft.process.KeyedProcessor} promises beyond a job. */
+  private void assumeOneProcessor() {
+    assumeTrue(jobParallelism() == 0, "a contract of one KeyedProcessor, not of a job");
+  }
 
   @TempDir Path dir;
 
@@ -116,7 +138,7 @@ public abstract class StateBackendBehaviourSuite {
 
   @BeforeEach
   void start() {
-    h = new StateHarness<>(backendConfig(dir.resolve("backend")), c -> open(c, null));
+    h = harness(backendConfig(dir.resolve("backend")), c -> open(c, null));
   }
 
   @AfterEach
@@ -258,7 +280,7 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void addOfNullIsRejected() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().asyncAdd(null)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().asyncAdd(null)).drain())
           .isInstanceOf(ProcessingException.class)
           .hasRootCauseInstanceOf(NullPointerException.class)
           .rootCause()
@@ -269,7 +291,7 @@ public abstract class StateBackendBehaviourSuite {
     void nullElementsAreRejectedByAddAllAndUpdate() {
       List<String> withNull = new ArrayList<>(List.of("a"));
       withNull.add(null);
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().addAll(withNull)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().addAll(withNull)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
 
@@ -277,13 +299,13 @@ public abstract class StateBackendBehaviourSuite {
     void updateWithANullElementIsRejected() {
       List<String> withNull = new ArrayList<>();
       withNull.add(null);
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().asyncUpdate(withNull)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().asyncUpdate(withNull)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
 
     @Test
     void updateWithNullIsRejected() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().update(null)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.list().update(null)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
 
@@ -436,13 +458,13 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void nullUserKeyIsRejected() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.map().asyncPut(null, 1L)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.map().asyncPut(null, 1L)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
 
     @Test
     void nullMapIsRejectedByPutAll() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.map().putAll(null)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.map().putAll(null)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
   }
@@ -466,7 +488,7 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void addOfNullIsRejected() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.sum().add(null)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.sum().add(null)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
 
@@ -495,7 +517,7 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void addOfNullIsRejected() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.average().asyncAdd(null)))
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> s.average().asyncAdd(null)).drain())
           .hasRootCauseInstanceOf(NullPointerException.class);
     }
 
@@ -517,7 +539,7 @@ public abstract class StateBackendBehaviourSuite {
       h.close();
       h = null;
       StateTtlConfig config = StateTtlConfig.newBuilder(TTL).setStateVisibility(visibility).build();
-      h = new StateHarness<>(backendConfig(dir.resolve("ttl")), c -> open(c, config));
+      h = harness(backendConfig(dir.resolve("ttl")), c -> open(c, config));
       return h;
     }
 
@@ -537,7 +559,7 @@ public abstract class StateBackendBehaviourSuite {
     void entriesAreVisibleBeforeTheyExpire() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
       writeEverything(t);
-      t.clock().advance(TTL.minusMillis(1));
+      t.advanceClock(TTL.minusMillis(1));
       assertThat(t.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isEqualTo(1);
       assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).containsExactly("a");
       assertThat(t.<Long>read("k", (s, r) -> r.accept(s.map().get("m")))).isEqualTo(1L);
@@ -549,7 +571,7 @@ public abstract class StateBackendBehaviourSuite {
     void expiredEntriesAreNeverReturnedByAnyStateType() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
       writeEverything(t);
-      t.clock().advance(TTL);
+      t.advanceClock(TTL);
       assertThat(t.<Integer>read("k", (s, r) -> s.value().asyncValue().thenAccept(r::accept))).isNull();
       assertThat(t.<List<String>>read("k", (s, r) -> collect(s.list().asyncGet(), r))).isEmpty();
       assertThat(t.<Long>read("k", (s, r) -> r.accept(s.map().get("m")))).isNull();
@@ -563,9 +585,9 @@ public abstract class StateBackendBehaviourSuite {
     void listElementsExpireIndividually() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
       t.on("k", (s, c, o) -> s.list().add("old"));
-      t.clock().advance(Duration.ofSeconds(6));
+      t.advanceClock(Duration.ofSeconds(6));
       t.on("k", (s, c, o) -> s.list().add("new"));
-      t.clock().advance(Duration.ofSeconds(6));
+      t.advanceClock(Duration.ofSeconds(6));
       assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get())))).containsExactly("new");
       t.on("k", (s, c, o) -> s.list().add("newer"));
       assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.list().get()))))
@@ -576,9 +598,9 @@ public abstract class StateBackendBehaviourSuite {
     void mapEntriesExpireIndividually() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
       t.on("k", (s, c, o) -> s.map().put("old", 1L));
-      t.clock().advance(Duration.ofSeconds(6));
+      t.advanceClock(Duration.ofSeconds(6));
       t.on("k", (s, c, o) -> s.map().put("new", 2L));
-      t.clock().advance(Duration.ofSeconds(6));
+      t.advanceClock(Duration.ofSeconds(6));
       assertThat(t.<List<String>>read("k", (s, r) -> r.accept(collect(s.map().keys())))).containsExactly("new");
       assertThat(t.<Boolean>read("k", (s, r) -> r.accept(s.map().contains("old")))).isFalse();
     }
@@ -587,9 +609,9 @@ public abstract class StateBackendBehaviourSuite {
     void writingRefreshesTheTimeToLive() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
       t.on("k", (s, c, o) -> s.value().update(1));
-      t.clock().advance(Duration.ofSeconds(6));
+      t.advanceClock(Duration.ofSeconds(6));
       t.on("k", (s, c, o) -> s.value().update(2));
-      t.clock().advance(Duration.ofSeconds(6));
+      t.advanceClock(Duration.ofSeconds(6));
       assertThat(t.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isEqualTo(2);
     }
 
@@ -597,7 +619,7 @@ public abstract class StateBackendBehaviourSuite {
     void reducingAfterExpiryStartsFresh() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.NeverReturnExpired);
       t.on("k", (s, c, o) -> s.sum().add(5L));
-      t.clock().advance(TTL);
+      t.advanceClock(TTL);
       t.on("k", (s, c, o) -> s.sum().add(1L));
       assertThat(t.<Long>read("k", (s, r) -> r.accept(s.sum().get()))).isEqualTo(1L);
     }
@@ -606,7 +628,7 @@ public abstract class StateBackendBehaviourSuite {
     void returnExpiredIfNotCleanedUpReturnsTheValueOrNothing() {
       StateHarness<States> t = ttl(StateTtlConfig.StateVisibility.ReturnExpiredIfNotCleanedUp);
       t.on("k", (s, c, o) -> s.value().update(1));
-      t.clock().advance(TTL.multipliedBy(2));
+      t.advanceClock(TTL.multipliedBy(2));
       // Either the stale value (not cleaned up yet) or nothing (cleaned up); never anything else.
       assertThat(t.<Integer>read("k", (s, r) -> r.accept(s.value().value()))).isIn(1, null);
     }
@@ -697,7 +719,9 @@ public abstract class StateBackendBehaviourSuite {
         c.timerService().registerEventTimeTimer(5000);
         c.timerService().registerEventTimeTimer(9000);
       });
-      h.watermark(4000).watermark(6000).watermark(10000);
+      // Drained between watermarks: in a job, a subtask may fire the next timers before another
+      // subtask has passed the previous watermark (and so before the job emits it).
+      h.watermark(4000).drain().watermark(6000).drain().watermark(10000);
       assertThat(h.output())
           .containsExactly(
               "timer 3000 at 4000/4000", "watermark 4000",
@@ -709,12 +733,13 @@ public abstract class StateBackendBehaviourSuite {
     void aWatermarkThatDoesNotAdvanceIsIgnored() {
       h.watermark(10).watermark(10).watermark(3);
       assertThat(h.output()).containsExactly("watermark 10");
-      assertThat(h.processor().currentWatermark()).isEqualTo(10);
+      assertThat(h.currentWatermark()).isEqualTo(10);
     }
 
     @Test
     void contextSeesRecordTimestampAndWatermark() {
       h.watermark(1);
+      h.drain(); // in a job, another subtask may pass the watermark after this key's subtask emits
       h.on("a", 42, (s, c, o) -> o.collect(c.timestamp() + "/" + c.timerService().currentWatermark()));
       h.on("a", (s, c, o) -> o.collect(String.valueOf(c.timestamp())));
       assertThat(h.output()).containsExactly("watermark 1", "42/1", "null");
@@ -769,17 +794,23 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void callbacksOfOneChainRunInChainOrderOnTheTaskThread() {
-      Thread task = Thread.currentThread();
       List<String> steps = new ArrayList<>();
+      Thread[] taskThread = new Thread[1];
       h.on(
           "k",
-          (s, c, o) ->
-              s.value()
-                  .asyncUpdate(1)
-                  .thenCompose(v -> { steps.add("update " + (Thread.currentThread() == task)); return s.value().asyncValue(); })
-                  .thenApply(v -> { steps.add("read " + v + " " + (Thread.currentThread() == task)); return v; })
-                  .thenAccept(v -> steps.add("done " + (Thread.currentThread() == task))));
+          (s, c, o) -> {
+            Thread task = Thread.currentThread(); // the caller's in a processor, a subtask's in a job
+            taskThread[0] = task;
+            s.value()
+                .asyncUpdate(1)
+                .thenCompose(v -> { steps.add("update " + (Thread.currentThread() == task)); return s.value().asyncValue(); })
+                .thenApply(v -> { steps.add("read " + v + " " + (Thread.currentThread() == task)); return v; })
+                .thenAccept(v -> steps.add("done " + (Thread.currentThread() == task)));
+          });
       h.drain();
+      if (jobParallelism() == 0) {
+        assertThat(taskThread[0]).isSameAs(Thread.currentThread());
+      }
       assertThat(steps).containsExactly("update true", "read 1 true", "done true");
     }
   }
@@ -878,7 +909,8 @@ public abstract class StateBackendBehaviourSuite {
               ? base
               : base.with("execution.checkpointing.dir", root.resolve("checkpoints").toString());
       Map<String, StatePrograms.KeyModel> model = new HashMap<>();
-      ProgramJob job = new ProgramJob(config, 1 + random.nextInt(3), null);
+      boolean asJob = jobParallelism() > 0;
+      ProgramJob job = new ProgramJob(config, 1 + random.nextInt(3), null, asJob);
       try {
         for (int batch = 0; batch < 3; batch++) {
           Map<String, List<String>> expected = new LinkedHashMap<>();
@@ -903,7 +935,7 @@ public abstract class StateBackendBehaviourSuite {
           // Between batches: checkpoint every instance, stop, restore at another parallelism.
           Location checkpoint = job.checkpoint();
           job.close();
-          job = new ProgramJob(config, 1 + random.nextInt(3), checkpoint);
+          job = new ProgramJob(config, 1 + random.nextInt(3), checkpoint, asJob);
         }
         for (String key : model.keySet()) {
           job.process(new ProgramJob.Program(key, List.of(), true));
@@ -932,7 +964,7 @@ public abstract class StateBackendBehaviourSuite {
       assertTimeoutPreemptively(
           Duration.ofSeconds(120),
           () -> {
-            try (StateHarness<States> t = new StateHarness<>(backendConfig(dir.resolve("sync-load")), c -> open(c, null))) {
+            try (StateHarness<States> t = harness(backendConfig(dir.resolve("sync-load")), c -> open(c, null))) {
               for (int i = 0; i < 3000; i++) {
                 int seq = i;
                 t.on(
@@ -958,7 +990,7 @@ public abstract class StateBackendBehaviourSuite {
       assertTimeoutPreemptively(
           Duration.ofSeconds(120),
           () -> {
-            try (StateHarness<States> t = new StateHarness<>(backendConfig(dir.resolve("timer-load")), c -> open(c, null))) {
+            try (StateHarness<States> t = harness(backendConfig(dir.resolve("timer-load")), c -> open(c, null))) {
               t.onTimer(
                   (s, c, o) ->
                       s.value().asyncValue().thenAccept(n -> s.value().update((n == null ? 0 : n) + 1)));
@@ -979,7 +1011,7 @@ public abstract class StateBackendBehaviourSuite {
       assertTimeoutPreemptively(
           Duration.ofSeconds(120),
           () -> {
-            try (StateHarness<States> t = new StateHarness<>(backendConfig(dir.resolve("nested")), c -> open(c, null))) {
+            try (StateHarness<States> t = harness(backendConfig(dir.resolve("nested")), c -> open(c, null))) {
               Map<String, List<String>> expected = new HashMap<>();
               Map<String, Long> sums = new HashMap<>();
               Map<String, Integer> lists = new HashMap<>();
@@ -1036,7 +1068,7 @@ public abstract class StateBackendBehaviourSuite {
       List<Object> seen = new ArrayList<>();
       h.close();
       h =
-          new StateHarness<>(
+          harness(
               backendConfig(dir.resolve("again")),
               c -> {
                 seen.add(c.getState(new ValueStateDescriptor<>("x", Serializers.INT)));
@@ -1052,7 +1084,7 @@ public abstract class StateBackendBehaviourSuite {
       h = null;
       assertThatThrownBy(
               () ->
-                  new StateHarness<>(
+                  harness(
                       backendConfig(dir.resolve("kind")),
                       c -> {
                         c.getState(new ValueStateDescriptor<>("x", Serializers.INT));
@@ -1071,7 +1103,7 @@ public abstract class StateBackendBehaviourSuite {
       h = null;
       assertThatThrownBy(
               () ->
-                  new StateHarness<>(
+                  harness(
                       backendConfig(dir.resolve("serde")),
                       c -> {
                         c.getState(new ValueStateDescriptor<>("x", Serializers.INT));
@@ -1090,11 +1122,14 @@ public abstract class StateBackendBehaviourSuite {
   class Runtime {
     @Test
     void aFailingFunctionFailsTheCallAndTheProcessorStaysFailed() {
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> { throw new IllegalStateException("boom"); }))
+      // A processor throws from the call itself; a job from the next call that waits for its subtasks.
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> { throw new IllegalStateException("boom"); }).drain())
           .isInstanceOf(ProcessingException.class)
           .hasMessageContaining("'k'")
           .hasRootCauseMessage("boom");
-      assertThatThrownBy(() -> h.on("k", (s, c, o) -> {})).isInstanceOf(IllegalStateException.class);
+      // A failed processor refuses further calls; a failed job throws its failure again.
+      assertThatThrownBy(() -> h.on("k", (s, c, o) -> {}))
+          .isInstanceOf(jobParallelism() == 0 ? IllegalStateException.class : ProcessingException.class);
     }
 
     @Test
@@ -1108,6 +1143,7 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void theProcessorRejectsCallsFromAnotherThread() throws Exception {
+      assumeOneProcessor(); // a job takes its input from any one thread at a time
       ExecutorService other = Executors.newSingleThreadExecutor();
       try {
         Future<?> call = other.submit(() -> h.on("k", (s, c, o) -> {}));
@@ -1121,6 +1157,7 @@ public abstract class StateBackendBehaviourSuite {
 
     @Test
     void anInstanceRejectsKeysOutsideItsKeyGroups() {
+      assumeOneProcessor();
       h.close();
       h = new StateHarness<>(backendConfig(dir.resolve("half")), c -> open(c, null), 0, 2);
       List<String> keys = IntStream.range(0, 50).mapToObj(i -> "key" + i).collect(Collectors.toList());
