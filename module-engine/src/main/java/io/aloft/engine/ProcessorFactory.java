@@ -87,8 +87,17 @@ final class ProcessorFactory {
     KeyedProcessorImpl.Restore restore =
         parts == null ? KeyedProcessorImpl.Restore.NONE : restoredParts(spec.restoreFrom(), parts, range, restored);
     CheckpointStore store = openStore(spec, root, parts, maxParallelism, range);
-    KeyedStateBackend backend = createBackend(spec, maxParallelism, range, restored);
-    ExecutorStrategy executors = createExecutors(backend, spec.instanceName());
+    KeyedStateBackend backend;
+    ExecutorStrategy executors;
+    try {
+      backend = createBackend(spec, maxParallelism, range, restored);
+      executors = createExecutors(backend, spec.instanceName());
+    } catch (RuntimeException | Error e) {
+      if (store != null) {
+        store.backendClosed(); // ends this run's lease: the start failed, nothing was written
+      }
+      throw e;
+    }
     return new KeyedProcessorImpl<>(
         new KeyedProcessorImpl.Setup<>(
             spec.instanceName(),

@@ -144,6 +144,38 @@ final class CheckpointRoot {
     }
   }
 
+  /**
+   * Removes what is left of this processor's runs that ended and whose lease is gone (merged, or
+   * taken over by a restore; {@code leasesRemoved} names leases deleted since {@code runs} was listed):
+   * their end marker, their fence and their directory. An ended run never writes again, and nothing
+   * reads a run without a lease, so they would only pile up, one per restart. Called by a fresh start
+   * only: the instances of a restore take over runs in parallel and fence each other's predecessors.
+   * Best effort: what is left is retried by the next start.
+   */
+  void removeEndedRuns(List<FileEntry> runs, java.util.Set<String> leasesRemoved) {
+    java.util.Set<String> withLease = new java.util.HashSet<>();
+    java.util.Set<String> ended = new java.util.HashSet<>();
+    for (FileEntry entry : runs) {
+      String run = entry.location().parent().fileName();
+      String name = entry.location().fileName();
+      if (name.equals(LEASE) && !leasesRemoved.contains(run)) {
+        withLease.add(run);
+      } else if (name.equals(ENDED) && isRunOf(run, operator)) {
+        ended.add(run);
+      }
+    }
+    ended.removeAll(withLease);
+    for (String run : ended) {
+      deleteQuietly(instanceDir(run).resolve(ENDED));
+      deleteQuietly(fenceLocation(run));
+      try {
+        deleteIfEmpty(instanceDir(run));
+      } catch (IOException | RuntimeException e) {
+        // left for the next start
+      }
+    }
+  }
+
   // ------------------------------------------------------------------------------------------- leases
 
   /** The files of every run in the root: leases, fences, end markers. */

@@ -94,6 +94,7 @@ public final class CheckpointStore {
     Map<String, Lease> leases = store.root.readLeases(runs);
     store.retained.reserveIdsNamedBy(leases.values());
     EndedRuns.merge(store.run, leases, runs);
+    store.root.removeEndedRuns(runs, java.util.Set.of());
     return store;
   }
 

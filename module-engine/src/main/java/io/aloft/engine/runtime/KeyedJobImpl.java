@@ -288,13 +288,20 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     for (Subtask s : subtasks) {
       s.queue.add(new Stop()); // takes no slot: a stop always fits
     }
+    // Every subtask is waited for even if this thread is interrupted: returning early would leave
+    // subtasks closing their backends after close() returned. The interrupt is kept for the caller.
+    boolean interrupted = false;
     for (Subtask s : subtasks) {
-      try {
-        s.thread.join();
-      } catch (InterruptedException e) {
-        Thread.currentThread().interrupt();
-        return;
+      while (s.thread.isAlive()) {
+        try {
+          s.thread.join();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
       }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 

@@ -698,9 +698,13 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
   }
 
+  /** A failed start: closes what was opened and ends this run's lease, as {@link #close()} would. */
   private void closeResourcesQuietly(Throwable cause) {
     try {
       closeResources();
+      if (checkpoints.store() != null) {
+        checkpoints.store().backendClosed();
+      }
     } catch (IOException | RuntimeException e) {
       cause.addSuppressed(e);
     }

@@ -1,6 +1,7 @@
 package io.aloft.engine.checkpoint;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
@@ -70,6 +71,65 @@ class EndedRunsTest {
         }
         assertThat(out).containsExactly("k" + run + "=" + (run + 1));
       }
+    }
+  }
+
+  @Test
+  void restoresWhoseFunctionFailsToOpenEndTheirRunsToo() throws IOException {
+    Config config =
+        Config.empty()
+            .with("state.backend.type", "forst")
+            .with("execution.checkpointing.dir", dir.resolve("root").toString())
+            .with("state.backend.forst.local-dir", dir.resolve("local").toString());
+    try (Aloft aloft = Aloft.create(config)) {
+      Location chk;
+      try (KeyedProcessor<String, String, String> p =
+          aloft.keyedProcessor(new CountingFunction()).name("p").keySelector(CountingFunction.KEY)
+              .keySerializer(Serializers.STRING).build()) {
+        p.processElement("k");
+        chk = p.checkpoint(1).location();
+      }
+      // A restore writes its lease before the function opens: a failed open must end that run.
+      for (int attempt = 0; attempt < 8; attempt++) {
+        assertThatThrownBy(
+                () ->
+                    aloft
+                        .keyedProcessor(
+                            new io.aloft.process.KeyedProcessFunction<String, String, String>() {
+                              @Override
+                              public void open(io.aloft.process.StateContext context) {
+                                throw new IllegalStateException("open fails");
+                              }
+
+                              @Override
+                              public void processElement(
+                                  String r, Context<String> c, io.aloft.process.Collector<String> o) {}
+                            })
+                        .name("p").keySelector(CountingFunction.KEY).keySerializer(Serializers.STRING)
+                        .restoreFrom(chk).build())
+            .hasRootCauseMessage("open fails");
+        assertThat(files("lease")).as("leases after failed start %d", attempt).hasSize(1);
+        assertThat(files("lease").get(0).resolveSibling("ended"))
+            .as("the failed start %d has ended its run", attempt)
+            .exists();
+      }
+      // A fresh start clears the runs that ended and were taken over: one directory per restart
+      // does not pile up.
+      try (KeyedProcessor<String, String, String> p =
+          aloft.keyedProcessor(new CountingFunction()).name("p").keySelector(CountingFunction.KEY)
+              .keySerializer(Serializers.STRING).build()) {
+        try (Stream<Path> runs = Files.list(dir.resolve("root").resolve("instances"))) {
+          assertThat(runs.count()).as("run directories after a fresh start").isEqualTo(1);
+        }
+      }
+      List<String> out = new ArrayList<>();
+      try (KeyedProcessor<String, String, String> p =
+          aloft.keyedProcessor(new CountingFunction()).name("p").keySelector(CountingFunction.KEY)
+              .keySerializer(Serializers.STRING).output(out::add).restoreFrom(chk).build()) {
+        p.processElement("?k");
+        p.drain();
+      }
+      assertThat(out).containsExactly("k=1");
     }
   }
 }
