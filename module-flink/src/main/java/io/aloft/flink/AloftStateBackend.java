@@ -1,0 +1,303 @@
+package io.aloft.flink;
+
+import io.aloft.config.Config;
+import io.aloft.config.ConfigException;
+import io.aloft.config.ConfigOption;
+import io.aloft.engine.ForStOptions;
+import io.aloft.engine.plugins.Plugins;
+import io.aloft.spi.backend.BackendContext;
+import io.aloft.spi.backend.FileOwnership;
+import io.aloft.spi.backend.KeyedStateBackend;
+import io.aloft.spi.backend.RestoredInstance;
+import io.aloft.spi.fs.FileSystems;
+import io.aloft.spi.fs.Location;
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.UUID;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.configuration.IllegalConfigurationException;
+import org.apache.flink.configuration.ReadableConfig;
+import org.apache.flink.configuration.StateBackendOptions;
+import org.apache.flink.core.execution.SavepointFormatType;
+import org.apache.flink.runtime.execution.Environment;
+import org.apache.flink.runtime.state.AsyncKeyedStateBackend;
+import org.apache.flink.runtime.state.CheckpointableKeyedStateBackend;
+import org.apache.flink.runtime.state.IncrementalKeyedStateHandle.HandleAndLocalPath;
+import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
+import org.apache.flink.runtime.state.KeyGroupRange;
+import org.apache.flink.runtime.state.KeyedStateHandle;
+import org.apache.flink.runtime.state.OperatorStateBackend;
+import org.apache.flink.runtime.state.StateBackend;
+import org.apache.flink.runtime.state.StateBackendLoader;
+import org.apache.flink.runtime.state.filesystem.FileStateHandle;
+import org.apache.flink.runtime.state.filesystem.FsCheckpointStorageAccess;
+
+/**
+ * Aloft's engine as a Flink 2.3 state backend. Keyed operators with asynchronous state ({@code
+ * enableAsyncState()}, Flink SQL's async operators) get an Aloft backend, {@code forst} by default;
+ * every other keyed operator, and all operator state, get the synchronous backend this one delegates
+ * to (Flink's {@code hashmap} by default), as Flink's own ForSt backend does.
+ *
+ * <p>Configuration, read from Flink's configuration:
+ *
+ * <ul>
+ *   <li>{@code state.backend.aloft.type}: Aloft's backend for async state, default {@code forst}
+ *       (also {@code hashmap}, {@code rocksdb} with that module present);
+ *   <li>{@code state.backend.aloft.sync-backend}: Flink's backend for everything else, as {@code
+ *       state.backend.type} would name it, default {@code hashmap};
+ *   <li>the {@code state.backend.forst.*} keys Aloft knows (its README lists them; they carry the
+ *       names of Flink's ForSt keys), with Aloft's meaning; {@code state.backend.forst.primary-dir}
+ *       defaults to {@code <checkpoint dir>/<job id>/shared/aloft}, so that checkpoints name the
+ *       backend's files instead of copying them. Other {@code state.backend.forst.*} keys (Flink's
+ *       ForSt has more) are ignored with one warning.
+ * </ul>
+ */
+public final class AloftStateBackend implements StateBackend {
+
+  private static final long serialVersionUID = 1L;
+  private static final System.Logger LOG = System.getLogger(AloftStateBackend.class.getName());
+
+  public static final String TYPE_KEY = "state.backend.aloft.type";
+  public static final String SYNC_BACKEND_KEY = "state.backend.aloft.sync-backend";
+
+  /** Aloft's keys, as strings (the backend is serialized into the job graph). */
+  private final HashMap<String, String> aloftKeys;
+  private final String type;
+  private final StateBackend syncBackend;
+
+  private AloftStateBackend(HashMap<String, String> aloftKeys, String type, StateBackend syncBackend) {
+    this.aloftKeys = aloftKeys;
+    this.type = type;
+    this.syncBackend = syncBackend;
+  }
+
+  /**
+   * The backend {@code config} describes.
+   *
+   * @throws IllegalConfigurationException naming the key whose value is wrong
+   */
+  public static AloftStateBackend fromConfig(ReadableConfig config, ClassLoader classLoader)
+      throws IllegalConfigurationException, IOException {
+    Map<String, String> flink = config.toMap();
+    HashMap<String, String> aloft = new HashMap<>();
+    List<String> ignored = new ArrayList<>();
+    java.util.Set<String> known = new java.util.HashSet<>();
+    for (ConfigOption<?> option : Plugins.knownOptions()) {
+      known.add(option.key());
+    }
+    for (Map.Entry<String, String> e : new TreeMap<>(flink).entrySet()) {
+      if (e.getKey().startsWith(ForStOptions.PREFIX)) {
+        if (known.contains(e.getKey())) {
+          aloft.put(e.getKey(), e.getValue());
+        } else {
+          ignored.add(e.getKey());
+        }
+      }
+    }
+    if (!ignored.isEmpty()) {
+      LOG.log(
+          System.Logger.Level.WARNING,
+          "Aloft ignores these ForSt keys, which it does not implement: " + String.join(", ", ignored));
+    }
+    String type = flink.getOrDefault(TYPE_KEY, "forst");
+    aloft.put("state.backend.type", type);
+    try {
+      Plugins.validate(Config.of(aloft));
+      Plugins.discover().backend(Config.of(aloft)); // fails now, naming the module, if it is absent
+    } catch (ConfigException e) {
+      throw new IllegalConfigurationException(e.getMessage(), e);
+    } catch (RuntimeException e) {
+      throw new IllegalConfigurationException("'" + TYPE_KEY + "': " + e.getMessage(), e);
+    }
+    String sync = flink.getOrDefault(SYNC_BACKEND_KEY, "hashmap");
+    if (sync.equals(AloftStateBackendFactory.class.getName())) {
+      throw new IllegalConfigurationException(
+          "'" + SYNC_BACKEND_KEY + "' names Aloft's own factory: give a backend for synchronous state"
+              + " such as 'hashmap'");
+    }
+    Configuration forSync = Configuration.fromMap(flink);
+    forSync.set(StateBackendOptions.STATE_BACKEND, sync);
+    StateBackend syncBackend;
+    try {
+      syncBackend = StateBackendLoader.loadStateBackendFromConfig(forSync, classLoader, null);
+    } catch (org.apache.flink.util.DynamicCodeLoadingException e) {
+      throw new IllegalConfigurationException(
+          "'" + SYNC_BACKEND_KEY + "': cannot load the state backend '" + sync + "': " + e.getMessage(), e);
+    }
+    return new AloftStateBackend(aloft, type, syncBackend);
+  }
+
+  @Override
+  public String getName() {
+    return "AloftStateBackend(" + type + ")";
+  }
+
+  @Override
+  public boolean supportsAsyncKeyedStateBackend() {
+    return true;
+  }
+
+  /** A full checkpoint after a {@code NO_CLAIM} restore copies every file into its own directory. */
+  @Override
+  public boolean supportsNoClaimRestoreMode() {
+    return true;
+  }
+
+  /** Native savepoints (self-contained copies); Flink 2.3 has no canonical ones for async state. */
+  @Override
+  public boolean supportsSavepointFormat(SavepointFormatType formatType) {
+    return formatType == SavepointFormatType.NATIVE;
+  }
+
+  @Override
+  public <K> CheckpointableKeyedStateBackend<K> createKeyedStateBackend(
+      KeyedStateBackendParameters<K> parameters) throws Exception {
+    return syncBackend.createKeyedStateBackend(parameters);
+  }
+
+  @Override
+  public OperatorStateBackend createOperatorStateBackend(OperatorStateBackendParameters parameters)
+      throws Exception {
+    return syncBackend.createOperatorStateBackend(parameters);
+  }
+
+  @Override
+  public <K> AsyncKeyedStateBackend<K> createAsyncKeyedStateBackend(
+      KeyedStateBackendParameters<K> parameters) throws Exception {
+    Environment env = parameters.getEnv();
+    String name = instanceName(parameters.getOperatorIdentifier(), env.getTaskInfo().getIndexOfThisSubtask());
+    Config config = configFor(env);
+    KeyGroupRange range = parameters.getKeyGroupRange();
+    Plugins plugins = SharedPlugins.INSTANCE;
+    FileSystems fileSystems = location -> plugins.fileSystem(location, config);
+    Map<String, String> restoredKinds = new HashMap<>();
+    List<RestoredInstance> restored = restored(parameters.getStateHandles(), restoredKinds, name);
+    var ttl = parameters.getTtlTimeProvider();
+    KeyedStateBackend backend =
+        plugins
+            .backend(config)
+            .create(
+                new BackendContext(
+                    config,
+                    parameters.getNumberOfKeyGroups(),
+                    new io.aloft.spi.backend.KeyGroupRange(range.getStartKeyGroup(), range.getEndKeyGroup()),
+                    name,
+                    fileSystems,
+                    () -> Instant.ofEpochMilli(ttl.currentTimestamp()),
+                    restored,
+                    FileOwnership.HOST));
+    AloftKeyedStateBackend<K> keyed;
+    try {
+      keyed =
+          new AloftKeyedStateBackend<>(
+              name,
+              backend,
+              type,
+              config,
+              plugins.executorStrategy(config),
+              fileSystems,
+              range,
+              parameters.getNumberOfKeyGroups(),
+              parameters.getKeySerializer(),
+              env.getExecutionConfig(),
+              ttl,
+              restoredKinds);
+    } catch (RuntimeException e) {
+      backend.close();
+      throw e;
+    }
+    var metrics = parameters.getMetricGroup().addGroup("aloft");
+    for (String metric : backend.metrics().keySet()) {
+      metrics.gauge(metric, () -> keyed.metrics().getOrDefault(metric, 0L));
+    }
+    return keyed;
+  }
+
+  /** A directory name unique to this backend instance: operator, subtask, and a fresh id. */
+  private static String instanceName(String operator, int subtask) {
+    String clean = operator.replaceAll("[^A-Za-z0-9_.-]", "_");
+    if (clean.length() > 60) {
+      clean = clean.substring(0, 60);
+    }
+    return "op_" + clean + "_" + subtask + "_" + UUID.randomUUID().toString().substring(0, 8);
+  }
+
+  /** Aloft's configuration for one backend: the primary and local directories settled. */
+  private Config configFor(Environment env) {
+    Config config = Config.of(aloftKeys);
+    if (!config.contains(ForStOptions.PRIMARY_DIR.key())) {
+      if (!(env.getCheckpointStorageAccess() instanceof FsCheckpointStorageAccess access)) {
+        throw new IllegalConfigurationException(
+            "Aloft's Flink backend keeps its files below the job's checkpoint directory: set"
+                + " 'execution.checkpointing.dir' (file-system checkpoint storage), or '"
+                + ForStOptions.PRIMARY_DIR.key() + "'");
+      }
+      Location shared = AloftKeyedStateBackend.FlinkPaths.toLocation(access.getSharedStateDirectory());
+      config = config.with(ForStOptions.PRIMARY_DIR.key(), shared.resolve("aloft").toString());
+    }
+    if (!config.contains(ForStOptions.LOCAL_DIR.key())) {
+      String[] tmp = env.getTaskManagerInfo().getTmpDirectories();
+      config =
+          config.with(
+              ForStOptions.LOCAL_DIR.key(),
+              java.nio.file.Path.of(tmp.length > 0 ? tmp[0] : System.getProperty("java.io.tmpdir"), "aloft").toString());
+    }
+    return config;
+  }
+
+  /** The parts to restore, with the root each one's relative paths refer to. */
+  private static List<RestoredInstance> restored(
+      Collection<KeyedStateHandle> handles, Map<String, String> kinds, String name) throws IOException {
+    List<RestoredInstance> parts = new ArrayList<>();
+    for (KeyedStateHandle handle : handles) {
+      if (handle == null) {
+        continue;
+      }
+      if (!(handle instanceof IncrementalRemoteKeyedStateHandle part)) {
+        throw new IllegalStateException(
+            name + ": cannot restore a " + handle.getClass().getSimpleName() + ": Aloft restores only"
+                + " checkpoints and native savepoints it wrote (was the job's state backend changed?)");
+      }
+      CheckpointEnvelope envelope;
+      try (InputStream in = part.getMetaDataStateHandle().openInputStream()) {
+        envelope = CheckpointEnvelope.read(in, String.valueOf(part.getMetaDataStateHandle()));
+      }
+      kinds.putAll(envelope.stateKinds());
+      KeyGroupRange range = part.getKeyGroupRange();
+      parts.add(
+          new RestoredInstance(
+              new io.aloft.spi.backend.KeyGroupRange(range.getStartKeyGroup(), range.getEndKeyGroup()),
+              envelope.backendMetadata(),
+              rootOf(part, envelope)));
+    }
+    return parts;
+  }
+
+  /** The root the part's files are relative to: a file's path without its relative path. */
+  private static Location rootOf(IncrementalRemoteKeyedStateHandle part, CheckpointEnvelope envelope) {
+    List<HandleAndLocalPath> files = new ArrayList<>(part.getSharedState());
+    files.addAll(part.getPrivateState());
+    for (HandleAndLocalPath file : files) {
+      if (file.getHandle() instanceof FileStateHandle f) {
+        String path = AloftKeyedStateBackend.FlinkPaths.toLocation(f.getFilePath()).toString();
+        String suffix = "/" + file.getLocalPath();
+        if (path.endsWith(suffix)) {
+          return Location.of(path.substring(0, path.length() - suffix.length()));
+        }
+      }
+    }
+    return Location.of(envelope.root());
+  }
+
+  /** One plugin registry per class loader: storage clients are shared by the backends of a JVM. */
+  private static final class SharedPlugins {
+    static final Plugins INSTANCE = Plugins.discover();
+  }
+}
