@@ -172,7 +172,7 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
     kinds.put(id, kind);
     StateTable table = backend.table(new TableSpec(id, aloftKind(descriptor.getType()), Optional.empty()));
     TypeSerializer<SV> serializer = descriptor.getSerializer();
-    StateRows rows = new StateRows<>(id, table, codec, namespaceSerializer, serializer);
+    StateRows rows = new StateRows<>(id, table, codec, defaultNamespace, namespaceSerializer, serializer);
     State state =
         switch (descriptor.getType()) {
           case VALUE -> new AloftStates.Value<>(handler, serializer, rows);
@@ -193,7 +193,6 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
                   serializer,
                   rows);
         };
-    ((InternalKeyedState) state).setCurrentNamespace(defaultNamespace);
     return (S) state;
   }
 

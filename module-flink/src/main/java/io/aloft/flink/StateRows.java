@@ -22,6 +22,7 @@ final class StateRows<K, N, V> {
   final String name;
   final StateTable table;
   private final RowCodec<K> codec;
+  private final N defaultNamespace;
   private final ThreadLocal<TypeSerializer<N>> namespaceSerializer;
   private final ThreadLocal<TypeSerializer<V>> valueSerializer;
 
@@ -29,20 +30,27 @@ final class StateRows<K, N, V> {
       String name,
       StateTable table,
       RowCodec<K> codec,
+      N defaultNamespace,
       TypeSerializer<N> namespaceSerializer,
       TypeSerializer<V> valueSerializer) {
     this.name = name;
     this.table = table;
     this.codec = codec;
+    this.defaultNamespace = defaultNamespace;
     this.namespaceSerializer = ThreadLocal.withInitial(namespaceSerializer::duplicate);
     this.valueSerializer = ThreadLocal.withInitial(valueSerializer::duplicate);
   }
 
-  /** The row of the request's key and namespace (for a map: the prefix of its entries). */
+  /**
+   * The row of the request's key and namespace (for a map: the prefix of its entries); a state whose
+   * namespace the record never set is in its default namespace.
+   */
   @SuppressWarnings("unchecked")
   byte[] row(StateRequest<?, ?, ?, ?> request) throws IOException {
     byte[] keyPart = codec.keyPart((RecordContext<K>) request.getRecordContext());
-    return codec.rowKey(keyPart, (N) request.getNamespace(), namespaceSerializer.get());
+    N namespace = (N) request.getNamespace();
+    return codec.rowKey(
+        keyPart, namespace == null ? defaultNamespace : namespace, namespaceSerializer.get());
   }
 
   byte[] value(V value) throws IOException {

@@ -1,0 +1,66 @@
+package io.aloft.flink;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.util.HashMap;
+import java.util.Map;
+import org.apache.flink.configuration.Configuration;
+import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
+import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
+import org.apache.flink.test.junit5.MiniClusterExtension;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Aloft serving a real Flink job's State V2 requests, checkpoints and recovery, in a MiniCluster. */
+class AloftFlinkBackendTest {
+
+  @RegisterExtension
+  static final MiniClusterExtension FLINK =
+      new MiniClusterExtension(
+          new MiniClusterResourceConfiguration.Builder()
+              .setNumberTaskManagers(1)
+              .setNumberSlotsPerTaskManager(4)
+              .build());
+
+  @TempDir Path dir;
+
+  static Configuration jobConfig(Path checkpoints) {
+    Map<String, String> c = new HashMap<>();
+    c.put("state.backend.type", AloftStateBackendFactory.class.getName());
+    c.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+    c.put("execution.checkpointing.interval", "200 ms");
+    c.put("execution.checkpointing.incremental", "true");
+    c.put("restart-strategy.type", "fixed-delay");
+    c.put("restart-strategy.fixed-delay.attempts", "3");
+    c.put("restart-strategy.fixed-delay.delay", "100 ms");
+    c.put("state.backend.forst.writebuffer.size", "64kb"); // so files flush and compact during the job
+    return Configuration.fromMap(c);
+  }
+
+  @Test
+  void aKeyedJobOverEveryStateKindSurvivesAFailureWithExactResults() throws Exception {
+    long n = 30_000;
+    long keys = 50;
+    AllStateKindsJob.reset();
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(jobConfig(dir.resolve("checkpoints")));
+    env.setParallelism(2);
+    env.fromSequence(1, n)
+        .map(new AllStateKindsJob.FailOnce(true))
+        .keyBy(v -> v % keys)
+        .enableAsyncState()
+        .process(new AllStateKindsJob.Counter(n, keys))
+        .sinkTo(new AllStateKindsJob.LatestPerKey());
+    env.execute("all state kinds");
+
+    assertThat(AllStateKindsJob.FAILED)
+        .as("the injected failure happened (%d checkpoints done)", AllStateKindsJob.CHECKPOINTS_DONE.get())
+        .isTrue();
+    assertThat(AllStateKindsJob.RESULTS).hasSize((int) keys);
+    for (long k = 0; k < keys; k++) {
+      assertThat(AllStateKindsJob.RESULTS.get(k)).isEqualTo(AllStateKindsJob.expected(k, n, keys));
+    }
+  }
+}
