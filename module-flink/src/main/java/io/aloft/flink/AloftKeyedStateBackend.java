@@ -97,6 +97,14 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
   private final List<StateExecutor> stateExecutors = new ArrayList<>();
   private StateRequestHandler handler;
   private boolean disposed;
+  /** Flink's shared-state directory of this job: where copies a checkpoint shares are written. */
+  private final org.apache.flink.core.fs.Path sharedDir;
+  /** Whether a restored part came from another job's directory (or a savepoint). */
+  private final boolean restoredFromElsewhere;
+  /** Whether a restored part has private files (copies a savepoint or full checkpoint owns). */
+  private final boolean restoredPrivateFiles;
+  /** After a restore from elsewhere: whether Flink claimed that snapshot; null until the first checkpoint. */
+  private Boolean claimed;
 
   AloftKeyedStateBackend(
       String name,
@@ -110,7 +118,13 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
       TypeSerializer<K> keySerializer,
       ExecutionConfig executionConfig,
       TtlTimeProvider ttlTimeProvider,
-      Map<String, String> restoredKinds) {
+      Map<String, String> restoredKinds,
+      org.apache.flink.core.fs.Path sharedDir,
+      boolean restoredFromElsewhere,
+      boolean restoredPrivateFiles) {
+    this.sharedDir = sharedDir;
+    this.restoredFromElsewhere = restoredFromElsewhere;
+    this.restoredPrivateFiles = restoredPrivateFiles;
     this.name = name;
     this.backend = backend;
     this.backendType = backendType;
@@ -277,16 +291,44 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
               + " ('execution.checkpointing.dir' / 'execution.checkpointing.storage: filesystem'), not "
               + streamFactory.getClass().getSimpleName());
     }
-    boolean shareFiles =
-        options.getCheckpointType().getSharingFilesStrategy()
-            == SnapshotType.SharingFilesStrategy.FORWARD_BACKWARD;
-    Location checkpointDir = FlinkPaths.toLocation(location.getCheckpointDirectory());
-    // Shared files are named relative to the job's checkpoint directory (the parent of chk-<id>, which
-    // holds shared/); a self-contained snapshot (a full checkpoint, a savepoint) copies every file into
-    // its own directory and names them relative to it.
-    Location root = shareFiles ? checkpointDir.parent() : checkpointDir;
+    SnapshotType.SharingFilesStrategy sharing = options.getCheckpointType().getSharingFilesStrategy();
+    Location chkDir = FlinkPaths.toLocation(location.getCheckpointDirectory());
+    Location jobDir = chkDir.parent();
+    boolean selfContained =
+        options.getCheckpointType().isSavepoint()
+            || sharing == SnapshotType.SharingFilesStrategy.NO_SHARING;
+    if (claimed == null && restoredFromElsewhere) {
+      // The first checkpoint after a restore tells the claim mode: NO_CLAIM forces a full one.
+      claimed = !selfContained && sharing == SnapshotType.SharingFilesStrategy.FORWARD_BACKWARD;
+      if (claimed && restoredPrivateFiles) {
+        throw new IllegalStateException(
+            name + ": restored in CLAIM mode from a snapshot whose files are its private copies (a"
+                + " savepoint or a full checkpoint): Flink deletes those with the snapshot while this"
+                + " backend still reads them. Restore it with 'execution.state-recovery.claim-mode:"
+                + " NO_CLAIM'");
+      }
+    }
+    Location root;
+    Location copies;
+    boolean shareFiles;
+    if (selfContained) {
+      // A savepoint owns copies of every file, in its own directory: private state.
+      root = chkDir;
+      copies = chkDir;
+      shareFiles = false;
+    } else {
+      // Files are named relative to the job's directory (<base>/<job id>); after a CLAIM restore,
+      // relative to the base, so that the claimed checkpoint's files, which this backend reads in
+      // place, are named in place and Flink's registry keeps them while they are. Files outside the
+      // root (restored in NO_CLAIM mode: Flink must not delete them) are copied, and the copies are
+      // shared state, so a restore from this checkpoint reads files that outlive it. A full checkpoint
+      // (FORWARD: the first after a NO_CLAIM restore) copies every file.
+      root = Boolean.TRUE.equals(claimed) ? jobDir.parent() : jobDir;
+      copies = FlinkPaths.toLocation(sharedDir).resolve("aloft-copies/" + name + "/chk-" + checkpointId);
+      shareFiles = sharing == SnapshotType.SharingFilesStrategy.FORWARD_BACKWARD;
+    }
     SnapshotResult result =
-        backend.snapshot(new SnapshotRequest(checkpointId, root, checkpointDir, shareFiles));
+        backend.snapshot(new SnapshotRequest(checkpointId, root, copies, shareFiles));
     Map<String, String> kindsNow = new LinkedHashMap<>(restoredKinds);
     kindsNow.putAll(kinds);
     return new FutureTask<>(
@@ -294,7 +336,7 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
           List<HandleAndLocalPath> shared = new ArrayList<>();
           List<HandleAndLocalPath> own = new ArrayList<>();
           // "" when every file is in the checkpoint's own directory
-          String inCheckpoint = shareFiles ? checkpointDir.relativeTo(root) + "/" : "";
+          String inCheckpoint = selfContained ? "" : chkDir.relativeTo(root) + "/";
           long newBytes = 0;
           for (String relative : result.files()) {
             Location file = root.resolve(relative);

@@ -173,12 +173,22 @@ public final class AloftStateBackend implements StateBackend {
       KeyedStateBackendParameters<K> parameters) throws Exception {
     Environment env = parameters.getEnv();
     String name = instanceName(parameters.getOperatorIdentifier(), env.getTaskInfo().getIndexOfThisSubtask());
-    Config config = configFor(env);
+    if (!(env.getCheckpointStorageAccess() instanceof FsCheckpointStorageAccess storage)) {
+      throw new IllegalConfigurationException(
+          "Aloft's Flink backend needs checkpoints in a file system: set 'execution.checkpointing.dir'"
+              + " (checkpoint storage 'filesystem'), not " + env.getCheckpointStorageAccess());
+    }
+    Config config = configFor(storage, env);
     KeyGroupRange range = parameters.getKeyGroupRange();
     Plugins plugins = SharedPlugins.INSTANCE;
     FileSystems fileSystems = location -> plugins.fileSystem(location, config);
     Map<String, String> restoredKinds = new HashMap<>();
     List<RestoredInstance> restored = restored(parameters.getStateHandles(), restoredKinds, name);
+    Location jobDir = AloftKeyedStateBackend.FlinkPaths.toLocation(storage.getCheckpointsDirectory());
+    boolean fromElsewhere = restored.stream().anyMatch(part -> !part.checkpointRoot().isBelow(jobDir) && !part.checkpointRoot().equals(jobDir));
+    boolean privateFiles =
+        parameters.getStateHandles().stream()
+            .anyMatch(h -> h instanceof IncrementalRemoteKeyedStateHandle part && !part.getPrivateState().isEmpty());
     var ttl = parameters.getTtlTimeProvider();
     KeyedStateBackend backend =
         plugins
@@ -208,7 +218,10 @@ public final class AloftStateBackend implements StateBackend {
               parameters.getKeySerializer(),
               env.getExecutionConfig(),
               ttl,
-              restoredKinds);
+              restoredKinds,
+              storage.getSharedStateDirectory(),
+              fromElsewhere,
+              privateFiles);
     } catch (RuntimeException e) {
       backend.close();
       throw e;
@@ -230,15 +243,9 @@ public final class AloftStateBackend implements StateBackend {
   }
 
   /** Aloft's configuration for one backend: the primary and local directories settled. */
-  private Config configFor(Environment env) {
+  private Config configFor(FsCheckpointStorageAccess access, Environment env) {
     Config config = Config.of(aloftKeys);
     if (!config.contains(ForStOptions.PRIMARY_DIR.key())) {
-      if (!(env.getCheckpointStorageAccess() instanceof FsCheckpointStorageAccess access)) {
-        throw new IllegalConfigurationException(
-            "Aloft's Flink backend keeps its files below the job's checkpoint directory: set"
-                + " 'execution.checkpointing.dir' (file-system checkpoint storage), or '"
-                + ForStOptions.PRIMARY_DIR.key() + "'");
-      }
       Location shared = AloftKeyedStateBackend.FlinkPaths.toLocation(access.getSharedStateDirectory());
       config = config.with(ForStOptions.PRIMARY_DIR.key(), shared.resolve("aloft").toString());
     }

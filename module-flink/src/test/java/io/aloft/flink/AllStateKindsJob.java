@@ -34,8 +34,8 @@ import org.apache.flink.util.Collector;
  * A keyed job over all five State V2 kinds, and the sequential model of what it must end with. Each
  * record {@code v} of key {@code v % keys} counts (value), sums (reducing), averages (aggregating),
  * appends to a list, counts {@code v % 7} in a small map and puts {@code v} in a large map (several
- * pages); some operations are chained, some are issued without waiting. The last record of each key
- * emits a summary read back from every state.
+ * pages); some operations are chained, some are issued without waiting. The record that completes a
+ * key's count emits a summary read back from every state.
  */
 final class AllStateKindsJob {
   private AllStateKindsJob() {}
@@ -161,17 +161,31 @@ final class AllStateKindsJob {
       sum.asyncAdd(v);
       list.asyncAdd(v);
       big.asyncPut(v, v);
-      StateFuture<Void> counted = count.asyncValue().thenCompose(c -> count.asyncUpdate(c == null ? 1 : c + 1));
+      StateFuture<Long> counted =
+          count.asyncValue()
+              .thenCompose(
+                  c -> {
+                    long next = c == null ? 1 : c + 1;
+                    return count.asyncUpdate(next).thenApply(x -> next);
+                  });
       StateFuture<Void> averaged = average.asyncAdd(v);
       StateFuture<Void> smallDone =
           small.asyncGet(v % 7).thenCompose(c -> small.asyncPut(v % 7, c == null ? 1 : c + 1));
-      if (v + keys <= n) {
-        return; // not this key's last record
-      }
+      // The key's last record in arrival order (the source's subtasks interleave) completes its count.
       long key = ctx.getCurrentKey();
-      StateFutureUtils.combineAll(List.of(counted, averaged, smallDone))
-          .thenCompose(ignored -> summary(key))
-          .thenAccept(out::collect);
+      long perKey = n / keys + (key != 0 && key <= n % keys ? 1 : 0);
+      counted.thenCompose(
+              c ->
+                  c < perKey
+                      ? StateFutureUtils.completedFuture(null)
+                      : StateFutureUtils.combineAll(List.of(averaged, smallDone))
+                          .thenCompose(ignored -> summary(key)))
+          .thenAccept(
+              summary -> {
+                if (summary != null) {
+                  out.collect(summary);
+                }
+              });
     }
 
     private StateFuture<String> summary(long key) {
