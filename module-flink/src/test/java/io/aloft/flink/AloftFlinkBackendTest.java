@@ -3,6 +3,13 @@ package io.aloft.flink;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
+import org.apache.flink.api.common.eventtime.WatermarkStrategy;
+import org.apache.flink.api.common.functions.OpenContext;
+import org.apache.flink.api.common.state.v2.ValueState;
+import org.apache.flink.api.common.state.v2.ValueStateDescriptor;
+import org.apache.flink.api.common.typeinfo.Types;
+import org.apache.flink.streaming.api.functions.KeyedProcessFunction;
+import org.apache.flink.util.Collector;
 import java.util.HashMap;
 import java.util.Map;
 import org.apache.flink.configuration.Configuration;
@@ -61,6 +68,65 @@ class AloftFlinkBackendTest {
     assertThat(AllStateKindsJob.RESULTS).hasSize((int) keys);
     for (long k = 0; k < keys; k++) {
       assertThat(AllStateKindsJob.RESULTS.get(k)).isEqualTo(AllStateKindsJob.expected(k, n, keys));
+    }
+  }
+
+  @Test
+  void eventTimeTimersFireOnceIntoExactStateAcrossARestore() throws Exception {
+    long n = 30_000;
+    long keys = 50;
+    AllStateKindsJob.reset();
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(jobConfig(dir.resolve("checkpoints")));
+    env.setParallelism(2);
+    env.fromSequence(1, n)
+        .assignTimestampsAndWatermarks(
+            WatermarkStrategy.<Long>forMonotonousTimestamps().withTimestampAssigner((v, ts) -> v))
+        .map(new AllStateKindsJob.FailOnce(true))
+        .keyBy(v -> v % keys)
+        .enableAsyncState()
+        .process(new WindowTimers())
+        .sinkTo(new AllStateKindsJob.LatestPerKey());
+    env.execute("timers");
+
+    assertThat(AllStateKindsJob.FAILED).as("the injected failure happened").isTrue();
+    assertThat(AllStateKindsJob.RESULTS).hasSize((int) keys);
+    for (long k = 0; k < keys; k++) {
+      java.util.TreeSet<Long> windows = new java.util.TreeSet<>();
+      for (long v = 1; v <= n; v++) {
+        if (v % keys == k) {
+          windows.add((v / 100 + 1) * 100);
+        }
+      }
+      assertThat(AllStateKindsJob.RESULTS.get(k))
+          .isEqualTo(k + " fired=" + windows.size() + " last=" + windows.last());
+    }
+  }
+
+  /** Registers a timer at the end of each record's window of 100; each firing counts in state. */
+  static final class WindowTimers extends KeyedProcessFunction<Long, Long, String> {
+    private transient ValueState<Long> fired;
+
+    @Override
+    public void open(OpenContext context) {
+      fired = getRuntimeContext().getState(new ValueStateDescriptor<>("fired", Types.LONG));
+    }
+
+    @Override
+    public void processElement(Long v, Context ctx, Collector<String> out) {
+      ctx.timerService().registerEventTimeTimer((v / 100 + 1) * 100);
+    }
+
+    @Override
+    public void onTimer(long timestamp, OnTimerContext ctx, Collector<String> out) {
+      long key = ctx.getCurrentKey();
+      fired.asyncValue()
+          .thenCompose(
+              f -> {
+                long next = f == null ? 1 : f + 1;
+                return fired.asyncUpdate(next).thenApply(x -> next);
+              })
+          .thenAccept(next -> out.collect(key + " fired=" + next + " last=" + timestamp));
     }
   }
 }
