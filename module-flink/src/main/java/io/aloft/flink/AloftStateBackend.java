@@ -64,6 +64,10 @@ public final class AloftStateBackend implements StateBackend {
   private static final long serialVersionUID = 1L;
   private static final System.Logger LOG = System.getLogger(AloftStateBackend.class.getName());
 
+  /** Async keyed backends this class loader has created: for diagnostics and tests. */
+  static final java.util.concurrent.atomic.AtomicLong ASYNC_BACKENDS_CREATED =
+      new java.util.concurrent.atomic.AtomicLong();
+
   public static final String TYPE_KEY = "state.backend.aloft.type";
   public static final String SYNC_BACKEND_KEY = "state.backend.aloft.sync-backend";
 
@@ -226,6 +230,7 @@ public final class AloftStateBackend implements StateBackend {
       backend.close();
       throw e;
     }
+    ASYNC_BACKENDS_CREATED.incrementAndGet();
     var metrics = parameters.getMetricGroup().addGroup("aloft");
     for (String metric : backend.metrics().keySet()) {
       metrics.gauge(metric, () -> keyed.metrics().getOrDefault(metric, 0L));
