@@ -129,4 +129,75 @@ class AloftFlinkBackendTest {
           .thenAccept(next -> out.collect(key + " fired=" + next + " last=" + timestamp));
     }
   }
+
+  /**
+   * Flink's TTL wraps Aloft's states (values carry their write time in Flink's layout): entries are
+   * hidden once expired. The input pauses 1.5 s, three times the TTL, between writing and reading.
+   */
+  @Test
+  void expiredEntriesOfEveryKindAreNotReturned() throws Exception {
+    AllStateKindsJob.reset();
+    StreamExecutionEnvironment env =
+        StreamExecutionEnvironment.getExecutionEnvironment(jobConfig(dir.resolve("checkpoints")));
+    env.setParallelism(1);
+    env.fromSequence(1, 40)
+        .map(
+            v -> {
+              if (v == 21) {
+                Thread.sleep(1_500); // every write of records 1..20 expires meanwhile
+              }
+              return v;
+            })
+        .keyBy(v -> v % 20)
+        .enableAsyncState()
+        .process(new ExpiringStates())
+        .sinkTo(new AllStateKindsJob.LatestPerKey());
+    env.execute("ttl");
+    assertThat(AllStateKindsJob.RESULTS).hasSize(20);
+    for (long k = 0; k < 20; k++) {
+      assertThat(AllStateKindsJob.RESULTS.get(k)).isEqualTo(k + " value=null list=[] map=null");
+    }
+  }
+
+  /** The first record of a key writes a value, a list element and a map entry; the second reads them. */
+  static final class ExpiringStates extends KeyedProcessFunction<Long, Long, String> {
+    private transient ValueState<Long> value;
+    private transient org.apache.flink.api.common.state.v2.ListState<Long> list;
+    private transient org.apache.flink.api.common.state.v2.MapState<Long, Long> map;
+
+    @Override
+    public void open(OpenContext context) {
+      org.apache.flink.api.common.state.StateTtlConfig ttl =
+          org.apache.flink.api.common.state.StateTtlConfig.newBuilder(java.time.Duration.ofMillis(500)).build();
+      var valueDescriptor = new ValueStateDescriptor<>("value", Types.LONG);
+      valueDescriptor.enableTimeToLive(ttl);
+      var listDescriptor = new org.apache.flink.api.common.state.v2.ListStateDescriptor<>("list", Types.LONG);
+      listDescriptor.enableTimeToLive(ttl);
+      var mapDescriptor =
+          new org.apache.flink.api.common.state.v2.MapStateDescriptor<>("map", Types.LONG, Types.LONG);
+      mapDescriptor.enableTimeToLive(ttl);
+      value = getRuntimeContext().getState(valueDescriptor);
+      list = getRuntimeContext().getListState(listDescriptor);
+      map = getRuntimeContext().getMapState(mapDescriptor);
+    }
+
+    @Override
+    public void processElement(Long v, Context ctx, Collector<String> out) {
+      long key = ctx.getCurrentKey();
+      if (v <= 20) {
+        value.asyncUpdate(v);
+        list.asyncAdd(v);
+        map.asyncPut(key, v);
+        return;
+      }
+      java.util.List<Long> listed = new java.util.ArrayList<>();
+      value.asyncValue()
+          .thenCompose(
+              x ->
+                  list.asyncGet()
+                      .thenCompose(it -> it.onNext((Long e) -> { listed.add(e); }))
+                      .thenCompose(ignored -> map.asyncGet(key))
+                      .thenAccept(m -> out.collect(key + " value=" + x + " list=" + listed + " map=" + m)));
+    }
+  }
 }
