@@ -77,6 +77,8 @@ public class FlinkJobBenchmark {
     dir = ScratchDir.create("flink-" + backend);
     Configuration c = new Configuration();
     c.setString("taskmanager.numberOfTaskSlots", "2");
+    c.setString("rest.bind-address", "127.0.0.1");
+    c.setString("rest.port", "0");
     c.setString("taskmanager.memory.managed.size", "256mb");
     c.setString("taskmanager.memory.network.min", "64mb");
     c.setString("taskmanager.memory.network.max", "64mb");
@@ -94,6 +96,21 @@ public class FlinkJobBenchmark {
   public void stopCluster() throws Exception {
     cluster.close();
     dir.close();
+    // Flink's ForSt (forstjni) leaves non-daemon native threads that keep this fork from exiting, and
+    // JMH would wait for it forever: once the results are reported, the fork is halted.
+    Thread halt =
+        new Thread(
+            () -> {
+              try {
+                Thread.sleep(45_000);
+              } catch (InterruptedException e) {
+                return;
+              }
+              Runtime.getRuntime().halt(0);
+            },
+            "halt-after-forst");
+    halt.setDaemon(true);
+    halt.start();
   }
 
   private Configuration jobConfig() {
@@ -132,8 +149,9 @@ public class FlinkJobBenchmark {
           .toChangelogStream(tables.sqlQuery("SELECT k, COUNT(*) AS c, SUM(v) AS s FROM events GROUP BY k"))
           .sinkTo(new DiscardingSink<>());
     }
-    var graph = env.getStreamGraph();
-    var id = cluster.submitJob(graph).get().getJobID();
+    var id = new org.apache.flink.api.common.JobID();
+    var graph = env.getStreamGraph().getJobGraph(getClass().getClassLoader(), id);
+    cluster.submitJob(graph).get();
     JobExecutionResult result =
         cluster.requestJobResult(id).get().toJobExecutionResult(getClass().getClassLoader());
     report(id);
@@ -147,8 +165,8 @@ public class FlinkJobBenchmark {
     System.out.println(
         String.format(
             Locale.ROOT,
-            "FLINK-JOB backend=%s job=%s records=%d checkpoints=%d meanCheckpointMs=%.0f"
-                + " meanCheckpointedBytes=%.0f meanStateBytes=%.0f",
+            "FLINK-JOB backend=%s job=%s records=%d checkpoints=%d meanCheckpointMs=%d"
+                + " meanCheckpointedBytes=%d meanStateBytes=%d",
             backend,
             job,
             records,
