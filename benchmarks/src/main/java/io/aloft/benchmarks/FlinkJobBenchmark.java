@@ -94,10 +94,9 @@ public class FlinkJobBenchmark {
 
   @TearDown(Level.Trial)
   public void stopCluster() throws Exception {
-    cluster.close();
-    dir.close();
     // Flink's ForSt (forstjni) leaves non-daemon native threads that keep this fork from exiting, and
-    // JMH would wait for it forever: once the results are reported, the fork is halted.
+    // JMH would wait for it forever: once the results are reported, the fork is halted. Started first,
+    // so that a failure below cannot skip it.
     Thread halt =
         new Thread(
             () -> {
@@ -111,6 +110,11 @@ public class FlinkJobBenchmark {
             "halt-after-forst");
     halt.setDaemon(true);
     halt.start();
+    try {
+      cluster.close();
+    } finally {
+      dir.close();
+    }
   }
 
   private Configuration jobConfig() {
