@@ -92,24 +92,13 @@ public class FlinkJobBenchmark {
     cluster.start();
   }
 
+  /**
+   * Flink's ForSt (forstjni) leaves non-daemon native threads behind, and a {@code forst} fork does not
+   * exit even when JMH forces it (nor when halted from a thread of its own): after its last iteration
+   * is reported it must be killed ({@code pkill -f ForkedMain}); docs/benchmarks.md says so.
+   */
   @TearDown(Level.Trial)
   public void stopCluster() throws Exception {
-    // Flink's ForSt (forstjni) leaves non-daemon native threads that keep this fork from exiting, and
-    // JMH would wait for it forever: once the results are reported, the fork is halted. Started first,
-    // so that a failure below cannot skip it.
-    Thread halt =
-        new Thread(
-            () -> {
-              try {
-                Thread.sleep(45_000);
-              } catch (InterruptedException e) {
-                return;
-              }
-              Runtime.getRuntime().halt(0);
-            },
-            "halt-after-forst");
-    halt.setDaemon(true);
-    halt.start();
     try {
       cluster.close();
     } finally {
