@@ -46,6 +46,8 @@ import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyGroupedInternalPriorityQueue;
 import org.apache.flink.runtime.state.Keyed;
 import org.apache.flink.runtime.state.KeyedStateHandle;
+import org.apache.flink.runtime.state.PhysicalStateHandleID;
+import org.apache.flink.runtime.state.PlaceholderStreamStateHandle;
 import org.apache.flink.runtime.state.PriorityComparable;
 import org.apache.flink.runtime.state.StreamStateHandle;
 import org.apache.flink.runtime.state.filesystem.FileStateHandle;
@@ -92,6 +94,14 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
   private final Map<String, String> restoredKinds;
   private final Map<String, InternalKeyedState<K, ?, ?>> states = new HashMap<>();
   private final Map<String, String> kinds = new LinkedHashMap<>();
+  /**
+   * Files a completed checkpoint (or the restored one) named: Flink's registry has them, so a later
+   * checkpoint names them by a placeholder. A discarded pending checkpoint deletes the files its
+   * handle names outright, never placeholders, so these stay safe when a checkpoint is aborted.
+   */
+  private final Map<String, PhysicalStateHandleID> confirmed = new ConcurrentHashMap<>();
+  /** The files each pending checkpoint named, by checkpoint id, until it completes or is aborted. */
+  private final Map<Long, Map<String, PhysicalStateHandleID>> namedBy = new ConcurrentHashMap<>();
   /** Sizes of the files named so far (files never change), so each is measured once. */
   private final Map<String, Long> fileSizes = new ConcurrentHashMap<>();
   private final List<StateExecutor> stateExecutors = new ArrayList<>();
@@ -119,6 +129,7 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
       ExecutionConfig executionConfig,
       TtlTimeProvider ttlTimeProvider,
       Map<String, String> restoredKinds,
+      Map<String, PhysicalStateHandleID> restoredSharedFiles,
       org.apache.flink.core.fs.Path sharedDir,
       boolean restoredFromElsewhere,
       boolean restoredPrivateFiles) {
@@ -137,6 +148,7 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
     this.codec = new RowCodec<>(keySerializer);
     this.timers = new HeapPriorityQueueSetFactory(keyGroupRange, numberOfKeyGroups, 128);
     this.restoredKinds = Map.copyOf(restoredKinds);
+    this.confirmed.putAll(restoredSharedFiles);
   }
 
   @Override
@@ -297,9 +309,10 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
     boolean selfContained =
         options.getCheckpointType().isSavepoint()
             || sharing == SnapshotType.SharingFilesStrategy.NO_SHARING;
-    if (claimed == null && restoredFromElsewhere) {
-      // The first checkpoint after a restore tells the claim mode: NO_CLAIM forces a full one.
-      claimed = !selfContained && sharing == SnapshotType.SharingFilesStrategy.FORWARD_BACKWARD;
+    if (claimed == null && restoredFromElsewhere && !selfContained) {
+      // The first checkpoint after a restore tells the claim mode: NO_CLAIM forces a full one (a
+      // savepoint before it says nothing).
+      claimed = sharing == SnapshotType.SharingFilesStrategy.FORWARD_BACKWARD;
       if (claimed && restoredPrivateFiles) {
         throw new IllegalStateException(
             name + ": restored in CLAIM mode from a snapshot whose files are its private copies (a"
@@ -338,20 +351,33 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
           // "" when every file is in the checkpoint's own directory
           String inCheckpoint = selfContained ? "" : chkDir.relativeTo(root) + "/";
           long newBytes = 0;
+          Map<String, PhysicalStateHandleID> named = new HashMap<>();
           for (String relative : result.files()) {
             Location file = root.resolve(relative);
             boolean measured = fileSizes.containsKey(file.toString());
             long size = sizeOf(file);
-            HandleAndLocalPath handle =
-                HandleAndLocalPath.of(new FileStateHandle(FlinkPaths.toPath(file), size), relative);
+            FileStateHandle fileHandle = new FileStateHandle(FlinkPaths.toPath(file), size);
             if (relative.startsWith(inCheckpoint)) {
-              own.add(handle); // a copy: deleted with this checkpoint
+              own.add(HandleAndLocalPath.of(fileHandle, relative)); // a copy: deleted with this checkpoint
               newBytes += size;
             } else {
-              shared.add(handle); // the backend's file: Flink's registry counts its checkpoints
+              // The backend's file: Flink's registry counts the checkpoints naming it. One a completed
+              // checkpoint named already goes by a placeholder, which a discarded checkpoint never
+              // deletes.
+              // (Its id as the registry knows it: the id of the handle that registered it first.)
+              PhysicalStateHandleID registered = confirmed.get(file.toString());
+              shared.add(
+                  HandleAndLocalPath.of(
+                      registered != null
+                          ? new PlaceholderStreamStateHandle(registered, size, false)
+                          : fileHandle,
+                      relative));
+              named.put(
+                  file.toString(), registered != null ? registered : fileHandle.getStreamStateHandleID());
               newBytes += measured ? 0 : size;
             }
           }
+          namedBy.put(checkpointId, named);
           byte[] envelope =
               new CheckpointEnvelope(root.toString(), kindsNow, result.metadata()).toBytes();
           StreamStateHandle meta;
@@ -382,11 +408,20 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
     return size;
   }
 
+  /** What the checkpoint named is now in Flink's registry; what older pending ones named never will be. */
   @Override
-  public void notifyCheckpointComplete(long checkpointId) {}
+  public void notifyCheckpointComplete(long checkpointId) {
+    Map<String, PhysicalStateHandleID> named = namedBy.remove(checkpointId);
+    if (named != null) {
+      confirmed.putAll(named);
+    }
+    namedBy.keySet().removeIf(id -> id < checkpointId);
+  }
 
   @Override
-  public void notifyCheckpointAborted(long checkpointId) {}
+  public void notifyCheckpointAborted(long checkpointId) {
+    namedBy.remove(checkpointId);
+  }
 
   /** Flink deletes what the subsumed checkpoint alone named; Aloft only drops its own references. */
   @Override

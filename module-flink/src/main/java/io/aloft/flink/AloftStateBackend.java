@@ -223,17 +223,22 @@ public final class AloftStateBackend implements StateBackend {
               env.getExecutionConfig(),
               ttl,
               restoredKinds,
+              restoredSharedFiles(parameters.getStateHandles()),
               storage.getSharedStateDirectory(),
               fromElsewhere,
               privateFiles);
-    } catch (RuntimeException e) {
-      backend.close();
+      ASYNC_BACKENDS_CREATED.incrementAndGet();
+      var metrics = parameters.getMetricGroup().addGroup("aloft");
+      for (String metric : backend.metrics().keySet()) {
+        metrics.gauge(metric, () -> keyed.metrics().getOrDefault(metric, 0L));
+      }
+    } catch (RuntimeException | Error e) {
+      try {
+        backend.close();
+      } catch (IOException | RuntimeException suppressed) {
+        e.addSuppressed(suppressed);
+      }
       throw e;
-    }
-    ASYNC_BACKENDS_CREATED.incrementAndGet();
-    var metrics = parameters.getMetricGroup().addGroup("aloft");
-    for (String metric : backend.metrics().keySet()) {
-      metrics.gauge(metric, () -> keyed.metrics().getOrDefault(metric, 0L));
     }
     return keyed;
   }
@@ -290,6 +295,24 @@ public final class AloftStateBackend implements StateBackend {
               rootOf(part, envelope)));
     }
     return parts;
+  }
+
+  /** The shared files of the restored parts, with the ids Flink's registry holds them by. */
+  private static Map<String, org.apache.flink.runtime.state.PhysicalStateHandleID> restoredSharedFiles(
+      Collection<KeyedStateHandle> handles) {
+    Map<String, org.apache.flink.runtime.state.PhysicalStateHandleID> files = new HashMap<>();
+    for (KeyedStateHandle handle : handles) {
+      if (handle instanceof IncrementalRemoteKeyedStateHandle part) {
+        for (HandleAndLocalPath file : part.getSharedState()) {
+          if (file.getHandle() instanceof FileStateHandle f) {
+            files.put(
+                AloftKeyedStateBackend.FlinkPaths.toLocation(f.getFilePath()).toString(),
+                f.getStreamStateHandleID());
+          }
+        }
+      }
+    }
+    return files;
   }
 
   /** The root the part's files are relative to: a file's path without its relative path. */

@@ -70,11 +70,15 @@ final class AloftStateExecutor implements StateExecutor {
     List<StateRequest<?, ?, ?, ?>> requests = ((Batch) container).requests;
     CompletableFuture<Void> done = new CompletableFuture<>();
     ongoing.incrementAndGet();
-    threads
+    try {
+      threads
         .coordinator()
         .execute(
             () -> {
               try {
+                if (failure != null) {
+                  throw new IllegalStateException(name + ": an earlier batch of state requests failed", failure);
+                }
                 run(requests, true);
                 done.complete(null);
               } catch (Throwable t) {
@@ -84,19 +88,40 @@ final class AloftStateExecutor implements StateExecutor {
                 ongoing.decrementAndGet();
               }
             });
+    } catch (RuntimeException e) {
+      ongoing.decrementAndGet(); // rejected: the executor is closing
+      throw e;
+    }
     return done;
   }
 
+  /**
+   * Runs one request on the calling (task) thread. A failed request's future does not complete (Flink
+   * reports the failure to the task instead), and Flink's synchronous call waits for it to: so the
+   * failure is thrown here, and every later request fails too.
+   */
   @Override
   public void executeRequestSync(StateRequest<?, ?, ?, ?> request) {
     checkState();
+    syncFailure.remove();
     try {
       run(List.of(request), false);
     } catch (Exception e) {
-      failure = e;
-      // the request's future has been failed with it; the caller's get() throws
+      syncFailure.set(e);
+    }
+    Throwable failed = syncFailure.get();
+    syncFailure.remove();
+    if (failed != null) {
+      failure = failed;
+      throw new IllegalStateException(
+          name + ": " + request.getRequestType() + " on state '"
+              + ((AloftState) request.getState()).rows().name + "' failed: " + failed,
+          failed);
     }
   }
+
+  /** The first failure of the synchronous request running on this thread. */
+  private final ThreadLocal<Throwable> syncFailure = new ThreadLocal<>();
 
   @Override
   public boolean fullyLoaded() {
@@ -309,6 +334,9 @@ final class AloftStateExecutor implements StateExecutor {
   }
 
   private void fail(StateRequest<?, ?, ?, ?> request, Throwable e) {
+    if (request.isSync() && syncFailure.get() == null) {
+      syncFailure.set(e);
+    }
     InternalAsyncFuture<?> future = request.getFuture();
     if (!future.isDone()) {
       future.completeExceptionally(

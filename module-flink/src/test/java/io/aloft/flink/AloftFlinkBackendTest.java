@@ -200,4 +200,35 @@ class AloftFlinkBackendTest {
                       .thenAccept(m -> out.collect(key + " value=" + x + " list=" + listed + " map=" + m)));
     }
   }
+
+  /** A synchronous call that fails (here: a null list element) fails the job, naming it, instead of hanging. */
+  @Test
+  void aFailingSynchronousCallFailsTheJobWithItsCause() {
+    Configuration config = jobConfig(dir.resolve("checkpoints"));
+    config.setString("restart-strategy.type", "none");
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(config);
+    env.setParallelism(1);
+    env.fromSequence(1, 10)
+        .keyBy(v -> v % 2)
+        .enableAsyncState()
+        .process(
+            new KeyedProcessFunction<Long, Long, String>() {
+              private transient org.apache.flink.api.common.state.v2.ListState<Long> list;
+
+              @Override
+              public void open(OpenContext context) {
+                list =
+                    getRuntimeContext()
+                        .getListState(new org.apache.flink.api.common.state.v2.ListStateDescriptor<>("list", Types.LONG));
+              }
+
+              @Override
+              public void processElement(Long v, Context ctx, Collector<String> out) {
+                list.add(v == 7 ? null : v);
+              }
+            })
+        .sinkTo(new AllStateKindsJob.LatestPerKey());
+    org.assertj.core.api.Assertions.assertThatThrownBy(() -> env.execute("sync failure"))
+        .hasStackTraceContaining("add(null)");
+  }
 }
