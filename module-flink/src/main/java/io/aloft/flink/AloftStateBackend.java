@@ -34,6 +34,7 @@ import org.apache.flink.runtime.state.IncrementalRemoteKeyedStateHandle;
 import org.apache.flink.runtime.state.KeyGroupRange;
 import org.apache.flink.runtime.state.KeyedStateHandle;
 import org.apache.flink.runtime.state.OperatorStateBackend;
+import org.apache.flink.runtime.state.PhysicalStateHandleID;
 import org.apache.flink.runtime.state.StateBackend;
 import org.apache.flink.runtime.state.StateBackendLoader;
 import org.apache.flink.runtime.state.filesystem.FileStateHandle;
@@ -114,7 +115,7 @@ public final class AloftStateBackend implements StateBackend {
     aloft.put("state.backend.type", type);
     try {
       Plugins.validate(Config.of(aloft));
-      Plugins.discover().backend(Config.of(aloft)); // fails now, naming the module, if it is absent
+      SharedPlugins.INSTANCE.backend(Config.of(aloft)); // fails now, naming the module, if it is absent
     } catch (ConfigException e) {
       throw new IllegalConfigurationException(e.getMessage(), e);
     } catch (RuntimeException e) {
@@ -186,13 +187,11 @@ public final class AloftStateBackend implements StateBackend {
     KeyGroupRange range = parameters.getKeyGroupRange();
     Plugins plugins = SharedPlugins.INSTANCE;
     FileSystems fileSystems = location -> plugins.fileSystem(location, config);
-    Map<String, String> restoredKinds = new HashMap<>();
-    List<RestoredInstance> restored = restored(parameters.getStateHandles(), restoredKinds, name);
+    Restore restore = Restore.of(parameters.getStateHandles(), name);
     Location jobDir = AloftKeyedStateBackend.FlinkPaths.toLocation(storage.getCheckpointsDirectory());
-    boolean fromElsewhere = restored.stream().anyMatch(part -> !part.checkpointRoot().isBelow(jobDir) && !part.checkpointRoot().equals(jobDir));
-    boolean privateFiles =
-        parameters.getStateHandles().stream()
-            .anyMatch(h -> h instanceof IncrementalRemoteKeyedStateHandle part && !part.getPrivateState().isEmpty());
+    boolean fromElsewhere =
+        restore.parts().stream()
+            .anyMatch(part -> !part.checkpointRoot().isBelow(jobDir) && !part.checkpointRoot().equals(jobDir));
     var ttl = parameters.getTtlTimeProvider();
     KeyedStateBackend backend =
         plugins
@@ -205,7 +204,7 @@ public final class AloftStateBackend implements StateBackend {
                     name,
                     fileSystems,
                     () -> Instant.ofEpochMilli(ttl.currentTimestamp()),
-                    restored,
+                    restore.parts(),
                     FileOwnership.HOST));
     AloftKeyedStateBackend<K> keyed;
     try {
@@ -222,11 +221,11 @@ public final class AloftStateBackend implements StateBackend {
               parameters.getKeySerializer(),
               env.getExecutionConfig(),
               ttl,
-              restoredKinds,
-              restoredSharedFiles(parameters.getStateHandles()),
+              restore.kinds(),
+              restore.sharedFiles(),
               storage.getSharedStateDirectory(),
               fromElsewhere,
-              privateFiles);
+              restore.privateFiles());
       ASYNC_BACKENDS_CREATED.incrementAndGet();
       var metrics = parameters.getMetricGroup().addGroup("aloft");
       for (String metric : backend.metrics().keySet()) {
@@ -269,50 +268,53 @@ public final class AloftStateBackend implements StateBackend {
     return config;
   }
 
-  /** The parts to restore, with the root each one's relative paths refer to. */
-  private static List<RestoredInstance> restored(
-      Collection<KeyedStateHandle> handles, Map<String, String> kinds, String name) throws IOException {
-    List<RestoredInstance> parts = new ArrayList<>();
-    for (KeyedStateHandle handle : handles) {
-      if (handle == null) {
-        continue;
-      }
-      if (!(handle instanceof IncrementalRemoteKeyedStateHandle part)) {
-        throw new IllegalStateException(
-            name + ": cannot restore a " + handle.getClass().getSimpleName() + ": Aloft restores only"
-                + " checkpoints and native savepoints it wrote (was the job's state backend changed?)");
-      }
-      CheckpointEnvelope envelope;
-      try (InputStream in = part.getMetaDataStateHandle().openInputStream()) {
-        envelope = CheckpointEnvelope.read(in, String.valueOf(part.getMetaDataStateHandle()));
-      }
-      kinds.putAll(envelope.stateKinds());
-      KeyGroupRange range = part.getKeyGroupRange();
-      parts.add(
-          new RestoredInstance(
-              new io.aloft.spi.backend.KeyGroupRange(range.getStartKeyGroup(), range.getEndKeyGroup()),
-              envelope.backendMetadata(),
-              rootOf(part, envelope)));
-    }
-    return parts;
-  }
+  /**
+   * What the restored handles hold, read in one pass: the parts (with the root each one's relative
+   * paths refer to), the kinds of their states, their shared files with the ids Flink's registry holds
+   * them by, and whether any part has private files (copies a savepoint or full checkpoint owns).
+   */
+  private record Restore(
+      List<RestoredInstance> parts,
+      Map<String, String> kinds,
+      Map<String, PhysicalStateHandleID> sharedFiles,
+      boolean privateFiles) {
 
-  /** The shared files of the restored parts, with the ids Flink's registry holds them by. */
-  private static Map<String, org.apache.flink.runtime.state.PhysicalStateHandleID> restoredSharedFiles(
-      Collection<KeyedStateHandle> handles) {
-    Map<String, org.apache.flink.runtime.state.PhysicalStateHandleID> files = new HashMap<>();
-    for (KeyedStateHandle handle : handles) {
-      if (handle instanceof IncrementalRemoteKeyedStateHandle part) {
+    static Restore of(Collection<KeyedStateHandle> handles, String name) throws IOException {
+      List<RestoredInstance> parts = new ArrayList<>();
+      Map<String, String> kinds = new HashMap<>();
+      Map<String, PhysicalStateHandleID> sharedFiles = new HashMap<>();
+      boolean privateFiles = false;
+      for (KeyedStateHandle handle : handles) {
+        if (handle == null) {
+          continue;
+        }
+        if (!(handle instanceof IncrementalRemoteKeyedStateHandle part)) {
+          throw new IllegalStateException(
+              name + ": cannot restore a " + handle.getClass().getSimpleName() + ": Aloft restores only"
+                  + " checkpoints and native savepoints it wrote (was the job's state backend changed?)");
+        }
+        CheckpointEnvelope envelope;
+        try (InputStream in = part.getMetaDataStateHandle().openInputStream()) {
+          envelope = CheckpointEnvelope.read(in, String.valueOf(part.getMetaDataStateHandle()));
+        }
+        kinds.putAll(envelope.stateKinds());
+        KeyGroupRange range = part.getKeyGroupRange();
+        parts.add(
+            new RestoredInstance(
+                new io.aloft.spi.backend.KeyGroupRange(range.getStartKeyGroup(), range.getEndKeyGroup()),
+                envelope.backendMetadata(),
+                rootOf(part, envelope)));
         for (HandleAndLocalPath file : part.getSharedState()) {
           if (file.getHandle() instanceof FileStateHandle f) {
-            files.put(
+            sharedFiles.put(
                 AloftKeyedStateBackend.FlinkPaths.toLocation(f.getFilePath()).toString(),
                 f.getStreamStateHandleID());
           }
         }
+        privateFiles |= !part.getPrivateState().isEmpty();
       }
+      return new Restore(parts, kinds, sharedFiles, privateFiles);
     }
-    return files;
   }
 
   /** The root the part's files are relative to: a file's path without its relative path. */
