@@ -465,8 +465,16 @@ final class AloftKeyedStateBackend<K> implements AsyncKeyedStateBackend<K> {
   static final class FlinkPaths {
     private FlinkPaths() {}
 
+    /**
+     * Flink writes a path without authority as {@code scheme:/path} (it drops the empty authority of
+     * {@code scheme:///path}); Aloft's locations keep it, so the parts are taken one by one.
+     */
     static Location toLocation(Path path) {
-      return Location.of(path.toUri().toString());
+      java.net.URI uri = path.toUri();
+      if (uri.getScheme() != null && uri.getRawAuthority() == null) {
+        return Location.of(uri.getScheme() + "://" + uri.getRawPath());
+      }
+      return Location.of(uri.toString());
     }
 
     static Path toPath(Location location) {

@@ -57,7 +57,9 @@ import org.apache.flink.runtime.state.filesystem.FsCheckpointStorageAccess;
  *       names of Flink's ForSt keys), with Aloft's meaning; {@code state.backend.forst.primary-dir}
  *       defaults to {@code <checkpoint dir>/<job id>/shared/aloft}, so that checkpoints name the
  *       backend's files instead of copying them. Other {@code state.backend.forst.*} keys (Flink's
- *       ForSt has more) are ignored with one warning.
+ *       ForSt has more) are ignored with one warning;
+ *   <li>the keys of Aloft's storage providers on the class path ({@code s3.endpoint}, {@code
+ *       azure.account-key}, ...), as they are.
  * </ul>
  */
 public final class AloftStateBackend implements StateBackend {
@@ -97,6 +99,14 @@ public final class AloftStateBackend implements StateBackend {
     for (ConfigOption<?> option : Plugins.knownOptions()) {
       known.add(option.key());
     }
+    // The storage providers' keys (s3.endpoint, azure.account-key, ...) reach Aloft from Flink's
+    // configuration as they are: the store that holds Aloft's files is configured there.
+    java.util.Set<String> storageKeys = new java.util.HashSet<>();
+    for (var provider : SharedPlugins.INSTANCE.fileSystemProviders()) {
+      for (ConfigOption<?> option : provider.options()) {
+        storageKeys.add(option.key());
+      }
+    }
     for (Map.Entry<String, String> e : new TreeMap<>(flink).entrySet()) {
       if (e.getKey().startsWith(ForStOptions.PREFIX)) {
         if (known.contains(e.getKey())) {
@@ -104,6 +114,8 @@ public final class AloftStateBackend implements StateBackend {
         } else {
           ignored.add(e.getKey());
         }
+      } else if (storageKeys.contains(e.getKey())) {
+        aloft.put(e.getKey(), e.getValue());
       }
     }
     if (!ignored.isEmpty()) {
@@ -137,6 +149,11 @@ public final class AloftStateBackend implements StateBackend {
           "'" + SYNC_BACKEND_KEY + "': cannot load the state backend '" + sync + "': " + e.getMessage(), e);
     }
     return new AloftStateBackend(aloft, type, syncBackend);
+  }
+
+  /** Aloft's configuration as this backend passes it on (before the per-job defaults). */
+  Config aloftConfig() {
+    return Config.of(aloftKeys);
   }
 
   @Override

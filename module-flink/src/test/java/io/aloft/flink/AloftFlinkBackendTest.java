@@ -17,6 +17,8 @@ import org.apache.flink.runtime.testutils.MiniClusterResourceConfiguration;
 import org.apache.flink.streaming.api.environment.StreamExecutionEnvironment;
 import org.apache.flink.test.junit5.MiniClusterExtension;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
 import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -34,9 +36,13 @@ class AloftFlinkBackendTest {
   @TempDir Path dir;
 
   static Configuration jobConfig(Path checkpoints) {
+    return jobConfig(checkpoints.toUri().toString());
+  }
+
+  static Configuration jobConfig(String checkpoints) {
     Map<String, String> c = new HashMap<>();
     c.put("state.backend.type", AloftStateBackendFactory.class.getName());
-    c.put("execution.checkpointing.dir", checkpoints.toUri().toString());
+    c.put("execution.checkpointing.dir", checkpoints);
     c.put("execution.checkpointing.interval", "200 ms");
     c.put("execution.checkpointing.incremental", "true");
     c.put("restart-strategy.type", "fixed-delay");
@@ -46,13 +52,21 @@ class AloftFlinkBackendTest {
     return Configuration.fromMap(c);
   }
 
-  @Test
-  void aKeyedJobOverEveryStateKindSurvivesAFailureWithExactResults() throws Exception {
+  /**
+   * On {@code file://}, and on {@code remote://}: a local directory that both Flink (its checkpoint
+   * storage, through the test kit's Flink file system) and Aloft (its storage provider, with its file
+   * cache in front) treat as a remote store.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"file", "remote"})
+  void aKeyedJobOverEveryStateKindSurvivesAFailureWithExactResults(String store) throws Exception {
     long n = 30_000;
     long keys = 50;
     AllStateKindsJob.reset();
-    StreamExecutionEnvironment env =
-        StreamExecutionEnvironment.getExecutionEnvironment(jobConfig(dir.resolve("checkpoints")));
+    Path checkpoints = dir.resolve("checkpoints");
+    String checkpointDir =
+        store.equals("file") ? checkpoints.toUri().toString() : "remote://" + checkpoints.toAbsolutePath();
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig(checkpointDir));
     env.setParallelism(2);
     env.fromSequence(1, n)
         .map(new AllStateKindsJob.FailOnce(true))

@@ -50,6 +50,22 @@ class AloftStateBackendConfigTest {
   }
 
   @Test
+  void theStorageProvidersKeysReachAloftAndFlinksOwnKeysDoNot() throws IOException {
+    AloftStateBackend backend =
+        load(
+            Map.of(
+                "testkit.remote.read-latency", "3 ms",
+                "execution.checkpointing.interval", "1 s",
+                "state.backend.forst.block.cache-size", "16mb"));
+    assertThat(backend.aloftConfig().get(io.aloft.engine.testkit.RemoteSchemeFileSystemProvider.READ_LATENCY))
+        .isEqualTo(java.time.Duration.ofMillis(3));
+    assertThat(backend.aloftConfig().contains("state.backend.forst.block.cache-size")).isTrue();
+    assertThat(backend.aloftConfig().contains("execution.checkpointing.interval"))
+        .as("Flink's checkpoint keys are Flink's, not Aloft's checkpoint store's")
+        .isFalse();
+  }
+
+  @Test
   void aSyncBackendThatCannotBeLoadedFailsNamingTheKey() {
     assertThatThrownBy(() -> load(Map.of(AloftStateBackend.SYNC_BACKEND_KEY, "com.example.NoSuchFactory")))
         .isInstanceOf(IllegalConfigurationException.class)
