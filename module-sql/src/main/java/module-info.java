@@ -1,7 +1,11 @@
 /**
- * Aloft SQL operators. Its classes arrive with the issue that builds
- * this module; until then it holds only its descriptor, so applications can already name it.
+ * Aloft's SQL operators: Flink's stateful SQL operators on the keyed-job runtime and the State V2 API,
+ * each in an async and a sync version sharing one logic ({@code table.exec.async-state.enabled}
+ * picks), over a typed changelog row model ({@link io.aloft.sql.Row}, {@link io.aloft.sql.RowKind},
+ * {@link io.aloft.sql.Schema}, {@link io.aloft.sql.RowSerializer}).
  */
 module io.aloft.sql {
-  requires io.aloft.api;
+  requires transitive io.aloft.api;
+
+  exports io.aloft.sql;
 }

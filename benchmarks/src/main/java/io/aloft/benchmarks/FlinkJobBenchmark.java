@@ -11,6 +11,7 @@ import org.apache.flink.api.common.state.v2.ValueState;
 import org.apache.flink.api.common.state.v2.ValueStateDescriptor;
 import org.apache.flink.api.common.typeinfo.Types;
 import org.apache.flink.configuration.Configuration;
+import org.apache.flink.core.fs.FileSystem;
 import org.apache.flink.runtime.checkpoint.CheckpointStatsSnapshot;
 import org.apache.flink.runtime.minicluster.MiniCluster;
 import org.apache.flink.runtime.minicluster.MiniClusterConfiguration;
@@ -37,19 +38,32 @@ import org.openjdk.jmh.annotations.Warmup;
 /**
  * The same Flink 2.3 job with async state on Aloft ({@code aloft}: {@code state.backend.type:
  * io.aloft.flink.AloftStateBackendFactory}, its {@code forst} engine) and on Flink's own ForSt backend
- * ({@code forst}, forstjni), both keeping their files in the checkpoint directory on a local disk, in
- * one MiniCluster per trial (1 task manager, 2 slots, parallelism 2), checkpoints every second:
+ * ({@code forst}, forstjni), both keeping their files in the checkpoint directory, in one MiniCluster
+ * per trial (1 task manager, 2 slots, parallelism 2), checkpoints every second:
  *
  * <ul>
  *   <li>{@code keyed}: {@code records} numbers keyed by {@code n % 10000}, each counted in a {@code
  *       ValueState} (read, then write) and in a {@code MapState} entry of its key (get, then put);
  *   <li>{@code sql}: {@code SELECT k, COUNT(*), SUM(v) FROM events GROUP BY k} over the same numbers,
- *       with {@code table.exec.async-state.enabled: true}.
+ *       with {@code table.exec.async-state.enabled: true};
+ *   <li>{@code failover}: the keyed job, failing once after three quarters of its records (once a
+ *       checkpoint completed) and restarting at once from that checkpoint: its score includes the
+ *       failover, and it reports how long the restore took.
  * </ul>
  *
- * The score is the time per job (records/s = records / score). After each job a line {@code
- * FLINK-JOB ...} gives its checkpoints: how many completed, their mean end-to-end duration, and the
- * mean checkpointed (incremental) and full state size.
+ * The checkpoint directory is on the {@code store}: {@code local}, a local directory; {@code remote},
+ * the same directory as the {@code remote://} test store, where every read request first waits {@code
+ * readLatencyMs} (Aloft reads it through the engine test kit's storage provider, Flink and its ForSt
+ * through the Flink file system of module-flink's test kit), with each engine's local file cache off so
+ * that the latency is on the path (block caches stay at their defaults).
+ *
+ * <p>The score is the time per job (records/s = records / score). After each job a line {@code
+ * FLINK-JOB ...} gives its checkpoints (how many completed, their mean end-to-end duration, the mean
+ * checkpointed and full state size), the files and bytes in the job's checkpoint directory (sampled
+ * every 500 ms while the job ran: mean and max), and Flink's own measure of each start ({@code
+ * maxInitializeStateDurationMs} of Flink's {@code JobInitialization} trace: the slowest subtask's time
+ * to restore its state and open its operators): {@code startMs} for the first start, {@code
+ * restoreMs} for each restart from a checkpoint.
  */
 @State(Scope.Benchmark)
 @BenchmarkMode(Mode.SingleShotTime)
@@ -62,8 +76,14 @@ public class FlinkJobBenchmark {
   @Param({"aloft", "forst"})
   public String backend;
 
-  @Param({"keyed", "sql"})
+  @Param({"keyed", "sql", "failover"})
   public String job;
+
+  @Param({"local", "remote"})
+  public String store;
+
+  @Param("10")
+  public int readLatencyMs;
 
   @Param("1000000")
   public long records;
@@ -82,6 +102,10 @@ public class FlinkJobBenchmark {
     c.setString("taskmanager.memory.managed.size", "256mb");
     c.setString("taskmanager.memory.network.min", "64mb");
     c.setString("taskmanager.memory.network.max", "64mb");
+    c.setString("testkit.remote.read-latency", readLatencyMs + " ms");
+    c.setString("traces.reporters", "bench");
+    c.setString("traces.reporter.bench.factory.class", FlinkSpans.Factory.class.getName());
+    FileSystem.initialize(c, null); // a MiniCluster does not: the remote:// factory reads its latency here
     cluster =
         new MiniCluster(
             new MiniClusterConfiguration.Builder()
@@ -106,11 +130,29 @@ public class FlinkJobBenchmark {
     }
   }
 
-  private Configuration jobConfig() {
+  private Configuration jobConfig(java.nio.file.Path checkpoints) {
     Configuration c = new Configuration();
     c.setString(
         "state.backend.type", backend.equals("aloft") ? AloftStateBackendFactory.class.getName() : "forst");
-    c.setString("execution.checkpointing.dir", dir.path().resolve("checkpoints-" + run++).toUri().toString());
+    c.setString(
+        "execution.checkpointing.dir",
+        store.equals("local") ? checkpoints.toUri().toString() : "remote://" + checkpoints.toAbsolutePath());
+    if (store.equals("remote")) {
+      c.setString("testkit.remote.read-latency", readLatencyMs + " ms");
+      if (backend.equals("aloft")) {
+        c.setString("state.backend.forst.cache.policy", "none");
+      } else {
+        c.setString("state.backend.forst.cache.size-based-limit", "0");
+        c.setString("state.backend.forst.cache.reserve-size", "0");
+      }
+    }
+    if (job.equals("failover")) {
+      c.setString("restart-strategy.type", "fixed-delay");
+      c.setString("restart-strategy.fixed-delay.attempts", "1");
+      c.setString("restart-strategy.fixed-delay.delay", "0 ms");
+    } else {
+      c.setString("restart-strategy.type", "none");
+    }
     c.setString("execution.checkpointing.interval", "1 s");
     c.setString("execution.checkpointing.incremental", "true");
     c.setString("table.exec.async-state.enabled", "true");
@@ -122,10 +164,14 @@ public class FlinkJobBenchmark {
 
   @Benchmark
   public JobExecutionResult runJob() throws Exception {
-    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig());
+    java.nio.file.Path checkpoints = dir.path().resolve("checkpoints-" + run++);
+    StreamExecutionEnvironment env = StreamExecutionEnvironment.getExecutionEnvironment(jobConfig(checkpoints));
     env.setParallelism(2);
-    if (job.equals("keyed")) {
+    FailOnce.reset(job.equals("failover") ? records * 3 / 4 : Long.MAX_VALUE);
+    FlinkSpans.takeInitializations();
+    if (!job.equals("sql")) {
       env.fromSequence(1, records)
+          .map(new FailOnce())
           .keyBy(n -> n % 10_000)
           .enableAsyncState()
           .process(new Count())
@@ -144,29 +190,161 @@ public class FlinkJobBenchmark {
     }
     var id = new org.apache.flink.api.common.JobID();
     var graph = env.getStreamGraph().getJobGraph(getClass().getClassLoader(), id);
-    cluster.submitJob(graph).get();
-    JobExecutionResult result =
-        cluster.requestJobResult(id).get().toJobExecutionResult(getClass().getClassLoader());
-    report(id);
+    StoreSampler sampler = new StoreSampler(checkpoints);
+    JobExecutionResult result;
+    try {
+      cluster.submitJob(graph).get();
+      result = cluster.requestJobResult(id).get().toJobExecutionResult(getClass().getClassLoader());
+    } finally {
+      sampler.close();
+    }
+    report(id, sampler);
     return result;
   }
 
-  private void report(org.apache.flink.api.common.JobID id) throws Exception {
+  private void report(org.apache.flink.api.common.JobID id, StoreSampler sampler) throws Exception {
     CheckpointStatsSnapshot stats =
         cluster.getArchivedExecutionGraph(id).get().getCheckpointStatsSnapshot();
     var summary = stats.getSummaryStats();
+    // Flink traces the first start too (with nothing to restore); the spans after it are restores.
+    var spans = FlinkSpans.takeInitializations();
+    Object start = spans.isEmpty() ? "-" : spans.get(0).get("maxInitializeStateDurationMs");
+    StringBuilder restores = new StringBuilder();
+    for (var span : spans.subList(Math.min(1, spans.size()), spans.size())) {
+      restores
+          .append(restores.length() == 0 ? "" : ",")
+          .append(span.get("maxInitializeStateDurationMs"));
+    }
     System.out.println(
         String.format(
             Locale.ROOT,
-            "FLINK-JOB backend=%s job=%s records=%d checkpoints=%d meanCheckpointMs=%d"
-                + " meanCheckpointedBytes=%d meanStateBytes=%d",
+            "FLINK-JOB backend=%s job=%s store=%s records=%d failedOnce=%s checkpoints=%d"
+                + " meanCheckpointMs=%d meanCheckpointedBytes=%d meanStateBytes=%d"
+                + " storeFilesMean=%d storeFilesMax=%d storeBytesMean=%d storeBytesMax=%d"
+                + " startMs=%s restoreMs=[%s]",
             backend,
             job,
+            store,
             records,
+            FailOnce.FAILED.get(),
             stats.getCounts().getNumberOfCompletedCheckpoints(),
             summary.getEndToEndDurationStats().getAverage(),
             summary.getCheckpointedSize().getAverage(),
-            summary.getStateSizeStats().getAverage()));
+            summary.getStateSizeStats().getAverage(),
+            sampler.meanFiles(),
+            sampler.maxFiles,
+            sampler.meanBytes(),
+            sampler.maxBytes,
+            start,
+            restores));
+  }
+
+  /** Counts the files and bytes below a directory every 500 ms on a daemon thread. */
+  private static final class StoreSampler implements AutoCloseable {
+    private final java.nio.file.Path root;
+    private final Thread thread;
+    private volatile boolean stop;
+    private long samples;
+    private long files;
+    private long bytes;
+    volatile long maxFiles;
+    volatile long maxBytes;
+
+    StoreSampler(java.nio.file.Path root) {
+      this.root = root;
+      this.thread = new Thread(this::run, "store-sampler");
+      thread.setDaemon(true);
+      thread.start();
+    }
+
+    private void run() {
+      while (!stop) {
+        long[] now = count();
+        if (now[0] > 0) {
+          synchronized (this) {
+            samples++;
+            files += now[0];
+            bytes += now[1];
+            maxFiles = Math.max(maxFiles, now[0]);
+            maxBytes = Math.max(maxBytes, now[1]);
+          }
+        }
+        try {
+          Thread.sleep(500);
+        } catch (InterruptedException e) {
+          return;
+        }
+      }
+    }
+
+    private long[] count() {
+      long[] fb = new long[2];
+      try (var walk = java.nio.file.Files.walk(root)) {
+        walk.forEach(
+            f -> {
+              try {
+                if (java.nio.file.Files.isRegularFile(f)) {
+                  fb[0]++;
+                  fb[1] += java.nio.file.Files.size(f);
+                }
+              } catch (java.io.IOException e) {
+                // deleted while counted
+              }
+            });
+      } catch (java.io.IOException | java.io.UncheckedIOException e) {
+        // not created yet, or changed under the walk: this sample is skipped
+        return new long[2];
+      }
+      return fb;
+    }
+
+    synchronized long meanFiles() {
+      return samples == 0 ? 0 : files / samples;
+    }
+
+    synchronized long meanBytes() {
+      return samples == 0 ? 0 : bytes / samples;
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+      stop = true;
+      thread.interrupt();
+      thread.join();
+    }
+  }
+
+  /**
+   * Passes numbers on; the first number at or above {@code failAt} seen after a checkpoint completed
+   * fails the task once (Flink then restores the job from that checkpoint).
+   */
+  public static final class FailOnce
+      implements org.apache.flink.api.common.functions.MapFunction<Long, Long>,
+          org.apache.flink.api.common.state.CheckpointListener {
+    static final java.util.concurrent.atomic.AtomicBoolean FAILED =
+        new java.util.concurrent.atomic.AtomicBoolean();
+    static final java.util.concurrent.atomic.AtomicLong CHECKPOINTS =
+        new java.util.concurrent.atomic.AtomicLong();
+    static volatile long failAt = Long.MAX_VALUE;
+
+    static void reset(long at) {
+      FAILED.set(false);
+      CHECKPOINTS.set(0);
+      failAt = at;
+    }
+
+    @Override
+    public Long map(Long n) {
+      if (n >= failAt && CHECKPOINTS.get() > 0 && FAILED.compareAndSet(false, true)) {
+        throw new IllegalStateException("injected failure at record " + n);
+      }
+      return n;
+    }
+
+    @Override
+    public void notifyCheckpointComplete(long checkpointId) {
+      CHECKPOINTS.incrementAndGet();
+    }
   }
 
   /** Counts each key's records in a value state and in a map entry. */

@@ -1,0 +1,155 @@
+package io.aloft.sql;
+
+import io.aloft.config.Config;
+import io.aloft.process.KeySelector;
+import io.aloft.process.KeyedProcessFunction;
+import io.aloft.serde.Serializer;
+import io.aloft.sql.runtime.GroupAggFunction;
+import io.aloft.sql.runtime.StateAccess;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * {@code SELECT k1, k2, agg1, agg2 … FROM t GROUP BY k1, k2}: Flink's group aggregate. Keyed by the
+ * group columns, it keeps one accumulator row per group (and, for {@code MIN}/{@code MAX} over an
+ * input that retracts, a count per distinct value) and emits a changelog of the result: {@code +I}
+ * for a new group, {@code -U}/{@code +U} when its result changes (nothing when it does not, unless
+ * {@code table.exec.state.ttl} is set, as in Flink), {@code -D} when its last row is retracted.
+ *
+ * <p>Run it on a keyed job with {@link #keySelector()} and {@link #keySerializer()}; {@link
+ * #newFunction(Config)} gives the async version when {@code table.exec.async-state.enabled} is true,
+ * the sync one otherwise. Both run the same logic and emit the same changes per group.
+ */
+public final class GroupAggregate {
+
+  private final Schema input;
+  private final int[] groupBy;
+  private final List<AggregateCall> calls;
+  private final int[] callColumns; // -1 for COUNT(*)
+  private final boolean retractingInput;
+  private final Schema keySchema;
+  private final Schema output;
+
+  private GroupAggregate(Schema input, int[] groupBy, List<AggregateCall> calls, boolean retractingInput) {
+    this.input = input;
+    this.groupBy = groupBy;
+    this.calls = List.copyOf(calls);
+    this.retractingInput = retractingInput;
+    this.callColumns = new int[calls.size()];
+    Schema.Builder out = Schema.builder();
+    for (int g : groupBy) {
+      out.column(input.column(g).name(), input.type(g));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      AggregateCall call = calls.get(i);
+      callColumns[i] = call.column() == null ? -1 : input.indexOf(call.column());
+      SqlType in = callColumns[i] < 0 ? SqlType.bigint() : input.type(callColumns[i]);
+      out.column(call.name(), call.resultType(in));
+    }
+    this.keySchema = input.project(groupBy);
+    this.output = out.build();
+  }
+
+  /** Starts a group aggregate over rows of {@code input}. */
+  public static Builder builder(Schema input) {
+    return new Builder(input);
+  }
+
+  public Schema inputSchema() {
+    return input;
+  }
+
+  /** The group columns, then one column per aggregate. */
+  public Schema outputSchema() {
+    return output;
+  }
+
+  /** The group columns. */
+  public Schema keySchema() {
+    return keySchema;
+  }
+
+  public List<AggregateCall> calls() {
+    return calls;
+  }
+
+  /** Whether the input may hold {@code -U}/{@code -D} rows. */
+  public boolean retractingInput() {
+    return retractingInput;
+  }
+
+  /** A row's group: its group columns, as a row of {@link #keySchema()}. */
+  public KeySelector<Row, Row> keySelector() {
+    int[] g = groupBy.clone();
+    return row -> row.project(g);
+  }
+
+  /** The serializer of {@link #keySchema()} rows. */
+  public Serializer<Row> keySerializer() {
+    return new RowSerializer(keySchema);
+  }
+
+  /**
+   * A new instance of the operator's function: async when {@code table.exec.async-state.enabled} is
+   * true in {@code config}, sync otherwise; its state expires after {@code table.exec.state.ttl}.
+   *
+   * @throws io.aloft.config.ConfigException naming a key whose value is wrong or not implemented
+   */
+  public KeyedProcessFunction<Row, Row, Row> newFunction(Config config) {
+    SqlOptions.check(config);
+    return new GroupAggFunction(
+        input,
+        keySchema,
+        calls,
+        callColumns.clone(),
+        retractingInput,
+        StateAccess.of(config.get(SqlOptions.ASYNC_STATE_ENABLED)),
+        config.get(SqlOptions.STATE_TTL));
+  }
+
+  /** Builds a {@link GroupAggregate}. */
+  public static final class Builder {
+    private final Schema input;
+    private final List<Integer> groupBy = new ArrayList<>();
+    private final List<AggregateCall> calls = new ArrayList<>();
+    private boolean retractingInput = true;
+
+    private Builder(Schema input) {
+      this.input = input;
+    }
+
+    /** Groups by these columns (none: one group over all rows). */
+    public Builder groupBy(String... columns) {
+      for (String c : columns) {
+        groupBy.add(input.indexOf(c));
+      }
+      return this;
+    }
+
+    public Builder aggregate(AggregateCall... calls) {
+      this.calls.addAll(List.of(calls));
+      return this;
+    }
+
+    /**
+     * Declares that the input holds only {@code +I} rows, so {@code MIN}/{@code MAX} keep no value
+     * counts; a retraction then fails the operator.
+     */
+    public Builder insertOnlyInput() {
+      this.retractingInput = false;
+      return this;
+    }
+
+    /**
+     * @throws IllegalArgumentException naming a column that does not exist or an aggregate that does
+     *     not apply to its column
+     */
+    public GroupAggregate build() {
+      if (calls.isEmpty()) {
+        throw new IllegalArgumentException("a group aggregate needs at least one aggregate");
+      }
+      return new GroupAggregate(
+          input, groupBy.stream().mapToInt(Integer::intValue).toArray(), calls, retractingInput);
+    }
+  }
+}

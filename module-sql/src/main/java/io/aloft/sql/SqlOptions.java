@@ -1,0 +1,64 @@
+package io.aloft.sql;
+
+import io.aloft.config.Config;
+import io.aloft.config.ConfigException;
+import io.aloft.config.ConfigOption;
+import java.time.Duration;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * The configuration keys of Aloft's SQL operators. They carry Flink's names and defaults; {@link
+ * #check(Config)} refuses the ones Aloft does not implement yet instead of ignoring them.
+ */
+public final class SqlOptions {
+
+  private SqlOptions() {}
+
+  /**
+   * {@code table.exec.async-state.enabled}: the operators read and write state with State V2's
+   * asynchronous calls (many records in flight) instead of blocking ones. Off by default, as in Flink.
+   */
+  public static final ConfigOption<Boolean> ASYNC_STATE_ENABLED =
+      ConfigOption.bool(
+          "table.exec.async-state.enabled",
+          false,
+          "Run the stateful SQL operators on asynchronous state access (State V2) instead of blocking calls.");
+
+  /**
+   * {@code table.exec.state.ttl}: state not written for this long expires and is no longer read (a
+   * group's accumulator, a join side's rows); 0, the default, keeps state forever.
+   */
+  public static final ConfigOption<Duration> STATE_TTL =
+      ConfigOption.duration(
+          "table.exec.state.ttl",
+          Duration.ZERO,
+          "Idle state retention of the SQL operators: state not written for this long expires; 0 keeps it.");
+
+  /** The keys above. */
+  public static List<ConfigOption<?>> all() {
+    return List.of(ASYNC_STATE_ENABLED, STATE_TTL);
+  }
+
+  /**
+   * Checks the {@code table.*} keys of {@code config}: bad values of the keys above fail naming the key,
+   * and the Flink keys whose behaviour Aloft does not have yet fail instead of being ignored.
+   *
+   * @throws ConfigException naming the key
+   */
+  public static void check(Config config) {
+    for (ConfigOption<?> option : all()) {
+      config.get(option); // a bad value fails here, naming the key
+    }
+    refuse(config, "table.exec.mini-batch.enabled", "true", "mini-batch");
+    refuse(config, "table.optimizer.agg-phase-strategy", "TWO_PHASE", "two-phase aggregation");
+  }
+
+  private static void refuse(Config config, String key, String value, String what) {
+    String set = config.getString(key).orElse("").trim();
+    if (set.toUpperCase(Locale.ROOT).equals(value.toUpperCase(Locale.ROOT))) {
+      throw new ConfigException(
+          key, "'" + key + "' is '" + set + "': Aloft's SQL operators do not implement " + what + " yet");
+    }
+  }
+}

@@ -1,0 +1,112 @@
+package io.aloft.sql;
+
+import io.aloft.config.Config;
+import io.aloft.engine.Aloft;
+import io.aloft.process.Checkpoint;
+import io.aloft.process.KeySelector;
+import io.aloft.process.KeyedJob;
+import io.aloft.process.KeyedProcessFunction;
+import io.aloft.process.Output;
+import io.aloft.serde.Serializer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Supplier;
+
+/**
+ * Runs a one-input SQL operator on Aloft's keyed-job runtime over a list of rows, optionally taking a
+ * checkpoint after {@code checkpointAt} rows and finishing the input on a job restored from it at
+ * another parallelism. Returns the changelog the operator emitted, as a downstream that only reads
+ * committed output would see it: what the first job emitted up to its checkpoint, then what the
+ * restored job emitted.
+ */
+final class ChangelogRun {
+
+  private ChangelogRun() {}
+
+  static final class Recorder implements Output<Row> {
+    final List<Row> rows = new ArrayList<>();
+
+    @Override
+    public synchronized void collect(Row row) {
+      rows.add(row);
+    }
+
+    synchronized int size() {
+      return rows.size();
+    }
+
+    synchronized List<Row> prefix(int n) {
+      return new ArrayList<>(rows.subList(0, n));
+    }
+  }
+
+  static Config config(Path dir, String backend, boolean async) {
+    return Config.empty()
+        .with("state.backend.type", backend)
+        .with("execution.checkpointing.dir", "file://" + dir.resolve("checkpoints"))
+        .with("state.backend.forst.local-dir", dir.resolve("local").toString())
+        .with(SqlOptions.ASYNC_STATE_ENABLED, async);
+  }
+
+  /**
+   * @param checkpointAt rows before the checkpoint, or -1 for none
+   * @param restoreParallelism the restored job's parallelism
+   */
+  static List<Row> run(
+      Config config,
+      Supplier<KeyedProcessFunction<Row, Row, Row>> function,
+      KeySelector<Row, Row> keySelector,
+      Serializer<Row> keySerializer,
+      List<Row> input,
+      int parallelism,
+      int checkpointAt,
+      int restoreParallelism) {
+    Recorder first = new Recorder();
+    List<Row> changelog;
+    Checkpoint checkpoint = null;
+    int committed = 0;
+    try (Aloft aloft = Aloft.create(config);
+        KeyedJob<Row, Row> job =
+            aloft
+                .<Row, Row, Row>keyedJob(function::get)
+                .name("sql")
+                .keySelector(keySelector)
+                .keySerializer(keySerializer)
+                .parallelism(parallelism)
+                .output(first)
+                .build()) {
+      for (int i = 0; i < input.size(); i++) {
+        if (i == checkpointAt) {
+          checkpoint = job.checkpoint(i);
+          committed = first.size();
+        }
+        job.processElement(input.get(i));
+      }
+      job.drain();
+    }
+    if (checkpoint == null) {
+      return first.prefix(first.size());
+    }
+    changelog = first.prefix(committed);
+    Recorder second = new Recorder();
+    try (Aloft aloft = Aloft.create(config);
+        KeyedJob<Row, Row> job =
+            aloft
+                .<Row, Row, Row>keyedJob(function::get)
+                .name("sql")
+                .keySelector(keySelector)
+                .keySerializer(keySerializer)
+                .parallelism(restoreParallelism)
+                .output(second)
+                .restoreFrom(checkpoint.location())
+                .build()) {
+      for (int i = (int) job.restoredInputPosition().orElseThrow(); i < input.size(); i++) {
+        job.processElement(input.get(i));
+      }
+      job.drain();
+    }
+    changelog.addAll(second.prefix(second.size()));
+    return changelog;
+  }
+}
