@@ -1,9 +1,7 @@
 package io.aloft.sql;
 
 import io.aloft.config.Config;
-import io.aloft.process.KeySelector;
 import io.aloft.process.KeyedProcessFunction;
-import io.aloft.serde.Serializer;
 import io.aloft.sql.runtime.GroupAggFunction;
 import io.aloft.sql.runtime.StateAccess;
 import java.util.ArrayList;
@@ -20,14 +18,12 @@ import java.util.List;
  * #newFunction(Config)} gives the async version when {@code table.exec.async-state.enabled} is true,
  * the sync one otherwise. Both run the same logic and emit the same changes per group.
  */
-public final class GroupAggregate {
+public final class GroupAggregate implements SqlOperator {
 
   private final Schema input;
   private final int[] groupBy;
   private final List<AggregateCall> calls;
-  private final int[] callColumns; // -1 for COUNT(*)
   private final boolean retractingInput;
-  private final Schema keySchema;
   private final Schema output;
 
   private GroupAggregate(Schema input, int[] groupBy, List<AggregateCall> calls, boolean retractingInput) {
@@ -35,18 +31,15 @@ public final class GroupAggregate {
     this.groupBy = groupBy;
     this.calls = List.copyOf(calls);
     this.retractingInput = retractingInput;
-    this.callColumns = new int[calls.size()];
     Schema.Builder out = Schema.builder();
     for (int g : groupBy) {
       out.column(input.column(g).name(), input.type(g));
     }
     for (int i = 0; i < calls.size(); i++) {
       AggregateCall call = calls.get(i);
-      callColumns[i] = call.column() == null ? -1 : input.indexOf(call.column());
-      SqlType in = callColumns[i] < 0 ? SqlType.bigint() : input.type(callColumns[i]);
+      SqlType in = call.column() == null ? SqlType.bigint() : input.type(input.indexOf(call.column()));
       out.column(call.name(), call.resultType(in));
     }
-    this.keySchema = input.project(groupBy);
     this.output = out.build();
   }
 
@@ -55,53 +48,29 @@ public final class GroupAggregate {
     return new Builder(input);
   }
 
+  @Override
   public Schema inputSchema() {
     return input;
   }
 
   /** The group columns, then one column per aggregate. */
+  @Override
   public Schema outputSchema() {
     return output;
   }
 
   /** The group columns. */
-  public Schema keySchema() {
-    return keySchema;
+  @Override
+  public int[] keyColumns() {
+    return groupBy.clone();
   }
 
-  public List<AggregateCall> calls() {
-    return calls;
-  }
-
-  /** Whether the input may hold {@code -U}/{@code -D} rows. */
-  public boolean retractingInput() {
-    return retractingInput;
-  }
-
-  /** A row's group: its group columns, as a row of {@link #keySchema()}. */
-  public KeySelector<Row, Row> keySelector() {
-    int[] g = groupBy.clone();
-    return row -> row.project(g);
-  }
-
-  /** The serializer of {@link #keySchema()} rows. */
-  public Serializer<Row> keySerializer() {
-    return new RowSerializer(keySchema);
-  }
-
-  /**
-   * A new instance of the operator's function: async when {@code table.exec.async-state.enabled} is
-   * true in {@code config}, sync otherwise; its state expires after {@code table.exec.state.ttl}.
-   *
-   * @throws io.aloft.config.ConfigException naming a key whose value is wrong or not implemented
-   */
+  @Override
   public KeyedProcessFunction<Row, Row, Row> newFunction(Config config) {
     SqlOptions.check(config);
     return new GroupAggFunction(
         input,
-        keySchema,
         calls,
-        callColumns.clone(),
         retractingInput,
         StateAccess.of(config.get(SqlOptions.ASYNC_STATE_ENABLED)),
         config.get(SqlOptions.STATE_TTL));

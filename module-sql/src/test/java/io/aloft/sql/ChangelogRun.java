@@ -11,6 +11,7 @@ import io.aloft.serde.Serializer;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.function.Supplier;
 
 /**
@@ -62,6 +63,24 @@ final class ChangelogRun {
       int parallelism,
       int checkpointAt,
       int restoreParallelism) {
+    return run(config, function, keySelector, keySerializer, input, Map.of(), parallelism, checkpointAt, restoreParallelism);
+  }
+
+  /**
+   * As above, with watermarks: {@code watermarks.get(i)} goes in just before row {@code i}, and the
+   * input ends with the end-of-input watermark ({@code Long.MAX_VALUE}). A restored job first gets the
+   * last watermark before its resume position, as a source that keeps its watermark would send.
+   */
+  static List<Row> run(
+      Config config,
+      Supplier<KeyedProcessFunction<Row, Row, Row>> function,
+      KeySelector<Row, Row> keySelector,
+      Serializer<Row> keySerializer,
+      List<Row> input,
+      Map<Integer, Long> watermarks,
+      int parallelism,
+      int checkpointAt,
+      int restoreParallelism) {
     Recorder first = new Recorder();
     List<Row> changelog;
     Checkpoint checkpoint = null;
@@ -81,7 +100,13 @@ final class ChangelogRun {
           checkpoint = job.checkpoint(i);
           committed = first.size();
         }
+        if (watermarks.containsKey(i)) {
+          job.processWatermark(watermarks.get(i));
+        }
         job.processElement(input.get(i));
+      }
+      if (checkpointAt < 0) {
+        job.processWatermark(Long.MAX_VALUE);
       }
       job.drain();
     }
@@ -101,9 +126,21 @@ final class ChangelogRun {
                 .output(second)
                 .restoreFrom(checkpoint.location())
                 .build()) {
-      for (int i = (int) job.restoredInputPosition().orElseThrow(); i < input.size(); i++) {
+      int resume = (int) job.restoredInputPosition().orElseThrow();
+      long last = Long.MIN_VALUE;
+      for (int i = 0; i < resume; i++) {
+        last = watermarks.getOrDefault(i, last);
+      }
+      if (last != Long.MIN_VALUE) {
+        job.processWatermark(last);
+      }
+      for (int i = resume; i < input.size(); i++) {
+        if (watermarks.containsKey(i)) {
+          job.processWatermark(watermarks.get(i));
+        }
         job.processElement(input.get(i));
       }
+      job.processWatermark(Long.MAX_VALUE);
       job.drain();
     }
     changelog.addAll(second.prefix(second.size()));

@@ -54,9 +54,7 @@ class GroupAggregateTest {
           + " SUM(d), MIN(d), MAX(d), AVG(d), MAX(x), SUM(x) FROM t GROUP BY k";
 
   private List<Row> run(GroupAggregate agg, String backend, boolean async, List<Row> input, int p, int at, int q) {
-    Config config = ChangelogRun.config(dir.resolve(backend + async + p + q + at), backend, async);
-    return ChangelogRun.run(
-        config, () -> agg.newFunction(config), agg.keySelector(), agg.keySerializer(), input, p, at, q);
+    return OracleCheck.run(dir.resolve(backend + async + p + q + at), agg, backend, async, input, p, at, q);
   }
 
   @ParameterizedTest(name = "async={0}")
@@ -134,16 +132,13 @@ class GroupAggregateTest {
 
   /**
    * Random changelogs (seeded; skewed keys; deletions and updates when the input retracts) through
-   * the operator async and sync, at parallelism 1 and 4, with a checkpoint midway restored at the
-   * other parallelism: the folded output equals H2's answer over the folded input, and async and sync
-   * emit the same changes per group. {@code -Daloft.sql.randomCases=N} runs more cases.
+   * {@link OracleCheck}: async equals sync per group, and the results equal H2's, also across a
+   * restore at another parallelism. {@code -Daloft.sql.randomCases=N} runs more cases.
    */
   @Test
   void randomChangelogsAgreeWithH2AndAsyncEqualsSync() {
-    int cases = Integer.getInteger("aloft.sql.randomCases", 24);
-    long base = Long.getLong("aloft.sql.seed", 20261205L);
-    for (int c = 0; c < cases; c++) {
-      long seed = base + c;
+    for (int c = 0; c < OracleCheck.cases(24); c++) {
+      long seed = OracleCheck.baseSeed() + c;
       Random random = new Random(seed);
       boolean retracting = random.nextBoolean();
       int keys = 1 + random.nextInt(40);
@@ -158,23 +153,7 @@ class GroupAggregateTest {
                       r.nextInt(5) == 0 ? null : (long) r.nextInt(2_000) - 1_000,
                       r.nextInt(5) == 0 ? null : RandomChangelog.decimal(r),
                       r.nextInt(5) == 0 ? null : r.nextInt(100_000) / 8.0));
-      int p = random.nextBoolean() ? 1 : 4;
-      int q = p == 1 ? 4 : 1;
-      int at = input.size() / 3 + random.nextInt(input.size() / 3);
-      String backend = c % 3 == 0 ? "forst" : "hashmap";
-      GroupAggregate agg = allFunctions(retracting);
-      String where = "seed " + seed + " (" + backend + ", parallelism " + p + " -> " + q + ", retracting " + retracting + ")";
-      List<Row> expected = H2Oracle.query("t", INPUT, Changelogs.fold(input), ORACLE);
-      List<Row> async = run(agg, backend, true, input, p, -1, p);
-      List<Row> sync = run(agg, backend, false, input, p, -1, p);
-      assertThat(Changelogs.byKey(async, 0)).as("async and sync changes per group, %s", where).isEqualTo(Changelogs.byKey(sync, 0));
-      assertThat(Changelogs.difference(Changelogs.fold(async), expected)).as("against H2, %s", where).isNull();
-      for (boolean mode : new boolean[] {true, false}) {
-        List<Row> restored = run(agg, backend, mode, input, p, at, q);
-        assertThat(Changelogs.difference(Changelogs.fold(restored), expected))
-            .as("restored at row %d, async %s, against H2, %s", at, mode, where)
-            .isNull();
-      }
+      OracleCheck.check(dir, allFunctions(retracting), input, ORACLE, seed, random);
     }
   }
 }

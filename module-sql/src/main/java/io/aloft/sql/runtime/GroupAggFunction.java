@@ -9,7 +9,6 @@ import io.aloft.sql.Row;
 import io.aloft.sql.RowKind;
 import io.aloft.sql.RowSerializer;
 import io.aloft.sql.Schema;
-import io.aloft.sql.SqlType;
 import io.aloft.state.MapState;
 import io.aloft.state.MapStateDescriptor;
 import io.aloft.state.StateDescriptor;
@@ -18,8 +17,6 @@ import io.aloft.state.StateFutures;
 import io.aloft.state.StateTtlConfig;
 import io.aloft.state.ValueState;
 import io.aloft.state.ValueStateDescriptor;
-import java.math.BigDecimal;
-import java.math.RoundingMode;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -28,89 +25,42 @@ import java.util.Map;
 /**
  * The group aggregate's function, async or sync by its {@link StateAccess}.
  *
- * <p>State: {@code acc}, a {@code ValueState} of the group's accumulator row — the number of rows
- * counted, then per aggregate: {@code COUNT}/{@code COUNT(*)} a count; {@code SUM}/{@code AVG} a sum
- * and the number of non-NULL values; {@code MIN}/{@code MAX} the current extreme and the number of
- * non-NULL values. With an input that retracts, {@code values-<i>} for the i-th aggregate if it is a
- * {@code MIN}/{@code MAX}: a {@code MapState} from each distinct value to how many rows hold it.
+ * <p>State: {@code acc}, a {@code ValueState} of the group's accumulator row ({@link Aggregates}).
+ * With an input that retracts, {@code values-<i>} for the i-th aggregate if it is a {@code MIN}/{@code
+ * MAX}: a {@code MapState} from each distinct value to how many rows hold it, so that the next extreme
+ * is known when the current one is taken back.
  */
 public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> {
 
-  private final Schema input;
-  private final List<AggregateCall> calls;
-  private final int[] columns;
-  private final int[] offsets; // each call's first field in the accumulator
-  private final SqlType[] inputTypes;
+  private final Aggregates aggregates;
   private final boolean retractingInput;
   private final StateAccess access;
   private final Duration ttl;
-  private final Schema accSchema;
 
   private transient ValueState<Row> acc;
   private transient List<MapState<Row, Long>> valueCounts;
 
   public GroupAggFunction(
-      Schema input,
-      Schema keySchema,
-      List<AggregateCall> calls,
-      int[] columns,
-      boolean retractingInput,
-      StateAccess access,
-      Duration ttl) {
-    this.input = input;
-    this.calls = List.copyOf(calls);
-    this.columns = columns;
+      Schema input, List<AggregateCall> calls, boolean retractingInput, StateAccess access, Duration ttl) {
+    this.aggregates = new Aggregates(input, calls);
     this.retractingInput = retractingInput;
     this.access = access;
     this.ttl = ttl;
-    this.offsets = new int[calls.size()];
-    this.inputTypes = new SqlType[calls.size()];
-    Schema.Builder accumulator = Schema.builder().column("rows", SqlType.bigint().notNull());
-    int next = 1;
-    for (int i = 0; i < calls.size(); i++) {
-      offsets[i] = next;
-      SqlType in = columns[i] < 0 ? SqlType.bigint() : input.type(columns[i]);
-      inputTypes[i] = in;
-      switch (calls.get(i).function()) {
-        case COUNT, COUNT_STAR -> {
-          accumulator.column("c" + i, SqlType.bigint().notNull());
-          next += 1;
-        }
-        case SUM, AVG, MIN, MAX -> {
-          accumulator.column("v" + i, accumulatorType(calls.get(i).function(), in));
-          accumulator.column("n" + i, SqlType.bigint().notNull());
-          next += 2;
-        }
-      }
-    }
-    this.accSchema = accumulator.build();
-  }
-
-  /** The type a SUM/AVG adds in, or the type MIN/MAX keep. */
-  private static SqlType accumulatorType(AggregateCall.Function function, SqlType in) {
-    if (function == AggregateCall.Function.MIN || function == AggregateCall.Function.MAX) {
-      return in.nullable();
-    }
-    return switch (in.kind()) {
-      case INT -> function == AggregateCall.Function.SUM ? SqlType.integer() : SqlType.bigint();
-      case DECIMAL -> SqlType.decimal(38, in.scale());
-      default -> in.nullable();
-    };
   }
 
   @Override
   public void open(StateContext context) {
-    ValueStateDescriptor<Row> accDescriptor = new ValueStateDescriptor<>("acc", new RowSerializer(accSchema));
+    ValueStateDescriptor<Row> accDescriptor =
+        new ValueStateDescriptor<>("acc", new RowSerializer(aggregates.schema()));
     withTtl(accDescriptor);
     acc = context.getState(accDescriptor);
     valueCounts = new ArrayList<>();
-    for (int i = 0; i < calls.size(); i++) {
-      AggregateCall.Function f = calls.get(i).function();
-      if (retractingInput && (f == AggregateCall.Function.MIN || f == AggregateCall.Function.MAX)) {
+    for (int i = 0; i < aggregates.size(); i++) {
+      if (retractingInput && aggregates.isMinOrMax(i)) {
         MapStateDescriptor<Row, Long> d =
             new MapStateDescriptor<>(
                 "values-" + i,
-                new RowSerializer(Schema.builder().column("v", inputTypes[i]).build()),
+                new RowSerializer(Schema.builder().column("v", aggregates.inputType(i)).build()),
                 Serializers.LONG);
         withTtl(d);
         valueCounts.add(context.getMapState(d));
@@ -142,39 +92,14 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
       return StateFutures.completedVoidFuture(); // a retraction of nothing counted: ignored, as in Flink
     }
     boolean first = current == null;
-    Object[] a = first ? initial() : current.values();
+    Object[] a = first ? aggregates.initial() : current.values();
     Row before = first ? null : result(key, a);
-    int sign = add ? 1 : -1;
-    a[0] = (Long) a[0] + sign;
+    aggregates.accumulate(a, row, add ? 1 : -1);
     List<StateFuture<Void>> pending = new ArrayList<>();
-    for (int i = 0; i < calls.size(); i++) {
-      int o = offsets[i];
-      Object v = columns[i] < 0 ? null : row.get(columns[i]);
-      switch (calls.get(i).function()) {
-        case COUNT_STAR -> a[o] = (Long) a[o] + sign;
-        case COUNT -> {
-          if (v != null) {
-            a[o] = (Long) a[o] + sign;
-          }
-        }
-        case SUM, AVG -> {
-          if (v != null) {
-            a[o] = add ? plus(a[o], v) : minus(a[o], v);
-            a[o + 1] = (Long) a[o + 1] + sign;
-          }
-        }
-        case MIN, MAX -> {
-          if (v != null) {
-            a[o + 1] = (Long) a[o + 1] + sign;
-            boolean min = calls.get(i).function() == AggregateCall.Function.MIN;
-            MapState<Row, Long> counts = valueCounts.get(i);
-            if (counts == null) {
-              a[o] = extreme(min, a[o], v);
-            } else {
-              pending.add(countValue(counts, min, a, o, v, add));
-            }
-          }
-        }
+    for (int i = 0; i < aggregates.size(); i++) {
+      Object v = aggregates.input(i, row);
+      if (valueCounts.get(i) != null && v != null) {
+        pending.add(countValue(valueCounts.get(i), aggregates.isMin(i), a, aggregates.offset(i), v, add));
       }
     }
     if (pending.isEmpty()) {
@@ -198,9 +123,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
               } else {
                 access.remove(counts, value);
               }
-              if (add) {
-                a[o] = extreme(min, a[o], v);
-              } else if (n <= 0 && v.equals(a[o])) {
+              if (!add && n <= 0 && v.equals(a[o])) {
                 // The current extreme is gone: the next one is the extreme of the values left.
                 return access
                     .entries(counts)
@@ -209,7 +132,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
                           Object next = null;
                           for (Map.Entry<Row, Long> e : entries) {
                             if (e.getValue() > 0 && !e.getKey().sameValues(value)) {
-                              next = extreme(min, next, e.getKey().get(0));
+                              next = Aggregates.extreme(min, next, e.getKey().get(0));
                             }
                           }
                           a[o] = next;
@@ -220,7 +143,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
   }
 
   private void finish(Row key, boolean first, Row before, Object[] a, Collector<Row> out) {
-    if ((Long) a[0] <= 0) {
+    if (Aggregates.rows(a) <= 0) {
       if (!first) {
         out.collect(before.withKind(RowKind.DELETE));
       }
@@ -244,89 +167,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
     }
   }
 
-  private Object[] initial() {
-    Object[] a = new Object[accSchema.size()];
-    a[0] = 0L;
-    for (int i = 0; i < calls.size(); i++) {
-      int o = offsets[i];
-      switch (calls.get(i).function()) {
-        case COUNT, COUNT_STAR -> a[o] = 0L;
-        case SUM, AVG -> {
-          a[o] = zero(accSchema.type(o));
-          a[o + 1] = 0L;
-        }
-        case MIN, MAX -> a[o + 1] = 0L;
-      }
-    }
-    return a;
-  }
-
   private Row result(Row key, Object[] a) {
-    Object[] r = new Object[key.arity() + calls.size()];
-    for (int k = 0; k < key.arity(); k++) {
-      r[k] = key.get(k);
-    }
-    for (int i = 0; i < calls.size(); i++) {
-      int o = offsets[i];
-      r[key.arity() + i] =
-          switch (calls.get(i).function()) {
-            case COUNT, COUNT_STAR -> a[o];
-            case SUM, MIN, MAX -> (Long) a[o + 1] == 0 ? null : a[o];
-            case AVG -> (Long) a[o + 1] == 0 ? null : average(inputTypes[i], a[o], (Long) a[o + 1]);
-          };
-    }
-    return Row.of(r);
-  }
-
-  private static Object zero(SqlType type) {
-    return switch (type.kind()) {
-      case INT -> 0;
-      case BIGINT -> 0L;
-      case DOUBLE -> 0.0;
-      case DECIMAL -> BigDecimal.ZERO.setScale(type.scale());
-      default -> throw new IllegalArgumentException("no sum of " + type);
-    };
-  }
-
-  private static Object plus(Object sum, Object v) {
-    if (sum instanceof Integer s) {
-      return s + (Integer) v;
-    } else if (sum instanceof Long s) {
-      return s + ((Number) v).longValue();
-    } else if (sum instanceof Double s) {
-      return s + (Double) v;
-    }
-    return ((BigDecimal) sum).add((BigDecimal) v);
-  }
-
-  private static Object minus(Object sum, Object v) {
-    if (sum instanceof Integer s) {
-      return s - (Integer) v;
-    } else if (sum instanceof Long s) {
-      return s - ((Number) v).longValue();
-    } else if (sum instanceof Double s) {
-      return s - (Double) v;
-    }
-    return ((BigDecimal) sum).subtract((BigDecimal) v);
-  }
-
-  private static Object average(SqlType in, Object sum, long count) {
-    return switch (in.kind()) {
-      case INT -> (int) ((Long) sum / count);
-      case BIGINT -> (Long) sum / count;
-      case DOUBLE -> (Double) sum / count;
-      case DECIMAL ->
-          ((BigDecimal) sum).divide(BigDecimal.valueOf(count), Math.max(in.scale(), 6), RoundingMode.HALF_UP);
-      default -> throw new IllegalArgumentException("no average of " + in);
-    };
-  }
-
-  @SuppressWarnings({"unchecked", "rawtypes"})
-  private static Object extreme(boolean min, Object current, Object v) {
-    if (current == null) {
-      return v;
-    }
-    int c = ((Comparable) v).compareTo(current);
-    return (min ? c < 0 : c > 0) ? v : current;
+    return key.concat(Row.of(aggregates.results(a)));
   }
 }
