@@ -4,7 +4,6 @@ import io.aloft.config.Config;
 import io.aloft.process.KeyedProcessFunction;
 import io.aloft.sql.runtime.StateAccess;
 import io.aloft.sql.runtime.WindowAggFunction;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
@@ -27,49 +26,6 @@ import java.util.concurrent.atomic.AtomicLong;
  * leaves when its windows fire, as in Flink.
  */
 public final class WindowAggregate implements SqlOperator {
-
-  /** The window table functions. */
-  public enum Kind {
-    TUMBLE,
-    HOP,
-    CUMULATE
-  }
-
-  /**
-   * A window: {@code TUMBLE(size)}, {@code HOP(slide, size)} or {@code CUMULATE(step, size)}, in
-   * milliseconds.
-   */
-  public record Window(Kind kind, long size, long slide) {
-
-    public static Window tumble(Duration size) {
-      return check(new Window(Kind.TUMBLE, size.toMillis(), size.toMillis()));
-    }
-
-    public static Window hop(Duration slide, Duration size) {
-      return check(new Window(Kind.HOP, size.toMillis(), slide.toMillis()));
-    }
-
-    public static Window cumulate(Duration step, Duration maxSize) {
-      return check(new Window(Kind.CUMULATE, maxSize.toMillis(), step.toMillis()));
-    }
-
-    private static Window check(Window w) {
-      if (w.size <= 0 || w.slide <= 0) {
-        throw new IllegalArgumentException(w + ": sizes must be positive milliseconds");
-      }
-      if (w.size % w.slide != 0) {
-        throw new IllegalArgumentException(
-            w.kind + " needs its " + (w.kind == Kind.HOP ? "slide" : "step") + " (" + w.slide
-                + " ms) to divide its size (" + w.size + " ms)");
-      }
-      return w;
-    }
-
-    /** The length of a slice: the unit of state. */
-    public long sliceSize() {
-      return slide;
-    }
-  }
 
   private final Schema input;
   private final int[] groupBy;

@@ -4,6 +4,8 @@ import io.aloft.config.Config;
 import io.aloft.engine.Aloft;
 import io.aloft.process.Checkpoint;
 import io.aloft.process.KeySelector;
+import io.aloft.process.KeyedCoJob;
+import io.aloft.process.KeyedCoProcessFunction;
 import io.aloft.process.KeyedJob;
 import io.aloft.process.KeyedProcessFunction;
 import io.aloft.process.Output;
@@ -145,5 +147,105 @@ final class ChangelogRun {
     }
     changelog.addAll(second.prefix(second.size()));
     return changelog;
+  }
+
+  /** A row of one input of a two-input operator. */
+  record Tagged(boolean left, Row row) {}
+
+  /**
+   * Runs a two-input operator, as {@link #run} does a one-input one, with the end-of-input watermark
+   * on both inputs.
+   */
+  static List<Row> runTwoInput(
+      Config config,
+      Supplier<KeyedCoProcessFunction<Row, Row, Row, Row>> function,
+      TwoInputSqlOperator op,
+      List<Tagged> input,
+      Map<Integer, Long> watermarks,
+      int parallelism,
+      int checkpointAt,
+      int restoreParallelism) {
+    Recorder first = new Recorder();
+    Checkpoint checkpoint = null;
+    int committed = 0;
+    try (Aloft aloft = Aloft.create(config);
+        KeyedCoJob<Row, Row, Row> job = coJob(aloft, function, op, parallelism, first, null)) {
+      for (int i = 0; i < input.size(); i++) {
+        if (i == checkpointAt) {
+          checkpoint = job.checkpoint(i);
+          committed = first.size();
+        }
+        if (watermarks.containsKey(i)) {
+          job.processWatermark1(watermarks.get(i));
+          job.processWatermark2(watermarks.get(i));
+        }
+        feed(job, input.get(i));
+      }
+      if (checkpointAt < 0) {
+        job.processWatermark1(Long.MAX_VALUE);
+        job.processWatermark2(Long.MAX_VALUE);
+      }
+      job.drain();
+    }
+    if (checkpoint == null) {
+      return first.prefix(first.size());
+    }
+    List<Row> changelog = first.prefix(committed);
+    Recorder second = new Recorder();
+    try (Aloft aloft = Aloft.create(config);
+        KeyedCoJob<Row, Row, Row> job =
+            coJob(aloft, function, op, restoreParallelism, second, checkpoint.location())) {
+      int resume = (int) job.restoredInputPosition().orElseThrow();
+      long last = Long.MIN_VALUE;
+      for (int i = 0; i < resume; i++) {
+        last = watermarks.getOrDefault(i, last);
+      }
+      if (last != Long.MIN_VALUE) {
+        job.processWatermark1(last);
+        job.processWatermark2(last);
+      }
+      for (int i = resume; i < input.size(); i++) {
+        if (watermarks.containsKey(i)) {
+          job.processWatermark1(watermarks.get(i));
+          job.processWatermark2(watermarks.get(i));
+        }
+        feed(job, input.get(i));
+      }
+      job.processWatermark1(Long.MAX_VALUE);
+      job.processWatermark2(Long.MAX_VALUE);
+      job.drain();
+    }
+    changelog.addAll(second.prefix(second.size()));
+    return changelog;
+  }
+
+  private static void feed(KeyedCoJob<Row, Row, Row> job, Tagged t) {
+    if (t.left()) {
+      job.processElement1(t.row());
+    } else {
+      job.processElement2(t.row());
+    }
+  }
+
+  private static KeyedCoJob<Row, Row, Row> coJob(
+      Aloft aloft,
+      Supplier<KeyedCoProcessFunction<Row, Row, Row, Row>> function,
+      TwoInputSqlOperator op,
+      int parallelism,
+      Recorder out,
+      io.aloft.spi.fs.Location restoreFrom) {
+    Aloft.CoJobBuilder<Row, Row, Row, Row> b =
+        aloft
+            .<Row, Row, Row, Row>keyedCoJob(function::get)
+            .name("sql-join")
+            .keySelector1(op.leftKeySelector())
+            .keySelector2(op.rightKeySelector())
+            .keySerializer(op.keySerializer())
+            .parallelism(parallelism)
+            .output(out);
+    if (restoreFrom != null) {
+      b = b.restoreFrom(restoreFrom);
+    }
+    return b.build();
   }
 }

@@ -42,7 +42,7 @@ class WindowAggregateTest {
     return ((LocalDateTime) row.get(2)).toInstant(ZoneOffset.UTC).toEpochMilli();
   }
 
-  static WindowAggregate aggregate(WindowAggregate.Window window) {
+  static WindowAggregate aggregate(Window window) {
     return WindowAggregate.builder(INPUT)
         .groupBy("k")
         .window(window)
@@ -60,7 +60,7 @@ class WindowAggregateTest {
           + " FROM t JOIN w ON t.ts >= w.ws AND t.ts < w.we GROUP BY t.k, w.ws, w.we";
 
   /** Every window of {@code window} that may hold a time in {@code [from, to]}. */
-  static List<Row> windows(WindowAggregate.Window window, long from, long to) {
+  static List<Row> windows(Window window, long from, long to) {
     List<Row> all = new ArrayList<>();
     long slide = window.slide();
     long size = window.size();
@@ -83,7 +83,7 @@ class WindowAggregateTest {
 
   @Test
   void aTumblingWindowFiresOnceTheWatermarkPassesItsEndAndLateRowsAreDroppedAndCounted() {
-    WindowAggregate op = aggregate(WindowAggregate.Window.tumble(Duration.ofSeconds(10)));
+    WindowAggregate op = aggregate(Window.tumble(Duration.ofSeconds(10)));
     List<Row> input =
         List.of(
             Row.of(1L, 1L, at(1_000)),
@@ -102,14 +102,14 @@ class WindowAggregateTest {
   @Test
   void hoppingAndCumulatingWindowsShareTheirSlices() {
     List<Row> input = List.of(Row.of(7L, 1L, at(1_000)), Row.of(7L, 10L, at(6_000)));
-    WindowAggregate hop = aggregate(WindowAggregate.Window.hop(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+    WindowAggregate hop = aggregate(Window.hop(Duration.ofSeconds(5), Duration.ofSeconds(10)));
     assertThat(OracleCheck.run(dir.resolve("hop"), hop, "hashmap", false, input, 1, -1, 1))
         .containsExactly(
             Row.of(7L, at(-5_000), at(5_000), 1L, 1L, 1L, 1L, 1L),
             Row.of(7L, at(0), at(10_000), 2L, 11L, 1L, 10L, 5L),
             Row.of(7L, at(5_000), at(15_000), 1L, 10L, 10L, 10L, 10L));
     WindowAggregate cumulate =
-        aggregate(WindowAggregate.Window.cumulate(Duration.ofSeconds(5), Duration.ofSeconds(10)));
+        aggregate(Window.cumulate(Duration.ofSeconds(5), Duration.ofSeconds(10)));
     assertThat(OracleCheck.run(dir.resolve("cumulate"), cumulate, "hashmap", true, input, 1, -1, 1))
         .containsExactly(
             Row.of(7L, at(0), at(5_000), 1L, 1L, 1L, 1L, 1L),
@@ -118,7 +118,7 @@ class WindowAggregateTest {
 
   @Test
   void aWindowWhoseSlideDoesNotDivideItsSizeOrAnInputWithoutEventTimeIsRefused() {
-    assertThatThrownBy(() -> WindowAggregate.Window.hop(Duration.ofSeconds(3), Duration.ofSeconds(10)))
+    assertThatThrownBy(() -> Window.hop(Duration.ofSeconds(3), Duration.ofSeconds(10)))
         .hasMessageContaining("divide");
     assertThatThrownBy(() -> WindowAggregate.builder(INPUT.project(0, 1))).hasMessageContaining("event-time");
   }
@@ -128,16 +128,16 @@ class WindowAggregateTest {
     for (int c = 0; c < OracleCheck.cases(18); c++) {
       long seed = OracleCheck.baseSeed() + 3_000 + c;
       Random random = new Random(seed);
-      WindowAggregate.Window window =
+      Window window =
           switch (c % 3) {
-            case 0 -> WindowAggregate.Window.tumble(Duration.ofSeconds(1 + random.nextInt(10)));
+            case 0 -> Window.tumble(Duration.ofSeconds(1 + random.nextInt(10)));
             case 1 -> {
               long slide = 1 + random.nextInt(5);
-              yield WindowAggregate.Window.hop(Duration.ofSeconds(slide), Duration.ofSeconds(slide * (1 + random.nextInt(4))));
+              yield Window.hop(Duration.ofSeconds(slide), Duration.ofSeconds(slide * (1 + random.nextInt(4))));
             }
             default -> {
               long step = 1 + random.nextInt(5);
-              yield WindowAggregate.Window.cumulate(Duration.ofSeconds(step), Duration.ofSeconds(step * (1 + random.nextInt(4))));
+              yield Window.cumulate(Duration.ofSeconds(step), Duration.ofSeconds(step * (1 + random.nextInt(4))));
             }
           };
       int keys = 1 + random.nextInt(20);

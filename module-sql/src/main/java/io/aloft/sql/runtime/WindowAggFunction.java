@@ -10,7 +10,7 @@ import io.aloft.sql.Row;
 import io.aloft.sql.RowKind;
 import io.aloft.sql.RowSerializer;
 import io.aloft.sql.Schema;
-import io.aloft.sql.WindowAggregate;
+import io.aloft.sql.Window;
 import io.aloft.state.NamespacedState;
 import io.aloft.state.StateFuture;
 import io.aloft.state.StateFutures;
@@ -34,7 +34,7 @@ public final class WindowAggFunction extends KeyedProcessFunction<Row, Row, Row>
 
   private final Aggregates aggregates;
   private final int rowtime;
-  private final WindowAggregate.Window window;
+  private final Window window;
   private final StateAccess access;
   private final AtomicLong lateRecords;
 
@@ -43,7 +43,7 @@ public final class WindowAggFunction extends KeyedProcessFunction<Row, Row, Row>
 
   public WindowAggFunction(
       Schema input,
-      WindowAggregate.Window window,
+      Window window,
       List<AggregateCall> calls,
       StateAccess access,
       AtomicLong lateRecords) {
@@ -79,8 +79,7 @@ public final class WindowAggFunction extends KeyedProcessFunction<Row, Row, Row>
     if (time == null) {
       throw new IllegalStateException("a NULL event time in " + row);
     }
-    long slice = window.sliceSize();
-    long sliceEnd = Math.floorDiv(millis(time), slice) * slice + slice;
+    long sliceEnd = window.sliceEnd(millis(time));
     if (sliceEnd - 1 <= context.timerService().currentWatermark()) {
       lateRecords.incrementAndGet();
       return;
@@ -94,42 +93,15 @@ public final class WindowAggFunction extends KeyedProcessFunction<Row, Row, Row>
               aggregates.accumulate(a, row, 1);
               access.update(state, Row.of(a));
             });
-    for (long end : windowsOf(sliceEnd)) {
+    for (long end : window.windowEnds(sliceEnd)) {
       timers.registerEventTimeTimer(end, end - 1);
     }
-  }
-
-  /** The ends of the windows the slice ending at {@code sliceEnd} belongs to. */
-  private List<Long> windowsOf(long sliceEnd) {
-    List<Long> ends = new ArrayList<>();
-    switch (window.kind()) {
-      case TUMBLE -> ends.add(sliceEnd);
-      case HOP -> {
-        for (long end = sliceEnd; end < sliceEnd + window.size(); end += window.slide()) {
-          ends.add(end);
-        }
-      }
-      case CUMULATE -> {
-        long periodEnd = Math.floorDiv(sliceEnd - 1, window.size()) * window.size() + window.size();
-        for (long end = sliceEnd; end <= periodEnd; end += window.slide()) {
-          ends.add(end);
-        }
-      }
-    }
-    return ends;
-  }
-
-  private long windowStart(long end) {
-    return switch (window.kind()) {
-      case TUMBLE, HOP -> end - window.size();
-      case CUMULATE -> Math.floorDiv(end - 1, window.size()) * window.size();
-    };
   }
 
   @Override
   public void onTimer(long timestamp, Context<Row> context, Collector<Row> out) {
     long end = context.<Long>timerNamespace();
-    long start = windowStart(end);
+    long start = window.windowStart(end);
     Row key = context.currentKey();
     List<StateFuture<Row>> reads = new ArrayList<>();
     List<Long> sliceEnds = new ArrayList<>();
