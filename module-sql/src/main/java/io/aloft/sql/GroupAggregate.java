@@ -59,6 +59,15 @@ public final class GroupAggregate implements SqlOperator {
     return output;
   }
 
+  public List<AggregateCall> calls() {
+    return calls;
+  }
+
+  /** Whether the input may hold {@code -U}/{@code -D} rows. */
+  public boolean retractingInput() {
+    return retractingInput;
+  }
+
   /** The group columns. */
   @Override
   public int[] keyColumns() {
