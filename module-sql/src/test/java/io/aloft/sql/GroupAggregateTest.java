@@ -156,4 +156,38 @@ class GroupAggregateTest {
       OracleCheck.check(dir, allFunctions(retracting), input, ORACLE, seed, random);
     }
   }
+
+  /** {@code table.exec.state.ttl}: a group idle for longer starts over, as in Flink. */
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aGroupIdleForLongerThanTheStateTtlStartsOver(boolean async) {
+    GroupAggregate agg = GroupAggregate.builder(INPUT).groupBy("k").aggregate(AggregateCall.countStar().as("n")).build();
+    java.util.concurrent.atomic.AtomicLong now = new java.util.concurrent.atomic.AtomicLong(1_000_000);
+    java.time.InstantSource clock = () -> java.time.Instant.ofEpochMilli(now.get());
+    Config config =
+        ChangelogRun.config(dir, "forst", async).with(SqlOptions.STATE_TTL, java.time.Duration.ofMinutes(1));
+    ChangelogRun.Recorder out = new ChangelogRun.Recorder();
+    try (io.aloft.engine.Aloft aloft = io.aloft.engine.Aloft.create(config);
+        io.aloft.process.KeyedJob<Row, Row> job =
+            aloft
+                .<Row, Row, Row>keyedJob(() -> agg.newFunction(config))
+                .keySelector(agg.keySelector())
+                .keySerializer(agg.keySerializer())
+                .clock(clock)
+                .output(out)
+                .build()) {
+      job.processElement(Row.of(1L, null, null, null));
+      job.processElement(Row.of(1L, null, null, null));
+      job.drain();
+      now.addAndGet(java.time.Duration.ofMinutes(2).toMillis());
+      job.processElement(Row.of(1L, null, null, null));
+      job.drain();
+    }
+    assertThat(out.rows)
+        .containsExactly(
+            Row.of(1L, 1L),
+            Row.ofKind(RowKind.UPDATE_BEFORE, 1L, 1L),
+            Row.ofKind(RowKind.UPDATE_AFTER, 1L, 2L),
+            Row.of(1L, 1L)); // the expired accumulator is gone: counting starts over
+  }
 }
