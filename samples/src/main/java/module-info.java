@@ -4,4 +4,5 @@
  */
 module io.aloft.samples {
   requires io.aloft.engine;
+  requires io.aloft.sql;
 }
