@@ -28,15 +28,17 @@ public abstract class KeyedProcessFunction<K, IN, OUT> {
   public void onTimer(long timestamp, Context<K> context, Collector<OUT> out) throws Exception {}
 
   /**
-   * Runs on the task thread before a watermark is processed — before the timers it fires and before it
-   * goes downstream — with no current key: an operator that buffers (a mini-batch, a Top-N) flushes
-   * here, touching each key's state through {@link Context#processWithKey}.
+   * Runs on the task thread when a watermark arrives — after every earlier record was processed (its
+   * {@code processElement} and callbacks), before the timers the watermark fires and before it goes
+   * downstream — with no current key: an operator that buffers (a mini-batch, a Top-N) flushes here,
+   * touching each key's state through {@link Context#processWithKey}.
    */
   public void beforeWatermark(long watermark, Context<K> context, Collector<OUT> out) throws Exception {}
 
   /**
-   * Runs on the task thread before checkpoint {@code checkpointId} is taken, with no current key: what
-   * it writes (through {@link Context#processWithKey}) is in the checkpoint.
+   * Runs on the task thread before checkpoint {@code checkpointId} is taken — after every record before
+   * the checkpoint was processed — with no current key: what it writes (through {@link
+   * Context#processWithKey}) is in the checkpoint.
    */
   public void beforeCheckpoint(long checkpointId, Context<K> context, Collector<OUT> out) throws Exception {}
 

@@ -92,6 +92,68 @@ class OperatorHooksTest {
     return builder.build();
   }
 
+  /**
+   * On forst a record whose key is busy (its previous record's state read is in flight) has not even run
+   * {@code processElement} when the watermark or checkpoint comes: the hook runs after it did, so it
+   * flushes every record given before.
+   */
+  @ParameterizedTest
+  @ValueSource(strings = {"watermark", "checkpoint"})
+  void hooksRunAfterRecordsThatWaitedForTheirKey(String hook) {
+    Config config =
+        Config.empty()
+            .with("state.backend.type", "forst")
+            .with("execution.checkpointing.dir", "file://" + dir.resolve("checkpoints"))
+            .with("state.backend.forst.local-dir", dir.resolve("local").toString());
+    List<String> out = new ArrayList<>();
+    try (Aloft aloft = Aloft.create(config)) {
+      KeyedProcessor<String, String, String> p =
+          aloft
+              .<String, String, String>keyedProcessor(
+                  new KeyedProcessFunction<String, String, String>() {
+                    private ValueState<Integer> seen;
+                    private int buffered;
+
+                    @Override
+                    public void open(StateContext context) {
+                      seen = context.getState(new ValueStateDescriptor<>("seen", Serializers.INT));
+                    }
+
+                    @Override
+                    public void processElement(String record, Context<String> context, Collector<String> out) {
+                      buffered++;
+                      seen.asyncValue().thenAccept(v -> seen.asyncUpdate(v == null ? 1 : v + 1)); // key busy
+                    }
+
+                    @Override
+                    public void beforeWatermark(long watermark, Context<String> context, Collector<String> out) {
+                      out.collect("buffered " + buffered);
+                    }
+
+                    @Override
+                    public void beforeCheckpoint(long checkpointId, Context<String> context, Collector<String> out) {
+                      out.collect("buffered " + buffered);
+                    }
+                  })
+              .name("busy")
+              .keySelector(r -> r)
+              .keySerializer(Serializers.STRING)
+              .output(out::add)
+              .build();
+      for (int i = 0; i < 50; i++) {
+        p.processElement("a"); // one key: each record waits for the one before
+      }
+      if (hook.equals("watermark")) {
+        p.processWatermark(1);
+      } else {
+        p.checkpoint(1);
+      }
+      p.drain();
+      assertThat(out).containsExactly("buffered 50");
+      p.close();
+    }
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"hashmap", "forst"})
   void bufferedStateIsFoldedInBeforeAWatermarkAndBeforeACheckpoint(String backend) {

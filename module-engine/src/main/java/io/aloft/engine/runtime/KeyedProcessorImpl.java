@@ -364,9 +364,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     if (newWatermark <= watermark) {
       return;
     }
+    // The watermark closes an epoch: every earlier record finishes first (a record waiting for its key
+    // has not even run processElement yet, so a hook before this drain would miss what it buffers),
+    // then the hook, then the due timers fire (each under its key, through the same per-key order),
+    // then the watermark goes downstream.
+    drainInFlight();
     hook(() -> function.beforeWatermark(newWatermark, context, output));
-    // The watermark closes an epoch: every earlier record finishes first, then the due timers fire
-    // (each under its key, through the same per-key order), then the watermark goes downstream.
     drainInFlight();
     // Timers see the watermark that fires them, as in Flink (records before it saw the previous one).
     watermark = newWatermark;
@@ -531,6 +534,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     }
     CheckpointStore store = checkpoints.store();
     store.checkNextId(checkpointId);
+    drainInFlight(); // every record before the cut runs processElement first: the hook flushes what they buffer
     hook(() -> function.beforeCheckpoint(checkpointId, context, output));
     drainInFlight();
     Location dir = checkpoints.root().resolve("chk-" + checkpointId);
