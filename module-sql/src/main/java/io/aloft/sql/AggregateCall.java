@@ -32,11 +32,17 @@ public final class AggregateCall {
   private final Function function;
   private final String column;
   private final String name;
+  private final boolean distinct;
 
   private AggregateCall(Function function, String column, String name) {
+    this(function, column, name, false);
+  }
+
+  private AggregateCall(Function function, String column, String name, boolean distinct) {
     this.function = function;
     this.column = column;
     this.name = name;
+    this.distinct = distinct;
   }
 
   public static AggregateCall count(String column) {
@@ -65,7 +71,28 @@ public final class AggregateCall {
 
   /** This aggregate with its output column named {@code name}. */
   public AggregateCall as(String name) {
-    return new AggregateCall(function, column, Objects.requireNonNull(name));
+    return new AggregateCall(function, column, Objects.requireNonNull(name), distinct);
+  }
+
+  /**
+   * This aggregate over the column's distinct values: {@code COUNT(DISTINCT x)}, {@code SUM(DISTINCT
+   * x)}, {@code AVG(DISTINCT x)} ({@code MIN} and {@code MAX} are the same either way). A group
+   * aggregate keeps each distinct value's number of rows in a {@code MapState}, so values come and go
+   * with retractions, on async state as on sync.
+   *
+   * @throws IllegalArgumentException for {@code COUNT(*)}
+   */
+  public AggregateCall distinct() {
+    if (function == Function.COUNT_STAR) {
+      throw new IllegalArgumentException("COUNT(DISTINCT *) is not SQL: count a column");
+    }
+    boolean matters = function != Function.MIN && function != Function.MAX;
+    return new AggregateCall(function, column, name, matters);
+  }
+
+  /** Whether this aggregate counts each distinct value once. */
+  public boolean isDistinct() {
+    return distinct;
   }
 
   public Function function() {
@@ -116,7 +143,7 @@ public final class AggregateCall {
     String call =
         function == Function.COUNT_STAR
             ? "COUNT(*)"
-            : function.name().toUpperCase(Locale.ROOT) + "(" + column + ")";
+            : function.name().toUpperCase(Locale.ROOT) + "(" + (distinct ? "DISTINCT " : "") + column + ")";
     return call + " AS " + name;
   }
 }

@@ -82,7 +82,9 @@ public final class GroupAggregate implements SqlOperator {
         calls,
         retractingInput,
         StateAccess.of(config.get(SqlOptions.ASYNC_STATE_ENABLED)),
-        config.get(SqlOptions.STATE_TTL));
+        config.get(SqlOptions.STATE_TTL),
+        config.get(SqlOptions.MINI_BATCH_ENABLED) ? config.get(SqlOptions.MINI_BATCH_ALLOW_LATENCY) : null,
+        config.getOptional(SqlOptions.MINI_BATCH_SIZE).orElse(1));
   }
 
   /** Builds a {@link GroupAggregate}. */

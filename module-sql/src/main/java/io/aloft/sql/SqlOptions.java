@@ -35,9 +35,35 @@ public final class SqlOptions {
           Duration.ZERO,
           "Idle state retention of the SQL operators: state not written for this long expires; 0 keeps it.");
 
+  /**
+   * {@code table.exec.mini-batch.enabled}: the group aggregate buffers its input per key and applies a
+   * key's buffered rows with one state read and one write, emitting the net change; on async state too
+   * (Flink falls back to sync for it). Needs {@link #MINI_BATCH_ALLOW_LATENCY} and {@link #MINI_BATCH_SIZE}.
+   */
+  public static final ConfigOption<Boolean> MINI_BATCH_ENABLED =
+      ConfigOption.bool(
+          "table.exec.mini-batch.enabled",
+          false,
+          "Buffer the group aggregate's input and apply each key's rows at once (one state read and write per key).");
+
+  /** {@code table.exec.mini-batch.allow-latency}: the longest a buffered row waits (processing time). */
+  public static final ConfigOption<Duration> MINI_BATCH_ALLOW_LATENCY =
+      ConfigOption.duration(
+          "table.exec.mini-batch.allow-latency",
+          Duration.ZERO,
+          "Longest time a row waits in the mini-batch buffer; must be positive when mini-batch is on.");
+
+  /** {@code table.exec.mini-batch.size}: rows buffered before a flush. */
+  public static final ConfigOption<Integer> MINI_BATCH_SIZE =
+      ConfigOption.integer(
+          "table.exec.mini-batch.size",
+          null,
+          1,
+          "Most rows the mini-batch buffer holds before it is applied; required when mini-batch is on.");
+
   /** The keys above. */
   public static List<ConfigOption<?>> all() {
-    return List.of(ASYNC_STATE_ENABLED, STATE_TTL);
+    return List.of(ASYNC_STATE_ENABLED, STATE_TTL, MINI_BATCH_ENABLED, MINI_BATCH_ALLOW_LATENCY, MINI_BATCH_SIZE);
   }
 
   /**
@@ -48,9 +74,21 @@ public final class SqlOptions {
    */
   public static void check(Config config) {
     for (ConfigOption<?> option : all()) {
-      config.get(option); // a bad value fails here, naming the key
+      config.getOptional(option); // a bad value fails here, naming the key
     }
-    refuse(config, "table.exec.mini-batch.enabled", "true", "mini-batch");
+    if (config.get(MINI_BATCH_ENABLED)) {
+      if (config.get(MINI_BATCH_ALLOW_LATENCY).isZero() || config.get(MINI_BATCH_ALLOW_LATENCY).isNegative()) {
+        throw new ConfigException(
+            MINI_BATCH_ALLOW_LATENCY.key(),
+            "'" + MINI_BATCH_ALLOW_LATENCY.key() + "' must be positive when '" + MINI_BATCH_ENABLED.key() + "' is true");
+      }
+      if (config.getOptional(MINI_BATCH_SIZE).isEmpty()) {
+        throw new ConfigException(
+            MINI_BATCH_SIZE.key(),
+            "'" + MINI_BATCH_SIZE.key() + "' must be set (a positive number of rows) when '" + MINI_BATCH_ENABLED.key()
+                + "' is true");
+      }
+    }
     refuse(config, "table.optimizer.agg-phase-strategy", "TWO_PHASE", "two-phase aggregation");
   }
 

@@ -133,6 +133,11 @@ public final class WindowAggregate implements SqlOperator {
       if (calls.isEmpty()) {
         throw new IllegalArgumentException("a window aggregate needs at least one aggregate");
       }
+      for (AggregateCall call : calls) {
+        if (call.isDistinct()) {
+          throw new IllegalArgumentException(call + ": DISTINCT aggregates are not supported in window aggregates yet");
+        }
+      }
       return new WindowAggregate(input, groupBy.clone(), window, calls);
     }
   }

@@ -105,4 +105,21 @@ final class Changelogs {
     }
     return null;
   }
+
+  /** The first key whose changes differ between two runs, with both sequences; null when none does. */
+  static String firstDifferentKey(List<Row> a, List<Row> b, int... keyColumns) {
+    Map<Row, List<Row>> x = byKey(a, keyColumns);
+    Map<Row, List<Row>> y = byKey(b, keyColumns);
+    java.util.Set<Row> keys = new java.util.TreeSet<>(Comparator.comparing(Changelogs::sortKey));
+    keys.addAll(x.keySet());
+    keys.addAll(y.keySet());
+    for (Row k : keys) {
+      List<Row> p = x.getOrDefault(k, List.of());
+      List<Row> q = y.getOrDefault(k, List.of());
+      if (!p.equals(q)) {
+        return "key " + k + ":\n  " + p + "\n  " + q;
+      }
+    }
+    return null;
+  }
 }

@@ -44,14 +44,18 @@ class GroupAggregateTest {
                 AggregateCall.max("d"),
                 AggregateCall.avg("d"),
                 AggregateCall.max("x"),
-                AggregateCall.sum("x"));
+                AggregateCall.sum("x"),
+                AggregateCall.count("a").distinct().as("distinct_a"),
+                AggregateCall.sum("d").distinct().as("distinct_d"),
+                AggregateCall.avg("a").distinct().as("avg_distinct_a"));
     return (retracting ? b : b.insertOnlyInput()).build();
   }
 
   /** The same query for H2 (AVG of BIGINT truncates toward zero, as Flink's does). */
   static final String ORACLE =
       "SELECT k, COUNT(*), COUNT(a), SUM(a), MIN(a), MAX(a), TRUNC(CAST(SUM(a) AS DOUBLE PRECISION) / COUNT(a)),"
-          + " SUM(d), MIN(d), MAX(d), AVG(d), MAX(x), SUM(x) FROM t GROUP BY k";
+          + " SUM(d), MIN(d), MAX(d), AVG(d), MAX(x), SUM(x), COUNT(DISTINCT a), SUM(DISTINCT d),"
+          + " TRUNC(CAST(SUM(DISTINCT a) AS DOUBLE PRECISION) / COUNT(DISTINCT a)) FROM t GROUP BY k";
 
   private List<Row> run(GroupAggregate agg, String backend, boolean async, List<Row> input, int p, int at, int q) {
     return OracleCheck.run(dir.resolve(backend + async + p + q + at), agg, backend, async, input, p, at, q);
@@ -122,9 +126,9 @@ class GroupAggregateTest {
   @Test
   void flinkKeysAloftDoesNotImplementYetAreRefusedNamingTheKey() {
     GroupAggregate agg = allFunctions(true);
-    assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.exec.mini-batch.enabled", "true")))
+    assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.optimizer.agg-phase-strategy", "TWO_PHASE")))
         .isInstanceOf(ConfigException.class)
-        .hasMessageContaining("table.exec.mini-batch.enabled");
+        .hasMessageContaining("table.optimizer.agg-phase-strategy");
     assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.exec.async-state.enabled", "yes please")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("table.exec.async-state.enabled");
@@ -155,6 +159,74 @@ class GroupAggregateTest {
                       r.nextInt(5) == 0 ? null : r.nextInt(100_000) / 8.0));
       OracleCheck.check(dir, allFunctions(retracting), input, ORACLE, seed, random);
     }
+  }
+
+  /**
+   * The same with {@code table.exec.mini-batch.*}: buffered rows are applied per key at once, before
+   * every checkpoint too (a long allowed latency, so that only the size and the checkpoints flush and
+   * runs are repeatable).
+   */
+  @Test
+  void miniBatchesAgreeWithH2AndAsyncEqualsSync() {
+    for (int c = 0; c < OracleCheck.cases(12); c++) {
+      long seed = OracleCheck.baseSeed() + 6_000 + c;
+      Random random = new Random(seed);
+      boolean retracting = random.nextBoolean();
+      int keys = 1 + random.nextInt(40);
+      List<Row> input =
+          RandomChangelog.generate(
+              random,
+              100 + random.nextInt(400),
+              retracting,
+              r ->
+                  Row.of(
+                      RandomChangelog.skewedKey(r, keys),
+                      r.nextInt(5) == 0 ? null : (long) r.nextInt(2_000) - 1_000,
+                      r.nextInt(5) == 0 ? null : RandomChangelog.decimal(r),
+                      r.nextInt(5) == 0 ? null : r.nextInt(100_000) / 8.0));
+      Config miniBatch =
+          Config.empty()
+              .with(SqlOptions.MINI_BATCH_ENABLED, true)
+              .with(SqlOptions.MINI_BATCH_ALLOW_LATENCY, java.time.Duration.ofHours(1))
+              .with(SqlOptions.MINI_BATCH_SIZE, 1 + random.nextInt(50));
+      OracleCheck.check(dir, allFunctions(retracting), input, ORACLE, seed, random, miniBatch);
+    }
+  }
+
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aMiniBatchEmitsEachKeysNetChangeOnce(boolean async) {
+    GroupAggregate agg = GroupAggregate.builder(INPUT).groupBy("k").aggregate(AggregateCall.countStar().as("n")).build();
+    Config miniBatch =
+        Config.empty()
+            .with(SqlOptions.MINI_BATCH_ENABLED, true)
+            .with(SqlOptions.MINI_BATCH_ALLOW_LATENCY, java.time.Duration.ofHours(1))
+            .with(SqlOptions.MINI_BATCH_SIZE, 4);
+    List<Row> input = new java.util.ArrayList<>();
+    for (int i = 0; i < 8; i++) {
+      input.add(Row.of(1L, null, null, null));
+    }
+    assertThat(OracleCheck.run(dir, agg, "forst", async, input, Map.of(), 1, -1, 1, miniBatch))
+        .containsExactly(
+            Row.of(1L, 4L), // the first four rows, applied at once
+            Row.ofKind(RowKind.UPDATE_BEFORE, 1L, 4L),
+            Row.ofKind(RowKind.UPDATE_AFTER, 1L, 8L));
+  }
+
+  @Test
+  void miniBatchNeedsItsLatencyAndSize() {
+    GroupAggregate agg = allFunctions(true);
+    assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.exec.mini-batch.enabled", "true")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("table.exec.mini-batch.allow-latency");
+    assertThatThrownBy(
+            () ->
+                agg.newFunction(
+                    Config.empty()
+                        .with("table.exec.mini-batch.enabled", "true")
+                        .with("table.exec.mini-batch.allow-latency", "1 s")))
+        .isInstanceOf(ConfigException.class)
+        .hasMessageContaining("table.exec.mini-batch.size");
   }
 
   /** {@code table.exec.state.ttl}: a group idle for longer starts over, as in Flink. */

@@ -253,9 +253,8 @@ public final class Planner {
     if (!List.of("COUNT", "SUM", "MIN", "MAX", "AVG").contains(fn) || call.getKind() == SqlKind.OVER) {
       return null;
     }
-    if (call.getFunctionQuantifier() != null && call.getFunctionQuantifier().getValue().toString().equals("DISTINCT")) {
-      throw Parsing.at(node, call.getOperator().getName() + "(DISTINCT …) is not supported yet");
-    }
+    boolean distinct =
+        call.getFunctionQuantifier() != null && call.getFunctionQuantifier().getValue().toString().equals("DISTINCT");
     if (call.operandCount() != 1) {
       throw Parsing.at(node, "unsupported aggregate '" + node + "'");
     }
@@ -267,13 +266,15 @@ public final class Planner {
       throw Parsing.at(arg, "aggregates over expressions are not supported: aggregate a column");
     }
     String column = scope.resolve(id).name();
-    return switch (fn) {
-      case "COUNT" -> AggregateCall.count(column).as(name);
-      case "SUM" -> AggregateCall.sum(column).as(name);
-      case "MIN" -> AggregateCall.min(column).as(name);
-      case "MAX" -> AggregateCall.max(column).as(name);
-      default -> AggregateCall.avg(column).as(name);
-    };
+    AggregateCall c =
+        switch (fn) {
+          case "COUNT" -> AggregateCall.count(column).as(name);
+          case "SUM" -> AggregateCall.sum(column).as(name);
+          case "MIN" -> AggregateCall.min(column).as(name);
+          case "MAX" -> AggregateCall.max(column).as(name);
+          default -> AggregateCall.avg(column).as(name);
+        };
+    return distinct ? c.distinct() : c;
   }
 
   /** Collects the aggregate calls of the select list, each with the output column it becomes. */
@@ -467,6 +468,11 @@ public final class Planner {
     List<AggregateCall> calls = collectAggregates(select.getSelectList(), in, aggNodes);
     if (calls.isEmpty()) {
       calls.add(AggregateCall.countStar().as("agg0"));
+    }
+    for (int i = 0; i < calls.size(); i++) {
+      if (calls.get(i).isDistinct()) {
+        throw Parsing.at(aggNodes.get(i), "DISTINCT aggregates are not supported in window aggregates yet");
+      }
     }
     WindowAggregate op =
         WindowAggregate.builder(source.schema())

@@ -118,15 +118,28 @@ final class Aggregates {
   }
 
   /**
-   * Counts {@code row} in ({@code sign} 1) or out (-1). A MIN/MAX's count changes either way, its
-   * extreme only when a row is counted in: taking the extreme back is the caller's business (it needs
-   * the values left).
+   * Counts {@code row} in ({@code sign} 1) or out (-1), except in the DISTINCT calls (the caller counts
+   * a value in those when it is new to the group, and out when its last row goes: {@link #accumulate(
+   * Object[], int, Object, int)}). A MIN/MAX's count changes either way, its extreme only when a row is
+   * counted in: taking the extreme back is the caller's business (it needs the values left).
    */
   void accumulate(Object[] a, Row row, int sign) {
     a[0] = (Long) a[0] + sign;
     for (int i = 0; i < calls.size(); i++) {
+      if (!calls.get(i).isDistinct()) {
+        accumulate(a, i, input(i, row), sign);
+      }
+    }
+  }
+
+  boolean isDistinct(int i) {
+    return calls.get(i).isDistinct();
+  }
+
+  /** Counts {@code v} in or out of call {@code i} alone. */
+  void accumulate(Object[] a, int i, Object v, int sign) {
+    {
       int o = offsets[i];
-      Object v = input(i, row);
       switch (calls.get(i).function()) {
         case COUNT_STAR -> a[o] = (Long) a[o] + sign;
         case COUNT -> {

@@ -28,7 +28,9 @@ import java.util.Map;
  * <p>State: {@code acc}, a {@code ValueState} of the group's accumulator row ({@link Aggregates}).
  * With an input that retracts, {@code values-<i>} for the i-th aggregate if it is a {@code MIN}/{@code
  * MAX}: a {@code MapState} from each distinct value to how many rows hold it, so that the next extreme
- * is known when the current one is taken back.
+ * is known when the current one is taken back. For a DISTINCT aggregate, {@code distinct-<i>}: a {@code
+ * MapState} from each distinct value to how many rows hold it; the value counts in the aggregate while
+ * that is above zero.
  */
 public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> {
 
@@ -36,26 +38,55 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
   private final boolean retractingInput;
   private final StateAccess access;
   private final Duration ttl;
+  private final Duration miniBatchLatency; // null: no mini-batch
+  private final int miniBatchSize;
 
   private transient ValueState<Row> acc;
+  private transient MiniBatch miniBatch;
   private transient List<MapState<Row, Long>> valueCounts;
+  private transient List<MapState<Row, Long>> distinctCounts;
 
+  /**
+   * @param miniBatchLatency how long a row may wait in the mini-batch buffer, or null for no mini-batch
+   * @param miniBatchSize rows buffered before a flush
+   */
   public GroupAggFunction(
-      Schema input, List<AggregateCall> calls, boolean retractingInput, StateAccess access, Duration ttl) {
+      Schema input,
+      List<AggregateCall> calls,
+      boolean retractingInput,
+      StateAccess access,
+      Duration ttl,
+      Duration miniBatchLatency,
+      int miniBatchSize) {
     this.aggregates = new Aggregates(input, calls);
     this.retractingInput = retractingInput;
     this.access = access;
     this.ttl = ttl;
+    this.miniBatchLatency = miniBatchLatency;
+    this.miniBatchSize = miniBatchSize;
   }
 
   @Override
   public void open(StateContext context) {
+    miniBatch = miniBatchLatency == null ? null : new MiniBatch();
     ValueStateDescriptor<Row> accDescriptor =
         new ValueStateDescriptor<>("acc", new RowSerializer(aggregates.schema()));
     withTtl(accDescriptor);
     acc = context.getState(accDescriptor);
     valueCounts = new ArrayList<>();
+    distinctCounts = new ArrayList<>();
     for (int i = 0; i < aggregates.size(); i++) {
+      if (aggregates.isDistinct(i)) {
+        MapStateDescriptor<Row, Long> d =
+            new MapStateDescriptor<>(
+                "distinct-" + i,
+                new RowSerializer(Schema.builder().column("v", aggregates.inputType(i)).build()),
+                Serializers.LONG);
+        withTtl(d);
+        distinctCounts.add(context.getMapState(d));
+      } else {
+        distinctCounts.add(null);
+      }
       if (retractingInput && aggregates.isMinOrMax(i)) {
         MapStateDescriptor<Row, Long> d =
             new MapStateDescriptor<>(
@@ -79,34 +110,103 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
   @Override
   public void processElement(Row row, Context<Row> context, Collector<Row> out) {
     Row key = context.currentKey();
-    access.value(acc).thenCompose(current -> apply(key, current, row, out));
+    if (miniBatch != null) {
+      miniBatch.add(key, row, context, out);
+      return;
+    }
+    access
+        .value(acc)
+        .thenCompose(
+            current -> {
+              Object[] a = current == null ? aggregates.initial() : current.values();
+              Row before = current == null ? null : result(key, a);
+              return applyRow(a, row).thenAccept(done -> finish(key, before, a, out));
+            });
   }
 
-  private StateFuture<Void> apply(Row key, Row current, Row row, Collector<Row> out) {
+  /** A key's buffered rows: one state read, the rows in order, one write, the net change. */
+  private void applyBatch(Row key, List<Row> rows, Collector<Row> out) {
+    access
+        .value(acc)
+        .thenCompose(
+            current -> {
+              Object[] a = current == null ? aggregates.initial() : current.values();
+              Row before = current == null ? null : result(key, a);
+              StateFuture<Void> chain = StateFutures.completedVoidFuture();
+              for (Row row : rows) {
+                chain = chain.thenCompose(done -> applyRow(a, row));
+              }
+              return chain.thenAccept(done -> finish(key, before, a, out));
+            });
+  }
+
+  @Override
+  public void onTimer(long timestamp, Context<Row> context, Collector<Row> out) {
+    if (miniBatch != null) {
+      miniBatch.flush(context, out);
+    }
+  }
+
+  @Override
+  public void beforeWatermark(long watermark, Context<Row> context, Collector<Row> out) {
+    if (miniBatch != null) {
+      miniBatch.flush(context, out);
+    }
+  }
+
+  @Override
+  public void beforeCheckpoint(long checkpointId, Context<Row> context, Collector<Row> out) {
+    if (miniBatch != null) {
+      miniBatch.flush(context, out); // buffered rows are in no state yet: they must be before the cut
+    }
+  }
+
+  /** Counts {@code row} in or out of the accumulator {@code a} (and the value counts). */
+  private StateFuture<Void> applyRow(Object[] a, Row row) {
     boolean add = row.kind().isAccumulate();
     if (!add && !retractingInput) {
       throw new IllegalStateException(
           "a group aggregate over an input declared insert-only received " + row);
     }
-    if (current == null && !add) {
+    if (Aggregates.rows(a) <= 0 && !add) {
       return StateFutures.completedVoidFuture(); // a retraction of nothing counted: ignored, as in Flink
     }
-    boolean first = current == null;
-    Object[] a = first ? aggregates.initial() : current.values();
-    Row before = first ? null : result(key, a);
     aggregates.accumulate(a, row, add ? 1 : -1);
     List<StateFuture<Void>> pending = new ArrayList<>();
     for (int i = 0; i < aggregates.size(); i++) {
       Object v = aggregates.input(i, row);
+      if (distinctCounts.get(i) != null && v != null) {
+        pending.add(countDistinct(distinctCounts.get(i), i, a, v, add));
+      }
       if (valueCounts.get(i) != null && v != null) {
         pending.add(countValue(valueCounts.get(i), aggregates.isMin(i), a, aggregates.offset(i), v, add));
       }
     }
-    if (pending.isEmpty()) {
-      finish(key, first, before, a, out);
-      return StateFutures.completedVoidFuture();
-    }
-    return StateFutures.combineAll(pending).thenAccept(done -> finish(key, first, before, a, out));
+    return pending.isEmpty()
+        ? StateFutures.completedVoidFuture()
+        : StateFutures.combineAll(pending).thenApply(done -> null);
+  }
+
+  /** Counts {@code v}'s row in or out; the value counts in call {@code i} while it has rows. */
+  private StateFuture<Void> countDistinct(MapState<Row, Long> counts, int i, Object[] a, Object v, boolean add) {
+    Row value = Row.of(v);
+    return access
+        .get(counts, value)
+        .thenAccept(
+            count -> {
+              long before = count == null ? 0 : count;
+              long n = before + (add ? 1 : -1);
+              if (n > 0) {
+                access.put(counts, value, n);
+              } else {
+                access.remove(counts, value);
+              }
+              if (add && before == 0) {
+                aggregates.accumulate(a, i, v, 1); // a value new to the group
+              } else if (!add && before > 0 && n == 0) {
+                aggregates.accumulate(a, i, v, -1); // its last row went
+              }
+            });
   }
 
   /** Counts {@code v} in or out of its MIN/MAX's value counts; finds the next extreme when needed. */
@@ -142,22 +242,26 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
             });
   }
 
-  private void finish(Row key, boolean first, Row before, Object[] a, Collector<Row> out) {
+  /** Writes the accumulator back and emits the change from {@code before} (null: no result yet). */
+  private void finish(Row key, Row before, Object[] a, Collector<Row> out) {
     if (Aggregates.rows(a) <= 0) {
-      if (!first) {
-        out.collect(before.withKind(RowKind.DELETE));
+      if (before == null) {
+        return; // nothing was counted and nothing is
       }
+      out.collect(before.withKind(RowKind.DELETE));
       access.clear(acc);
-      for (MapState<Row, Long> counts : valueCounts) {
-        if (counts != null) {
-          access.clear(counts);
+      for (List<MapState<Row, Long>> states : List.of(valueCounts, distinctCounts)) {
+        for (MapState<Row, Long> counts : states) {
+          if (counts != null) {
+            access.clear(counts);
+          }
         }
       }
       return;
     }
     Row after = result(key, a);
     access.update(acc, Row.of(a));
-    if (first) {
+    if (before == null) {
       out.collect(after);
     } else if (ttl.isZero() && after.sameValues(before)) {
       // unchanged: nothing to say (with a TTL Flink emits it anyway, so downstream state stays fresh)
@@ -169,5 +273,39 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
 
   private Row result(Row key, Object[] a) {
     return key.concat(Row.of(aggregates.results(a)));
+  }
+
+  /**
+   * The mini-batch buffer: rows per key in arrival order, applied when {@code
+   * table.exec.mini-batch.size} rows wait, when the oldest has waited {@code allow-latency} (a
+   * processing-time timer), and before every watermark and checkpoint.
+   */
+  private final class MiniBatch {
+    private Map<Row, List<Row>> rows = new java.util.LinkedHashMap<>();
+    private int buffered;
+    private boolean timerSet;
+
+    void add(Row key, Row row, Context<Row> context, Collector<Row> out) {
+      rows.computeIfAbsent(key, k -> new ArrayList<>()).add(row);
+      buffered++;
+      if (!timerSet) {
+        timerSet = true;
+        context.timerService().registerProcessingTimeTimer(context.timerService().currentProcessingTime() + miniBatchLatency.toMillis());
+      }
+      if (buffered >= miniBatchSize) {
+        flush(context, out);
+      }
+    }
+
+    void flush(Context<Row> context, Collector<Row> out) {
+      if (buffered == 0) {
+        return;
+      }
+      Map<Row, List<Row>> batch = rows;
+      rows = new java.util.LinkedHashMap<>();
+      buffered = 0;
+      timerSet = false; // a timer still set fires later and flushes whatever waits then
+      batch.forEach((key, keyRows) -> context.processWithKey(key, keyContext -> applyBatch(key, keyRows, out)));
+    }
   }
 }
