@@ -221,7 +221,7 @@ public class FlinkJobBenchmark {
             "FLINK-JOB backend=%s job=%s store=%s records=%d failedOnce=%s checkpoints=%d"
                 + " meanCheckpointMs=%d meanCheckpointedBytes=%d meanStateBytes=%d"
                 + " storeFilesMean=%d storeFilesMax=%d storeBytesMean=%d storeBytesMax=%d"
-                + " startMs=%s restoreMs=[%s]",
+                + " startMs=%s restoreMs=[%s] pid=%d",
             backend,
             job,
             store,
@@ -236,7 +236,8 @@ public class FlinkJobBenchmark {
             sampler.meanBytes(),
             sampler.maxBytes,
             start,
-            restores));
+            restores,
+            ProcessHandle.current().pid()));
   }
 
   /** Counts the files and bytes below a directory every 500 ms on a daemon thread. */

@@ -99,7 +99,12 @@ public final class RemoteShapedFlinkFileSystem extends FileSystem {
 
   @Override
   public FSDataInputStream open(Path f) throws IOException {
-    return new RemoteInput(FileChannel.open(java.nio.file.Path.of(toLocal(f).toUri().getPath()), StandardOpenOption.READ));
+    try {
+      return new RemoteInput(FileChannel.open(java.nio.file.Path.of(toLocal(f).toUri().getPath()), StandardOpenOption.READ));
+    } catch (java.nio.file.NoSuchFileException e) {
+      // As Flink's own file systems say it: ForSt maps a FileNotFoundException to "not found".
+      throw new java.io.FileNotFoundException(f + " does not exist");
+    }
   }
 
   @Override
