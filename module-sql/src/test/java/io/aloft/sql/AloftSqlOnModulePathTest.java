@@ -24,6 +24,6 @@ class AloftSqlOnModulePathTest {
     assertThat(stdout)
         .contains("parser in module calcite.core (automatic)\n")
         .contains("counts {0=34, 1=33, 2=33}\n")
-        .contains("refused at line 1, column 36\n");
+        .contains("refused at line 1, column 81\n");
   }
 }

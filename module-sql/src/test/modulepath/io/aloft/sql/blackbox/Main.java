@@ -36,7 +36,7 @@ public final class Main {
           .ifPresent(m -> System.out.println("parser in module " + m.getName() + (m.getDescriptor().isAutomatic() ? " (automatic)" : "")));
       System.out.println("counts " + counts);
       try {
-        sql.explain("INSERT INTO counts SELECT user_id, COUNT(DISTINCT url) FROM clicks GROUP BY user_id");
+        sql.explain("INSERT INTO counts SELECT user_id, COUNT(*) FROM clicks GROUP BY user_id HAVING COUNT(*) > 1");
       } catch (SqlPlanningException e) {
         System.out.println("refused at line " + e.line() + ", column " + e.column());
       }
