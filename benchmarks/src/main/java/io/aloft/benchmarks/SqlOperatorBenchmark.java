@@ -29,7 +29,9 @@ import org.openjdk.jmh.annotations.Warmup;
  * table.exec.async-state.enabled: true}) against sync, one subtask:
  *
  * <ul>
- *   <li>{@code q4}: a group aggregate, bids and average price per auction;
+ *   <li>{@code q4}: a group aggregate, bids and average price per auction; {@code q4-minibatch} the
+ *       same with {@code table.exec.mini-batch.*} (1 s, 1,000 rows); {@code q4-distinct} with {@code
+ *       COUNT(DISTINCT bidder)};
  *   <li>{@code q7}: a window aggregate, the highest bid per auction in ten-second tumbling windows;
  *   <li>{@code q18}: a deduplication, each bidder's last bid per auction;
  *   <li>{@code q19}: a Top-N, the three highest bids per auction;
@@ -80,7 +82,8 @@ public class SqlOperatorBenchmark {
 
   static String statement(String query) {
     return switch (query) {
-      case "q4" -> "INSERT INTO results SELECT auction, COUNT(*), AVG(price), MAX(price) FROM bid GROUP BY auction";
+      case "q4", "q4-minibatch" -> "INSERT INTO results SELECT auction, COUNT(*), AVG(price), MAX(price) FROM bid GROUP BY auction";
+      case "q4-distinct" -> "INSERT INTO results SELECT auction, COUNT(DISTINCT bidder), AVG(price), MAX(price) FROM bid GROUP BY auction";
       case "q7" ->
           "INSERT INTO results SELECT auction, window_start, window_end, MAX(price)"
               + " FROM TABLE(TUMBLE(TABLE bid, DESCRIPTOR(date_time), INTERVAL '10' SECOND))"
@@ -98,7 +101,7 @@ public class SqlOperatorBenchmark {
 
   static String sink(String query) {
     return switch (query) {
-      case "q4" -> "CREATE TABLE results (auction BIGINT, n BIGINT, average BIGINT, top BIGINT)";
+      case "q4", "q4-minibatch", "q4-distinct" -> "CREATE TABLE results (auction BIGINT, n BIGINT, average BIGINT, top BIGINT)";
       case "q7" -> "CREATE TABLE results (auction BIGINT, ws TIMESTAMP(3), we TIMESTAMP(3), top BIGINT)";
       case "q18" -> "CREATE TABLE results (auction BIGINT, bidder BIGINT, price BIGINT, ts TIMESTAMP(3))";
       case "q19" -> "CREATE TABLE results (auction BIGINT, bidder BIGINT, price BIGINT, rn BIGINT)";
@@ -129,6 +132,13 @@ public class SqlOperatorBenchmark {
             .with(RemoteSchemeFileSystemProvider.READ_LATENCY.key(), remote ? "10 ms" : "0 ms")
             .with(SqlOptions.ASYNC_STATE_ENABLED, mode.equals("async"))
             .with(AloftSql.PARALLELISM, 1);
+    if (query.equals("q4-minibatch")) {
+      config =
+          config
+              .with(SqlOptions.MINI_BATCH_ENABLED, true)
+              .with(SqlOptions.MINI_BATCH_ALLOW_LATENCY, java.time.Duration.ofSeconds(1))
+              .with(SqlOptions.MINI_BATCH_SIZE, 1_000);
+    }
     perOp = rows > 0 ? rows : remote ? 1_000 : 100_000;
     int keys = auctions > 0 ? auctions : remote ? 10_000 : 100_000;
     Nexmark nexmark = new Nexmark(7, 1, keys, keys);

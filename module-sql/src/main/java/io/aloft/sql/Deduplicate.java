@@ -81,10 +81,7 @@ public final class Deduplicate implements SqlOperator {
     }
 
     public Builder partitionBy(String... columns) {
-      partitionBy = new int[columns.length];
-      for (int i = 0; i < columns.length; i++) {
-        partitionBy[i] = input.indexOf(columns[i]);
-      }
+      partitionBy = input.indexesOf(columns);
       return this;
     }
 

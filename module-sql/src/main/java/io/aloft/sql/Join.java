@@ -67,6 +67,22 @@ public final class Join implements TwoInputSqlOperator {
     return b.build();
   }
 
+  /**
+   * The columns {@code left.leftColumn = right.rightColumn} equates, as indexes.
+   *
+   * @throws IllegalArgumentException naming a missing column, or columns whose types differ
+   */
+  static int[] keyPair(Schema left, Schema right, String leftColumn, String rightColumn) {
+    int l = left.indexOf(leftColumn);
+    int r = right.indexOf(rightColumn);
+    if (!left.type(l).nullable().equals(right.type(r).nullable())) {
+      throw new IllegalArgumentException(
+          "cannot join " + leftColumn + " " + left.type(l) + " with " + rightColumn + " " + right.type(r)
+              + ": the types differ");
+    }
+    return new int[] {l, r};
+  }
+
   public static Builder builder(JoinType type, Schema left, Schema right) {
     return new Builder(type, left, right);
   }
@@ -135,15 +151,9 @@ public final class Join implements TwoInputSqlOperator {
      * @throws IllegalArgumentException naming a missing column, or columns whose types differ
      */
     public Builder on(String leftColumn, String rightColumn) {
-      int l = left.indexOf(leftColumn);
-      int r = right.indexOf(rightColumn);
-      if (!left.type(l).nullable().equals(right.type(r).nullable())) {
-        throw new IllegalArgumentException(
-            "cannot join " + leftColumn + " " + left.type(l) + " with " + rightColumn + " " + right.type(r)
-                + ": the types differ");
-      }
-      leftKey.add(l);
-      rightKey.add(r);
+      int[] pair = keyPair(left, right, leftColumn, rightColumn);
+      leftKey.add(pair[0]);
+      rightKey.add(pair[1]);
       return this;
     }
 

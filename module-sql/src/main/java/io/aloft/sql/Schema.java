@@ -71,6 +71,19 @@ public final class Schema {
         "no column '" + name + "' in " + columns.stream().map(Column::name).toList());
   }
 
+  /**
+   * The indexes of the columns named {@code names}, in that order.
+   *
+   * @throws IllegalArgumentException naming a column that does not exist
+   */
+  public int[] indexesOf(String... names) {
+    int[] indexes = new int[names.length];
+    for (int i = 0; i < names.length; i++) {
+      indexes[i] = indexOf(names[i]);
+    }
+    return indexes;
+  }
+
   /** The index of the event-time attribute, or -1. */
   public int rowtimeIndex() {
     return rowtime;

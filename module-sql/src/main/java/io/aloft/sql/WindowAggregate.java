@@ -109,10 +109,7 @@ public final class WindowAggregate implements SqlOperator {
     }
 
     public Builder groupBy(String... columns) {
-      groupBy = new int[columns.length];
-      for (int i = 0; i < columns.length; i++) {
-        groupBy[i] = input.indexOf(columns[i]);
-      }
+      groupBy = input.indexesOf(columns);
       return this;
     }
 

@@ -123,15 +123,9 @@ public final class WindowJoin implements TwoInputSqlOperator {
 
     /** Adds {@code left.leftColumn = right.rightColumn}; see {@link Join.Builder#on}. */
     public Builder on(String leftColumn, String rightColumn) {
-      int l = left.indexOf(leftColumn);
-      int r = right.indexOf(rightColumn);
-      if (!left.type(l).nullable().equals(right.type(r).nullable())) {
-        throw new IllegalArgumentException(
-            "cannot join " + leftColumn + " " + left.type(l) + " with " + rightColumn + " " + right.type(r)
-                + ": the types differ");
-      }
-      leftKey.add(l);
-      rightKey.add(r);
+      int[] pair = Join.keyPair(left, right, leftColumn, rightColumn);
+      leftKey.add(pair[0]);
+      rightKey.add(pair[1]);
       return this;
     }
 

@@ -114,17 +114,13 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
       miniBatch.add(key, row, context, out);
       return;
     }
-    access
-        .value(acc)
-        .thenCompose(
-            current -> {
-              Object[] a = current == null ? aggregates.initial() : current.values();
-              Row before = current == null ? null : result(key, a);
-              return applyRow(a, row).thenAccept(done -> finish(key, before, a, out));
-            });
+    applyBatch(key, List.of(row), out);
   }
 
-  /** A key's buffered rows: one state read, the rows in order, one write, the net change. */
+  /**
+   * A key's rows (one, or a mini-batch's): one state read, the rows in order, one write, the net
+   * change.
+   */
   private void applyBatch(Row key, List<Row> rows, Collector<Row> out) {
     access
         .value(acc)
