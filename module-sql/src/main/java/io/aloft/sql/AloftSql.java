@@ -146,7 +146,7 @@ public final class AloftSql {
     if (Ddl.isCreateTable(insert)) {
       throw new SqlPlanningException("CREATE TABLE goes to executeSql", 1, 1);
     }
-    return new Planner(tables, changelog).plan(Parsing.statement(insert));
+    return new Planner(tables, changelog, config).plan(Parsing.statement(insert));
   }
 
   private SqlJob start(String insert, Location checkpoint) {

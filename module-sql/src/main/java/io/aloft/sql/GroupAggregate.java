@@ -87,6 +87,80 @@ public final class GroupAggregate implements SqlOperator {
         config.getOptional(SqlOptions.MINI_BATCH_SIZE).orElse(1));
   }
 
+  /**
+   * Whether the aggregate runs in two phases ({@code table.optimizer.agg-phase-strategy: TWO_PHASE}):
+   * its accumulators must merge, so no DISTINCT aggregate and no MIN/MAX over an input that retracts.
+   */
+  public boolean mergeable() {
+    for (AggregateCall call : calls) {
+      boolean extreme = call.function() == AggregateCall.Function.MIN || call.function() == AggregateCall.Function.MAX;
+      if (call.isDistinct() || (extreme && retractingInput)) {
+        return false;
+      }
+    }
+    return true;
+  }
+
+  /** The local phase of the two-phase plan: a new heap pre-aggregator for one input thread. */
+  io.aloft.sql.runtime.LocalAggregator newLocalPhase() {
+    requireMergeable();
+    return new io.aloft.sql.runtime.LocalAggregator(input, groupBy, calls);
+  }
+
+  /**
+   * The global phase of the two-phase plan: a keyed operator over the local phase's partial rows (the
+   * group columns, then an accumulator), merging them into each group's state and emitting what this
+   * operator emits.
+   */
+  public SqlOperator globalPhase() {
+    requireMergeable();
+    Schema partial = newLocalPhase().partialSchema();
+    int keys = groupBy.length;
+    GroupAggregate self = this;
+    return new SqlOperator() {
+      @Override
+      public Schema inputSchema() {
+        return partial;
+      }
+
+      @Override
+      public Schema outputSchema() {
+        return self.outputSchema();
+      }
+
+      @Override
+      public int[] keyColumns() {
+        int[] k = new int[keys];
+        for (int i = 0; i < keys; i++) {
+          k[i] = i;
+        }
+        return k;
+      }
+
+      @Override
+      public KeyedProcessFunction<Row, Row, Row> newFunction(Config config) {
+        SqlOptions.check(config);
+        return new GroupAggFunction(
+            input,
+            calls,
+            retractingInput,
+            StateAccess.of(config.get(SqlOptions.ASYNC_STATE_ENABLED)),
+            config.get(SqlOptions.STATE_TTL),
+            null,
+            1,
+            keys);
+      }
+    };
+  }
+
+  private void requireMergeable() {
+    if (!mergeable()) {
+      throw new IllegalStateException(
+          "a two-phase aggregate needs accumulators that merge: no DISTINCT, no MIN/MAX over an input that retracts ("
+              + calls + ")");
+    }
+  }
+
   /** Builds a {@link GroupAggregate}. */
   public static final class Builder {
     private final Schema input;

@@ -24,7 +24,10 @@ import java.util.function.Function;
  * AloftSql#restoreJob} resumes from such a checkpoint.
  *
  * <p>The input position counts source rows read (both sources, for a join, read in the order of their
- * event times, or alternately without). Sources with a {@code WATERMARK} get one as they are read: the
+ * event times, or alternately without). A two-phase group aggregate folds rows into partial
+ * accumulators on this thread (its local phase) and hands them to the job per mini-batch, before each
+ * watermark and before each checkpoint; a periodic checkpoint records the position of the last rows
+ * handed over, so a restore reads again what a local phase held. Sources with a {@code WATERMARK} get one as they are read: the
  * largest event time so far minus the declared delay, sent when it moved and at least 64 rows after the
  * last one (and once more after a restore).
  */
@@ -34,6 +37,13 @@ public final class SqlJob implements AutoCloseable {
 
   private final Plan plan;
   private final KeyedJob<Row, Row> one;
+  /** The local phase of a two-phase aggregate, or null. */
+  private final io.aloft.sql.runtime.LocalAggregator local;
+  private final int localBatch;
+  private final long localLatencyNanos;
+  private long localSince;
+  /** Rows whose effect the job has: all read, but for those a local phase still holds. */
+  private volatile long handedOver;
   private final KeyedCoJob<Row, Row, Row> two;
   private final List<Input> inputs = new ArrayList<>();
   private volatile long position;
@@ -59,7 +69,18 @@ public final class SqlJob implements AutoCloseable {
     for (int i = 0; i < sources.size(); i++) {
       inputs.add(new Input(i, plan.sources().get(i), sources.get(i).iterator(), plan.before().get(i)));
     }
-    if (plan.operator() instanceof SqlOperator op) {
+    if (plan.twoPhase()) {
+      GroupAggregate aggregate = (GroupAggregate) plan.operator();
+      local = aggregate.newLocalPhase();
+      localBatch = config.get(SqlOptions.MINI_BATCH_SIZE);
+      localLatencyNanos = config.get(SqlOptions.MINI_BATCH_ALLOW_LATENCY).toNanos();
+    } else {
+      local = null;
+      localBatch = 0;
+      localLatencyNanos = 0;
+    }
+    Object operator = plan.twoPhase() ? ((GroupAggregate) plan.operator()).globalPhase() : plan.operator();
+    if (operator instanceof SqlOperator op) {
       var b =
           aloft
               .<Row, Row, Row>keyedJob(() -> op.newFunction(config))
@@ -68,14 +89,14 @@ public final class SqlJob implements AutoCloseable {
               .keySerializer(op.keySerializer())
               .parallelism(parallelism)
               .output(output)
-              .inputPosition(() -> position);
+              .inputPosition(() -> handedOver); // a periodic checkpoint covers what the job has
       if (restore != null) {
         b = b.restoreFrom(restore);
       }
       one = b.build();
       two = null;
     } else {
-      TwoInputSqlOperator op = (TwoInputSqlOperator) plan.operator();
+      TwoInputSqlOperator op = (TwoInputSqlOperator) operator;
       var b =
           aloft
               .<Row, Row, Row, Row>keyedCoJob(() -> op.newFunction(config))
@@ -85,7 +106,7 @@ public final class SqlJob implements AutoCloseable {
               .keySerializer(op.keySerializer())
               .parallelism(parallelism)
               .output(output)
-              .inputPosition(() -> position);
+              .inputPosition(() -> handedOver);
       if (restore != null) {
         b = b.restoreFrom(restore);
       }
@@ -97,6 +118,7 @@ public final class SqlJob implements AutoCloseable {
       while (position < resume && next() != null) {
         position++;
       }
+      handedOver = position;
       for (Input in : inputs) {
         in.resendWatermark = true;
       }
@@ -118,6 +140,7 @@ public final class SqlJob implements AutoCloseable {
     runUntil(Long.MAX_VALUE);
     if (!ended) {
       ended = true;
+      handOver();
       for (Input in : inputs) {
         watermark(in.index, Long.MAX_VALUE);
       }
@@ -144,7 +167,15 @@ public final class SqlJob implements AutoCloseable {
       }
       in.resendWatermark = false;
       Row row = in.before.apply(n.row);
-      if (row != null) {
+      if (row != null && local != null) {
+        if (local.buffered() == 0) {
+          localSince = System.nanoTime();
+        }
+        local.add(row);
+        if (local.buffered() >= localBatch || System.nanoTime() - localSince >= localLatencyNanos) {
+          handOver();
+        }
+      } else if (row != null) {
         if (one != null) {
           one.processElement(row);
         } else if (n.input == 0) {
@@ -153,16 +184,30 @@ public final class SqlJob implements AutoCloseable {
           two.processElement2(row);
         }
       }
+      if (local == null || local.buffered() == 0) {
+        handedOver = position;
+      }
       in.sinceWatermark++;
       long wm = in.maxTime == Long.MIN_VALUE ? Long.MIN_VALUE : in.maxTime - in.table.watermarkDelayMillis();
       if (in.table.hasWatermark() && wm > in.watermark && in.sinceWatermark >= WATERMARK_EVERY) {
         in.watermark = wm;
         in.sinceWatermark = 0;
+        handOver(); // what the local phase holds goes before the watermark
         watermark(in.index, wm);
       }
     }
     drain();
     return position;
+  }
+
+  /** Sends the local phase's partial rows to the job: then the job has every row read. */
+  private void handOver() {
+    if (local != null && local.buffered() > 0) {
+      for (Row partial : local.flush()) {
+        one.processElement(partial);
+      }
+    }
+    handedOver = position;
   }
 
   private void watermark(int input, long watermark) {
@@ -189,6 +234,7 @@ public final class SqlJob implements AutoCloseable {
    * @return the checkpoint, to pass to {@link AloftSql#restoreJob}
    */
   public Checkpoint checkpoint() {
+    handOver(); // a two-phase aggregate's local partials go into the job first
     return one != null ? one.checkpoint(position) : two.checkpoint(position);
   }
 

@@ -9,7 +9,7 @@ import java.util.Locale;
 
 /**
  * The configuration keys of Aloft's SQL operators. They carry Flink's names and defaults; {@link
- * #check(Config)} refuses the ones Aloft does not implement yet instead of ignoring them.
+ * #check(Config)} checks their values and how they combine.
  */
 public final class SqlOptions {
 
@@ -61,9 +61,29 @@ public final class SqlOptions {
           1,
           "Most rows the mini-batch buffer holds before it is applied; required when mini-batch is on.");
 
+  /**
+   * {@code table.optimizer.agg-phase-strategy}: {@code AUTO} (the default) and {@code TWO_PHASE} split a
+   * group aggregate into a local pre-aggregation on the input's thread and a global, keyed one when
+   * mini-batch is on and the accumulators merge (no DISTINCT, no MIN/MAX over a retracting input);
+   * {@code ONE_PHASE} never does. As in Flink, a plan that cannot be split runs in one phase.
+   */
+  public static final ConfigOption<String> AGG_PHASE_STRATEGY =
+      ConfigOption.string(
+          "table.optimizer.agg-phase-strategy",
+          "AUTO",
+          "AUTO or TWO_PHASE: split a group aggregate into a local and a global phase when mini-batch is on and"
+              + " its accumulators merge; ONE_PHASE: never.");
+
   /** The keys above. */
   public static List<ConfigOption<?>> all() {
-    return List.of(ASYNC_STATE_ENABLED, STATE_TTL, MINI_BATCH_ENABLED, MINI_BATCH_ALLOW_LATENCY, MINI_BATCH_SIZE);
+    return List.of(
+        ASYNC_STATE_ENABLED, STATE_TTL, MINI_BATCH_ENABLED, MINI_BATCH_ALLOW_LATENCY, MINI_BATCH_SIZE, AGG_PHASE_STRATEGY);
+  }
+
+  /** Whether {@code config} asks for two-phase group aggregates (mini-batch on, strategy not ONE_PHASE). */
+  public static boolean twoPhase(Config config) {
+    return config.get(MINI_BATCH_ENABLED)
+        && !config.get(AGG_PHASE_STRATEGY).trim().equalsIgnoreCase("ONE_PHASE");
   }
 
   /**
@@ -89,14 +109,11 @@ public final class SqlOptions {
                 + "' is true");
       }
     }
-    refuse(config, "table.optimizer.agg-phase-strategy", "TWO_PHASE", "two-phase aggregation");
-  }
-
-  private static void refuse(Config config, String key, String value, String what) {
-    String set = config.getString(key).orElse("").trim();
-    if (set.toUpperCase(Locale.ROOT).equals(value.toUpperCase(Locale.ROOT))) {
+    String strategy = config.get(AGG_PHASE_STRATEGY).trim().toUpperCase(Locale.ROOT);
+    if (!List.of("AUTO", "ONE_PHASE", "TWO_PHASE").contains(strategy)) {
       throw new ConfigException(
-          key, "'" + key + "' is '" + set + "': Aloft's SQL operators do not implement " + what + " yet");
+          AGG_PHASE_STRATEGY.key(),
+          "'" + AGG_PHASE_STRATEGY.key() + "' is '" + config.get(AGG_PHASE_STRATEGY) + "': expected AUTO, ONE_PHASE or TWO_PHASE");
     }
   }
 }

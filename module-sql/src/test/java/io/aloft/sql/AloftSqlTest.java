@@ -211,6 +211,76 @@ class AloftSqlTest {
     assertThat(Changelogs.difference(Changelogs.fold(out), whole)).isNull();
   }
 
+  /**
+   * {@code table.optimizer.agg-phase-strategy: TWO_PHASE} with mini-batch: a local pre-aggregation on
+   * the input's thread, then the global aggregate; the same result as H2, also when checkpointed while
+   * the local phase holds rows and restored at another parallelism.
+   */
+  @ParameterizedTest(name = "async={0}")
+  @ValueSource(booleans = {false, true})
+  void aTwoPhaseAggregateEqualsH2AcrossARestore(boolean async) {
+    Config twoPhase =
+        config(2, async)
+            .with(SqlOptions.MINI_BATCH_ENABLED, true)
+            .with(SqlOptions.MINI_BATCH_ALLOW_LATENCY, java.time.Duration.ofHours(1))
+            .with(SqlOptions.MINI_BATCH_SIZE, 100)
+            .with(SqlOptions.AGG_PHASE_STRATEGY, "TWO_PHASE");
+    String query = "SELECT auction, COUNT(*), SUM(price), MAX(price), MIN(bidder) FROM bids GROUP BY auction";
+    String insert = "INSERT INTO results " + query;
+    String sink = "CREATE TABLE results (auction BIGINT, n BIGINT, total DECIMAL(38, 2), top DECIMAL(10, 2), first_bidder BIGINT)";
+    List<Row> bids = bids(5, 2_000);
+    List<Row> expected = h2(query, bids);
+    assertThat(Changelogs.difference(run(twoPhase, sink, insert, bids), expected)).isNull();
+
+    List<Row> out = new ArrayList<>();
+    Checkpoint checkpoint;
+    try (Aloft aloft = Aloft.create(twoPhase)) {
+      AloftSql sql = AloftSql.create(aloft);
+      sql.executeSql(BIDS);
+      sql.executeSql(sink);
+      sql.registerSource("bids", bids);
+      sql.registerSink("results", out::add);
+      assertThat(sql.explain(insert)).contains("in two phases");
+      try (SqlJob job = sql.createJob(insert)) {
+        job.runUntil(1_050); // the local phase holds the last 50 rows
+        checkpoint = job.checkpoint();
+      }
+    }
+    try (Aloft aloft = Aloft.create(twoPhase.with(AloftSql.PARALLELISM, 3))) {
+      AloftSql sql = AloftSql.create(aloft);
+      sql.executeSql(BIDS);
+      sql.executeSql(sink);
+      sql.registerSource("bids", bids);
+      sql.registerSink("results", out::add);
+      try (SqlJob job = sql.restoreJob(insert, checkpoint.location())) {
+        job.run();
+      }
+    }
+    assertThat(Changelogs.difference(Changelogs.fold(out), expected)).isNull();
+  }
+
+  @Test
+  void anAggregateWhoseAccumulatorsDoNotMergeRunsInOnePhase() {
+    try (Aloft aloft =
+        Aloft.create(
+            Config.empty()
+                .with(SqlOptions.MINI_BATCH_ENABLED, true)
+                .with(SqlOptions.MINI_BATCH_ALLOW_LATENCY, java.time.Duration.ofSeconds(1))
+                .with(SqlOptions.MINI_BATCH_SIZE, 100)
+                .with(SqlOptions.AGG_PHASE_STRATEGY, "TWO_PHASE"))) {
+      AloftSql sql = AloftSql.create(aloft);
+      sql.executeSql(BIDS);
+      sql.executeSql("CREATE TABLE results (a BIGINT, b BIGINT)");
+      assertThat(sql.explain("INSERT INTO results SELECT auction, COUNT(DISTINCT bidder) FROM bids GROUP BY auction"))
+          .contains("in one phase");
+    }
+    try (Aloft aloft = Aloft.create(Config.empty().with(SqlOptions.AGG_PHASE_STRATEGY, "THREE_PHASE"))) {
+      assertThatThrownBy(() -> AloftSql.create(aloft))
+          .isInstanceOf(io.aloft.config.ConfigException.class)
+          .hasMessageContaining("table.optimizer.agg-phase-strategy");
+    }
+  }
+
   private static void refused(String ddlOrInsert, String message, int line, int column) {
     try (Aloft aloft = Aloft.create(Config.empty())) {
       AloftSql sql = AloftSql.create(aloft);

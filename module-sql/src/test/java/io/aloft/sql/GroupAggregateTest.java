@@ -124,9 +124,9 @@ class GroupAggregateTest {
   }
 
   @Test
-  void flinkKeysAloftDoesNotImplementYetAreRefusedNamingTheKey() {
+  void badValuesOfTheTableKeysAreRefusedNamingTheKey() {
     GroupAggregate agg = allFunctions(true);
-    assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.optimizer.agg-phase-strategy", "TWO_PHASE")))
+    assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.optimizer.agg-phase-strategy", "THREE_PHASE")))
         .isInstanceOf(ConfigException.class)
         .hasMessageContaining("table.optimizer.agg-phase-strategy");
     assertThatThrownBy(() -> agg.newFunction(Config.empty().with("table.exec.async-state.enabled", "yes please")))

@@ -17,6 +17,8 @@ import java.util.function.Function;
  * @param operator a {@link SqlOperator} or a {@link TwoInputSqlOperator}
  * @param after the sink's row for an operator output row, or null to drop it
  * @param explain the plan in words, one line per step
+ * @param twoPhase whether the operator, a group aggregate, runs as a local phase on the input's thread
+ *     and a global keyed one
  */
 public record Plan(
     List<TableDefinition> sources,
@@ -25,7 +27,20 @@ public record Plan(
     Function<Row, Row> after,
     TableDefinition sink,
     Schema sinkSchema,
-    String explain) {
+    String explain,
+    boolean twoPhase) {
+
+  /** A plan that is not a two-phase aggregate. */
+  public Plan(
+      List<TableDefinition> sources,
+      List<Function<Row, Row>> before,
+      Object operator,
+      Function<Row, Row> after,
+      TableDefinition sink,
+      Schema sinkSchema,
+      String explain) {
+    this(sources, before, operator, after, sink, sinkSchema, explain, false);
+  }
 
   public boolean twoInputs() {
     return operator instanceof TwoInputSqlOperator;

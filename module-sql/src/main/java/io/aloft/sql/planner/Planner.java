@@ -56,14 +56,17 @@ public final class Planner {
 
   private final Map<String, TableDefinition> tables;
   private final Map<String, Boolean> changelogSources;
+  private final io.aloft.config.Config config;
 
   /**
    * @param tables the defined tables, by lower-case name
    * @param changelogSources lower-case names of the sources whose rows may retract
+   * @param config the {@code table.*} keys (two-phase aggregation)
    */
-  public Planner(Map<String, TableDefinition> tables, Map<String, Boolean> changelogSources) {
+  public Planner(Map<String, TableDefinition> tables, Map<String, Boolean> changelogSources, io.aloft.config.Config config) {
     this.tables = tables;
     this.changelogSources = changelogSources;
+    this.config = config;
   }
 
   public Plan plan(SqlNode statement) {
@@ -335,6 +338,11 @@ public final class Planner {
     }
     Function<SqlNode, Expr> aggregates = aggregateRefs(aggNodes, op.outputSchema(), groupBy.size());
     Function<Row, Row> after = projection(select, out, aggregates, null, sink);
+    boolean twoPhase = io.aloft.sql.SqlOptions.twoPhase(config) && op.mergeable();
+    String phases =
+        twoPhase
+            ? " in two phases: a local pre-aggregation per mini-batch, then the global one"
+            : io.aloft.sql.SqlOptions.twoPhase(config) ? " in one phase (DISTINCT or MIN/MAX over retractions do not merge)" : "";
     return new Plan(
         List.of(source),
         List.of(filterOnly(select.getWhere(), in)),
@@ -343,8 +351,9 @@ public final class Planner {
         sink,
         sink.schema(),
         "source " + source.name() + (select.getWhere() == null ? "" : " | filter " + select.getWhere())
-            + "\ngroup aggregate by " + groupBy + ": " + op.calls() + (changelog(source) ? " (retracting input)" : "")
-            + "\nproject into " + sink.name());
+            + "\ngroup aggregate by " + groupBy + ": " + op.calls() + (changelog(source) ? " (retracting input)" : "") + phases
+            + "\nproject into " + sink.name(),
+        twoPhase);
   }
 
   /** Answers the aggregate calls of the select list with the aggregate output's columns. */

@@ -40,6 +40,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
   private final Duration ttl;
   private final Duration miniBatchLatency; // null: no mini-batch
   private final int miniBatchSize;
+  private final int partialKeyArity; // -1: input rows; else the global phase of a two-phase aggregate
 
   private transient ValueState<Row> acc;
   private transient MiniBatch miniBatch;
@@ -58,6 +59,24 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
       Duration ttl,
       Duration miniBatchLatency,
       int miniBatchSize) {
+    this(input, calls, retractingInput, access, ttl, miniBatchLatency, miniBatchSize, -1);
+  }
+
+  /**
+   * @param partialKeyArity -1 for input rows; for the global phase of a two-phase aggregate, the number
+   *     of group columns that lead each partial row ({@link LocalAggregator}), whose accumulator it
+   *     merges
+   */
+  public GroupAggFunction(
+      Schema input,
+      List<AggregateCall> calls,
+      boolean retractingInput,
+      StateAccess access,
+      Duration ttl,
+      Duration miniBatchLatency,
+      int miniBatchSize,
+      int partialKeyArity) {
+    this.partialKeyArity = partialKeyArity;
     this.aggregates = new Aggregates(input, calls);
     this.retractingInput = retractingInput;
     this.access = access;
@@ -159,6 +178,11 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
 
   /** Counts {@code row} in or out of the accumulator {@code a} (and the value counts). */
   private StateFuture<Void> applyRow(Object[] a, Row row) {
+    if (partialKeyArity >= 0) {
+      Object[] values = row.values();
+      aggregates.merge(a, java.util.Arrays.copyOfRange(values, partialKeyArity, values.length));
+      return StateFutures.completedVoidFuture();
+    }
     boolean add = row.kind().isAccumulate();
     if (!add && !retractingInput) {
       throw new IllegalStateException(
