@@ -30,7 +30,8 @@ import org.openjdk.jmh.annotations.Warmup;
  *
  * <ul>
  *   <li>{@code q4}: a group aggregate, bids and average price per auction; {@code q4-minibatch} the
- *       same with {@code table.exec.mini-batch.*} (1 s, 1,000 rows); {@code q4-distinct} with {@code
+ *       same with {@code table.exec.mini-batch.*} (1 s, 1,000 rows, one phase); {@code q4-twophase}
+ *       with mini-batch and {@code agg-phase-strategy: TWO_PHASE}; {@code q4-distinct} with {@code
  *       COUNT(DISTINCT bidder)};
  *   <li>{@code q7}: a window aggregate, the highest bid per auction in ten-second tumbling windows;
  *   <li>{@code q18}: a deduplication, each bidder's last bid per auction;
@@ -82,7 +83,7 @@ public class SqlOperatorBenchmark {
 
   static String statement(String query) {
     return switch (query) {
-      case "q4", "q4-minibatch" -> "INSERT INTO results SELECT auction, COUNT(*), AVG(price), MAX(price) FROM bid GROUP BY auction";
+      case "q4", "q4-minibatch", "q4-twophase" -> "INSERT INTO results SELECT auction, COUNT(*), AVG(price), MAX(price) FROM bid GROUP BY auction";
       case "q4-distinct" -> "INSERT INTO results SELECT auction, COUNT(DISTINCT bidder), AVG(price), MAX(price) FROM bid GROUP BY auction";
       case "q7" ->
           "INSERT INTO results SELECT auction, window_start, window_end, MAX(price)"
@@ -101,7 +102,7 @@ public class SqlOperatorBenchmark {
 
   static String sink(String query) {
     return switch (query) {
-      case "q4", "q4-minibatch", "q4-distinct" -> "CREATE TABLE results (auction BIGINT, n BIGINT, average BIGINT, top BIGINT)";
+      case "q4", "q4-minibatch", "q4-twophase", "q4-distinct" -> "CREATE TABLE results (auction BIGINT, n BIGINT, average BIGINT, top BIGINT)";
       case "q7" -> "CREATE TABLE results (auction BIGINT, ws TIMESTAMP(3), we TIMESTAMP(3), top BIGINT)";
       case "q18" -> "CREATE TABLE results (auction BIGINT, bidder BIGINT, price BIGINT, ts TIMESTAMP(3))";
       case "q19" -> "CREATE TABLE results (auction BIGINT, bidder BIGINT, price BIGINT, rn BIGINT)";
@@ -132,12 +133,13 @@ public class SqlOperatorBenchmark {
             .with(RemoteSchemeFileSystemProvider.READ_LATENCY.key(), remote ? "10 ms" : "0 ms")
             .with(SqlOptions.ASYNC_STATE_ENABLED, mode.equals("async"))
             .with(AloftSql.PARALLELISM, 1);
-    if (query.equals("q4-minibatch")) {
+    if (query.equals("q4-minibatch") || query.equals("q4-twophase")) {
       config =
           config
               .with(SqlOptions.MINI_BATCH_ENABLED, true)
               .with(SqlOptions.MINI_BATCH_ALLOW_LATENCY, java.time.Duration.ofSeconds(1))
-              .with(SqlOptions.MINI_BATCH_SIZE, 1_000);
+              .with(SqlOptions.MINI_BATCH_SIZE, 1_000)
+              .with(SqlOptions.AGG_PHASE_STRATEGY, query.equals("q4-twophase") ? "TWO_PHASE" : "ONE_PHASE");
     }
     perOp = rows > 0 ? rows : remote ? 1_000 : 100_000;
     int keys = auctions > 0 ? auctions : remote ? 10_000 : 100_000;

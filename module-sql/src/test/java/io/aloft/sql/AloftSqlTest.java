@@ -265,7 +265,7 @@ class AloftSqlTest {
    */
   @Test
   void twoPhaseAggregatesOfRandomInputsAgreeWithH2AcrossRestores() {
-    for (int c = 0; c < OracleCheck.cases(6); c++) {
+    for (int c = 0; c < OracleCheck.cases(10); c++) {
       long seed = OracleCheck.baseSeed() + 7_000 + c;
       Random random = new Random(seed);
       int p = 1 + random.nextInt(3);

@@ -67,7 +67,7 @@ class DeduplicateTest {
 
   @Test
   void randomInputsAgreeWithH2AndAsyncEqualsSync() {
-    for (int c = 0; c < OracleCheck.cases(16); c++) {
+    for (int c = 0; c < OracleCheck.cases(24); c++) {
       long seed = OracleCheck.baseSeed() + 1_000 + c;
       Random random = new Random(seed);
       boolean keepLast = random.nextBoolean();

@@ -141,7 +141,7 @@ class GroupAggregateTest {
    */
   @Test
   void randomChangelogsAgreeWithH2AndAsyncEqualsSync() {
-    for (int c = 0; c < OracleCheck.cases(24); c++) {
+    for (int c = 0; c < OracleCheck.cases(40); c++) {
       long seed = OracleCheck.baseSeed() + c;
       Random random = new Random(seed);
       boolean retracting = random.nextBoolean();
@@ -168,7 +168,7 @@ class GroupAggregateTest {
    */
   @Test
   void miniBatchesAgreeWithH2AndAsyncEqualsSync() {
-    for (int c = 0; c < OracleCheck.cases(12); c++) {
+    for (int c = 0; c < OracleCheck.cases(16); c++) {
       long seed = OracleCheck.baseSeed() + 6_000 + c;
       Random random = new Random(seed);
       boolean retracting = random.nextBoolean();

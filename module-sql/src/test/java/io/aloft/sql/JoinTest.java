@@ -139,7 +139,7 @@ class JoinTest {
   @ParameterizedTest
   @EnumSource(JoinType.class)
   void randomChangelogsAgreeWithH2AndAsyncEqualsSync(JoinType type) {
-    for (int c = 0; c < OracleCheck.cases(8); c++) {
+    for (int c = 0; c < OracleCheck.cases(12); c++) {
       long seed = OracleCheck.baseSeed() + 4_000 + 100L * type.ordinal() + c;
       Random random = new Random(seed);
       Uniqueness lu = Uniqueness.values()[random.nextInt(3)];

@@ -62,7 +62,7 @@ class TopNTest {
 
   @Test
   void randomInputsAgreeWithH2AndAsyncEqualsSync() {
-    for (int c = 0; c < OracleCheck.cases(16); c++) {
+    for (int c = 0; c < OracleCheck.cases(24); c++) {
       long seed = OracleCheck.baseSeed() + 2_000 + c;
       Random random = new Random(seed);
       int n = random.nextInt(3) == 0 ? 1 : 1 + random.nextInt(5);

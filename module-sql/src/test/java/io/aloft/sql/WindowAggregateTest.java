@@ -125,7 +125,7 @@ class WindowAggregateTest {
 
   @Test
   void randomInputsAgreeWithH2AndAsyncEqualsSync() {
-    for (int c = 0; c < OracleCheck.cases(18); c++) {
+    for (int c = 0; c < OracleCheck.cases(30); c++) {
       long seed = OracleCheck.baseSeed() + 3_000 + c;
       Random random = new Random(seed);
       Window window =

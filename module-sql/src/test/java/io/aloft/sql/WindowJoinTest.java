@@ -100,7 +100,7 @@ class WindowJoinTest {
   @ParameterizedTest
   @EnumSource(JoinType.class)
   void randomInputsAgreeWithH2AndAsyncEqualsSync(JoinType type) {
-    for (int c = 0; c < OracleCheck.cases(6); c++) {
+    for (int c = 0; c < OracleCheck.cases(8); c++) {
       long seed = OracleCheck.baseSeed() + 5_000 + 100L * type.ordinal() + c;
       Random random = new Random(seed);
       Window window =
