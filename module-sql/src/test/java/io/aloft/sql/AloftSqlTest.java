@@ -98,6 +98,38 @@ class AloftSqlTest {
     return H2Oracle.query(List.of("bids", "auctions"), List.of(BIDS_H2, AUCTIONS_H2), List.of(bids, auctions()), query);
   }
 
+  /** An AloftSql over the bids and the sink {@code sinkDdl} ({@code results}), its changes into {@code out}. */
+  private static AloftSql bidsInto(Aloft aloft, String sinkDdl, List<Row> bids, List<Row> out) {
+    AloftSql sql = AloftSql.create(aloft);
+    sql.executeSql(BIDS);
+    sql.executeSql(sinkDdl);
+    sql.registerSource("bids", bids);
+    sql.registerSink("results", out::add);
+    return sql;
+  }
+
+  /**
+   * Runs {@code insert} to row {@code at} under {@code first}, checkpoints, and finishes it on a job
+   * restored from that checkpoint under {@code then}; returns the changes a sink kept (folded).
+   */
+  private static List<Row> checkpointedAndRestored(
+      Config first, Config then, String sinkDdl, String insert, List<Row> bids, int at) {
+    List<Row> out = new ArrayList<>();
+    Checkpoint checkpoint;
+    try (Aloft aloft = Aloft.create(first);
+        SqlJob job = bidsInto(aloft, sinkDdl, bids, out).createJob(insert)) {
+      assertThat(job.runUntil(at)).isEqualTo(at);
+      checkpoint = job.checkpoint();
+      assertThat(checkpoint.inputPosition()).hasValue(at);
+    }
+    try (Aloft aloft = Aloft.create(then);
+        SqlJob job = bidsInto(aloft, sinkDdl, bids, out).restoreJob(insert, checkpoint.location())) {
+      assertThat(job.position()).isEqualTo(at);
+      job.run();
+    }
+    return Changelogs.fold(out);
+  }
+
   @ParameterizedTest(name = "async={0}")
   @ValueSource(booleans = {false, true})
   void aGroupAggregateWithAFilterAndExpressionsEqualsH2(boolean async) {
@@ -183,32 +215,8 @@ class AloftSqlTest {
     String sink = "CREATE TABLE results (bidder BIGINT, n BIGINT, top DECIMAL(10, 2))";
     List<Row> bids = bids(4, 3_000);
     List<Row> whole = run(config(2, true), sink, insert, bids);
-    List<Row> out = new ArrayList<>();
-    Checkpoint checkpoint;
-    try (Aloft aloft = Aloft.create(config(2, true))) {
-      AloftSql sql = AloftSql.create(aloft);
-      sql.executeSql(BIDS);
-      sql.executeSql(sink);
-      sql.registerSource("bids", bids);
-      sql.registerSink("results", out::add);
-      try (SqlJob job = sql.createJob(insert)) {
-        assertThat(job.runUntil(1_234)).isEqualTo(1_234);
-        checkpoint = job.checkpoint();
-        assertThat(checkpoint.inputPosition()).hasValue(1_234);
-      }
-    }
-    try (Aloft aloft = Aloft.create(config(3, false))) {
-      AloftSql sql = AloftSql.create(aloft);
-      sql.executeSql(BIDS);
-      sql.executeSql(sink);
-      sql.registerSource("bids", bids);
-      sql.registerSink("results", out::add);
-      try (SqlJob job = sql.restoreJob(insert, checkpoint.location())) {
-        assertThat(job.position()).isEqualTo(1_234);
-        job.run();
-      }
-    }
-    assertThat(Changelogs.difference(Changelogs.fold(out), whole)).isNull();
+    assertThat(Changelogs.difference(checkpointedAndRestored(config(2, true), config(3, false), sink, insert, bids, 1_234), whole))
+        .isNull();
   }
 
   /**
@@ -232,31 +240,12 @@ class AloftSqlTest {
     List<Row> expected = h2(query, bids);
     assertThat(Changelogs.difference(run(twoPhase, sink, insert, bids), expected)).isNull();
 
-    List<Row> out = new ArrayList<>();
-    Checkpoint checkpoint;
     try (Aloft aloft = Aloft.create(twoPhase)) {
-      AloftSql sql = AloftSql.create(aloft);
-      sql.executeSql(BIDS);
-      sql.executeSql(sink);
-      sql.registerSource("bids", bids);
-      sql.registerSink("results", out::add);
-      assertThat(sql.explain(insert)).contains("in two phases");
-      try (SqlJob job = sql.createJob(insert)) {
-        job.runUntil(1_050); // the local phase holds the last 50 rows
-        checkpoint = job.checkpoint();
-      }
+      assertThat(bidsInto(aloft, sink, bids, new ArrayList<>()).explain(insert)).contains("in two phases");
     }
-    try (Aloft aloft = Aloft.create(twoPhase.with(AloftSql.PARALLELISM, 3))) {
-      AloftSql sql = AloftSql.create(aloft);
-      sql.executeSql(BIDS);
-      sql.executeSql(sink);
-      sql.registerSource("bids", bids);
-      sql.registerSink("results", out::add);
-      try (SqlJob job = sql.restoreJob(insert, checkpoint.location())) {
-        job.run();
-      }
-    }
-    assertThat(Changelogs.difference(Changelogs.fold(out), expected)).isNull();
+    // 1,050 rows: the local phase holds the last 50 when the checkpoint comes
+    List<Row> restored = checkpointedAndRestored(twoPhase, twoPhase.with(AloftSql.PARALLELISM, 3), sink, insert, bids, 1_050);
+    assertThat(Changelogs.difference(restored, expected)).isNull();
   }
 
   /**
@@ -280,30 +269,9 @@ class AloftSqlTest {
       String sink = "CREATE TABLE results (bidder BIGINT, n BIGINT, total DECIMAL(38, 2), low DECIMAL(10, 2), auctions BIGINT)";
       List<Row> bids = bids(seed, 300 + random.nextInt(1_500));
       int at = random.nextInt(bids.size());
-      List<Row> out = new ArrayList<>();
-      Checkpoint checkpoint;
-      try (Aloft aloft = Aloft.create(twoPhase)) {
-        AloftSql sql = AloftSql.create(aloft);
-        sql.executeSql(BIDS);
-        sql.executeSql(sink);
-        sql.registerSource("bids", bids);
-        sql.registerSink("results", out::add);
-        try (SqlJob job = sql.createJob(insert)) {
-          job.runUntil(at);
-          checkpoint = job.checkpoint();
-        }
-      }
-      try (Aloft aloft = Aloft.create(twoPhase.with(AloftSql.PARALLELISM, 1 + random.nextInt(3)))) {
-        AloftSql sql = AloftSql.create(aloft);
-        sql.executeSql(BIDS);
-        sql.executeSql(sink);
-        sql.registerSource("bids", bids);
-        sql.registerSink("results", out::add);
-        try (SqlJob job = sql.restoreJob(insert, checkpoint.location())) {
-          job.run();
-        }
-      }
-      assertThat(Changelogs.difference(Changelogs.fold(out), h2(query, bids)))
+      List<Row> restored =
+          checkpointedAndRestored(twoPhase, twoPhase.with(AloftSql.PARALLELISM, 1 + random.nextInt(3)), sink, insert, bids, at);
+      assertThat(Changelogs.difference(restored, h2(query, bids)))
           .as("seed %d: %s, restored at row %d", seed, twoPhase.asMap(), at)
           .isNull();
     }
