@@ -110,6 +110,16 @@ public final class AggregateCall {
   }
 
   /**
+   * The result type over {@code input}'s rows: over the call's column, or {@code BIGINT NOT NULL} for
+   * {@code COUNT(*)}.
+   *
+   * @throws IllegalArgumentException if the column does not exist or the function does not apply to it
+   */
+  public SqlType resultType(Schema input) {
+    return resultType(column == null ? SqlType.bigint() : input.type(input.indexOf(column)));
+  }
+
+  /**
    * The result type over a column of {@code input}.
    *
    * @throws IllegalArgumentException if the function does not apply to that type

@@ -60,7 +60,7 @@ public final class AloftSql {
    * SQL over {@code aloft}: its configuration's {@code table.*} keys and {@code parallelism.default}
    * apply to every statement.
    *
-   * @throws io.aloft.config.ConfigException naming a key whose value is wrong or not implemented
+   * @throws io.aloft.config.ConfigException naming a key whose value is wrong
    */
   public static AloftSql create(Aloft aloft) {
     return new AloftSql(Objects.requireNonNull(aloft, "aloft"));

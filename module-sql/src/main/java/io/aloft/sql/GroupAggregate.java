@@ -35,10 +35,8 @@ public final class GroupAggregate implements SqlOperator {
     for (int g : groupBy) {
       out.column(input.column(g).name(), input.type(g));
     }
-    for (int i = 0; i < calls.size(); i++) {
-      AggregateCall call = calls.get(i);
-      SqlType in = call.column() == null ? SqlType.bigint() : input.type(input.indexOf(call.column()));
-      out.column(call.name(), call.resultType(in));
+    for (AggregateCall call : calls) {
+      out.column(call.name(), call.resultType(input));
     }
     this.output = out.build();
   }

@@ -99,6 +99,15 @@ public final class Schema {
     return new Schema(columns, i);
   }
 
+  /** This schema with every column nullable, without an event-time attribute. */
+  public Schema nullable() {
+    List<Column> copy = new ArrayList<>();
+    for (Column c : columns) {
+      copy.add(new Column(c.name(), c.type().nullable()));
+    }
+    return new Schema(copy, -1);
+  }
+
   /** The columns at {@code indexes}, in that order, without an event-time attribute. */
   public Schema project(int... indexes) {
     List<Column> picked = new ArrayList<>();

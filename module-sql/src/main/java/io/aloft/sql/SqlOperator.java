@@ -40,7 +40,7 @@ public interface SqlOperator {
    * table.exec.async-state.enabled} is true in {@code config}, the sync one otherwise (one logic, the
    * same changes per key); its state expires after {@code table.exec.state.ttl} when that is set.
    *
-   * @throws io.aloft.config.ConfigException naming a key whose value is wrong or not implemented
+   * @throws io.aloft.config.ConfigException naming a key whose value is wrong
    */
   KeyedProcessFunction<Row, Row, Row> newFunction(Config config);
 }

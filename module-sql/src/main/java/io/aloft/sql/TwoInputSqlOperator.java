@@ -25,11 +25,7 @@ public interface TwoInputSqlOperator {
 
   /** The key's columns (the left side's key columns, nullable). */
   default Schema keySchema() {
-    Schema.Builder b = Schema.builder();
-    for (int c : leftKeyColumns()) {
-      b.column(leftSchema().column(c).name(), leftSchema().type(c).nullable());
-    }
-    return b.build();
+    return leftSchema().project(leftKeyColumns()).nullable();
   }
 
   default KeySelector<Row, Row> leftKeySelector() {

@@ -46,8 +46,7 @@ public final class WindowAggregate implements SqlOperator {
     out.column("window_start", SqlType.timestamp().notNull());
     out.column("window_end", SqlType.timestamp().notNull());
     for (AggregateCall call : calls) {
-      SqlType in = call.column() == null ? SqlType.bigint() : input.type(input.indexOf(call.column()));
-      out.column(call.name(), call.resultType(in));
+      out.column(call.name(), call.resultType(input));
     }
     this.output = out.build();
   }

@@ -129,10 +129,7 @@ final class ChangelogRun {
                 .restoreFrom(checkpoint.location())
                 .build()) {
       int resume = (int) job.restoredInputPosition().orElseThrow();
-      long last = Long.MIN_VALUE;
-      for (int i = 0; i < resume; i++) {
-        last = watermarks.getOrDefault(i, last);
-      }
+      long last = lastWatermarkBefore(watermarks, resume);
       if (last != Long.MIN_VALUE) {
         job.processWatermark(last);
       }
@@ -147,6 +144,15 @@ final class ChangelogRun {
     }
     changelog.addAll(second.prefix(second.size()));
     return changelog;
+  }
+
+  /** The watermark a source that keeps its watermark sends again when it resumes at {@code resume}. */
+  private static long lastWatermarkBefore(Map<Integer, Long> watermarks, int resume) {
+    long last = Long.MIN_VALUE;
+    for (int i = 0; i < resume; i++) {
+      last = watermarks.getOrDefault(i, last);
+    }
+    return last;
   }
 
   /** A row of one input of a two-input operator. */
@@ -196,10 +202,7 @@ final class ChangelogRun {
         KeyedCoJob<Row, Row, Row> job =
             coJob(aloft, function, op, restoreParallelism, second, checkpoint.location())) {
       int resume = (int) job.restoredInputPosition().orElseThrow();
-      long last = Long.MIN_VALUE;
-      for (int i = 0; i < resume; i++) {
-        last = watermarks.getOrDefault(i, last);
-      }
+      long last = lastWatermarkBefore(watermarks, resume);
       if (last != Long.MIN_VALUE) {
         job.processWatermark1(last);
         job.processWatermark2(last);

@@ -4,7 +4,6 @@ import io.aloft.sql.Schema;
 import io.aloft.sql.SqlType;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import org.apache.calcite.sql.SqlIdentifier;
 
 /** The columns an expression may name: each with its table (or alias), name, type and position. */
@@ -49,9 +48,5 @@ final class Scope {
       throw Parsing.at(id, "unknown column '" + id + "'; known: " + names);
     }
     return found;
-  }
-
-  static String lower(String s) {
-    return s.toLowerCase(Locale.ROOT);
   }
 }

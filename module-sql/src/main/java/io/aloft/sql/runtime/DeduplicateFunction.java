@@ -7,7 +7,6 @@ import io.aloft.sql.Row;
 import io.aloft.sql.RowKind;
 import io.aloft.sql.RowSerializer;
 import io.aloft.sql.Schema;
-import io.aloft.state.StateTtlConfig;
 import io.aloft.state.ValueState;
 import io.aloft.state.ValueStateDescriptor;
 import java.time.Duration;
@@ -36,11 +35,7 @@ public final class DeduplicateFunction extends KeyedProcessFunction<Row, Row, Ro
 
   @Override
   public void open(StateContext context) {
-    ValueStateDescriptor<Row> d = new ValueStateDescriptor<>("kept", new RowSerializer(input));
-    if (!ttl.isZero()) {
-      d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-    }
-    kept = context.getState(d);
+    kept = context.getState(Ttl.expiring(new ValueStateDescriptor<>("kept", new RowSerializer(input)), ttl));
   }
 
   @Override

@@ -11,10 +11,8 @@ import io.aloft.sql.RowSerializer;
 import io.aloft.sql.Schema;
 import io.aloft.state.MapState;
 import io.aloft.state.MapStateDescriptor;
-import io.aloft.state.StateDescriptor;
 import io.aloft.state.StateFuture;
 import io.aloft.state.StateFutures;
-import io.aloft.state.StateTtlConfig;
 import io.aloft.state.ValueState;
 import io.aloft.state.ValueStateDescriptor;
 import java.time.Duration;
@@ -90,7 +88,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
     miniBatch = miniBatchLatency == null ? null : new MiniBatch();
     ValueStateDescriptor<Row> accDescriptor =
         new ValueStateDescriptor<>("acc", new RowSerializer(aggregates.schema()));
-    withTtl(accDescriptor);
+    Ttl.expiring(accDescriptor, ttl);
     acc = context.getState(accDescriptor);
     valueCounts = new ArrayList<>();
     distinctCounts = new ArrayList<>();
@@ -101,7 +99,7 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
                 "distinct-" + i,
                 new RowSerializer(Schema.builder().column("v", aggregates.inputType(i)).build()),
                 Serializers.LONG);
-        withTtl(d);
+        Ttl.expiring(d, ttl);
         distinctCounts.add(context.getMapState(d));
       } else {
         distinctCounts.add(null);
@@ -112,17 +110,11 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
                 "values-" + i,
                 new RowSerializer(Schema.builder().column("v", aggregates.inputType(i)).build()),
                 Serializers.LONG);
-        withTtl(d);
+        Ttl.expiring(d, ttl);
         valueCounts.add(context.getMapState(d));
       } else {
         valueCounts.add(null);
       }
-    }
-  }
-
-  private void withTtl(StateDescriptor<?> descriptor) {
-    if (!ttl.isZero()) {
-      descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
     }
   }
 

@@ -12,10 +12,8 @@ import io.aloft.sql.Schema;
 import io.aloft.sql.SqlType;
 import io.aloft.state.MapState;
 import io.aloft.state.MapStateDescriptor;
-import io.aloft.state.StateDescriptor;
 import io.aloft.state.StateFuture;
 import io.aloft.state.StateFutures;
-import io.aloft.state.StateTtlConfig;
 import io.aloft.state.ValueState;
 import io.aloft.state.ValueStateDescriptor;
 import java.time.Duration;
@@ -143,7 +141,8 @@ public final class JoinFunction extends KeyedCoProcessFunction<Row, Row, Row, Ro
         });
   }
 
-  private static boolean hasNull(Row key) {
+  /** Whether the join key holds a NULL: such a key matches nothing (SQL equality). */
+  static boolean hasNull(Row key) {
     for (int i = 0; i < key.arity(); i++) {
       if (key.isNull(i)) {
         return true;
@@ -172,37 +171,33 @@ public final class JoinFunction extends KeyedCoProcessFunction<Row, Row, Row, Ro
   /** One side's rows of the current key. */
   private final class Side {
     private final int width;
+    private final int[] rowColumns; // an entry's leading columns: the row
     private final SideSpec spec;
     private ValueState<Row> one;
     private MapState<Row, Row> many;
 
     Side(String name, Schema schema, SideSpec spec, StateContext context) {
       this.width = schema.size();
+      this.rowColumns = java.util.stream.IntStream.range(0, width).toArray();
       this.spec = spec;
       Schema.Builder entry = Schema.builder();
-      schema.columns().forEach(c -> entry.column(c.name(), c.type().nullable()));
+      schema.nullable().columns().forEach(c -> entry.column(c.name(), c.type()));
       Schema entrySchema =
           entry.column("$copies", SqlType.bigint()).column("$matches", SqlType.bigint()).build();
       if (spec.uniquePerJoinKey()) {
         ValueStateDescriptor<Row> d = new ValueStateDescriptor<>(name + "-row", new RowSerializer(entrySchema));
-        withTtl(d);
+        Ttl.expiring(d, ttl);
         one = context.getState(d);
       } else {
         Schema by = spec.uniqueKey() != null ? schema.project(spec.uniqueKey()) : schema;
         MapStateDescriptor<Row, Row> d =
             new MapStateDescriptor<>(
                 name + (spec.uniqueKey() != null ? "-by-unique-key" : "-by-row"),
-                new RowSerializer(nullable(by)),
+                new RowSerializer(by.nullable()),
                 new RowSerializer(entrySchema));
-        withTtl(d);
+        Ttl.expiring(d, ttl);
         many = context.getMapState(d);
       }
-    }
-
-    private Schema nullable(Schema s) {
-      Schema.Builder b = Schema.builder();
-      s.columns().forEach(c -> b.column(c.name(), c.type().nullable()));
-      return b.build();
     }
 
     private Row mapKey(Row row) {
@@ -214,11 +209,7 @@ public final class JoinFunction extends KeyedCoProcessFunction<Row, Row, Row, Ro
     }
 
     private Kept kept(Row entry) {
-      int[] columns = new int[width];
-      for (int i = 0; i < width; i++) {
-        columns[i] = i;
-      }
-      return new Kept(entry.project(columns), (Long) entry.get(width), (Long) entry.get(width + 1));
+      return new Kept(entry.project(rowColumns), (Long) entry.get(width), (Long) entry.get(width + 1));
     }
 
     StateFuture<List<Kept>> rows() {
@@ -281,9 +272,4 @@ public final class JoinFunction extends KeyedCoProcessFunction<Row, Row, Row, Ro
     }
   }
 
-  private void withTtl(StateDescriptor<?> descriptor) {
-    if (!ttl.isZero()) {
-      descriptor.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-    }
-  }
 }

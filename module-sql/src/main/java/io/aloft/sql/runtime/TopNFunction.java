@@ -9,7 +9,6 @@ import io.aloft.sql.RowKind;
 import io.aloft.sql.RowSerializer;
 import io.aloft.sql.Schema;
 import io.aloft.sql.TopN;
-import io.aloft.state.StateTtlConfig;
 import io.aloft.state.ValueState;
 import io.aloft.state.ValueStateDescriptor;
 import java.time.Duration;
@@ -64,12 +63,9 @@ public final class TopNFunction extends KeyedProcessFunction<Row, Row, Row> {
 
   @Override
   public void open(StateContext context) {
-    ValueStateDescriptor<List<Row>> d =
-        new ValueStateDescriptor<>("top", Serializers.list(new RowSerializer(input)));
-    if (!ttl.isZero()) {
-      d.enableTimeToLive(StateTtlConfig.newBuilder(ttl).build());
-    }
-    top = context.getState(d);
+    top =
+        context.getState(
+            Ttl.expiring(new ValueStateDescriptor<>("top", Serializers.list(new RowSerializer(input))), ttl));
   }
 
   @Override

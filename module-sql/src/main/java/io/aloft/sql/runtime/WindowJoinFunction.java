@@ -109,10 +109,7 @@ public final class WindowJoinFunction extends KeyedCoProcessFunction<Row, Row, R
   }
 
   private void join(Row key, List<Row> l, List<Row> r, Row bounds, Collector<Row> out) {
-    boolean nullKey = false;
-    for (int i = 0; i < key.arity(); i++) {
-      nullKey |= key.isNull(i);
-    }
+    boolean nullKey = JoinFunction.hasNull(key);
     boolean[] rightMatched = new boolean[r.size()];
     for (Row lr : l) {
       boolean matched = false;
