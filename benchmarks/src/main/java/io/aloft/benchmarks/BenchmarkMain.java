@@ -18,7 +18,7 @@ import org.openjdk.jmh.runner.options.CommandLineOptions;
 
 /**
  * The jar's entry point: JMH's command line, unchanged, followed by a table that puts each Aloft result
- * beside the RocksDB result of the same benchmark and parameters, with their ratio. The table is also
+ * beside the RocksDB and ForSt results of the same benchmark and parameters, with their ratios. The table is also
  * written to {@code -Daloft.bench.table=FILE} when that is set.
  */
 public final class BenchmarkMain {
@@ -51,8 +51,12 @@ public final class BenchmarkMain {
     }
   }
 
-  /** One row per benchmark and parameters (other than the engine): Aloft, RocksDB, Aloft / RocksDB. */
+  /**
+   * One row per benchmark and parameters (other than the engine): each engine's operations per second,
+   * and Aloft's over RocksDB's and over ForSt's.
+   */
   static String ratioTable(Collection<RunResult> results) {
+    Engine[] engines = Engine.values();
     Map<String, double[]> rows = new TreeMap<>();
     for (RunResult r : results) {
       BenchmarkParams p = r.getParams();
@@ -67,19 +71,29 @@ public final class BenchmarkMain {
         }
       }
       String benchmark = p.getBenchmark().substring(p.getBenchmark().lastIndexOf('.', p.getBenchmark().lastIndexOf('.') - 1) + 1);
-      double[] row = rows.computeIfAbsent(benchmark + " | " + params, k -> new double[] {Double.NaN, Double.NaN});
-      row[Engine.parse(engine) == Engine.ALOFT ? 0 : 1] = opsPerSecond(r.getPrimaryResult(), p);
+      double[] row =
+          rows.computeIfAbsent(benchmark + " | " + params, k -> {
+            double[] empty = new double[engines.length];
+            java.util.Arrays.fill(empty, Double.NaN);
+            return empty;
+          });
+      row[Engine.parse(engine).ordinal()] = opsPerSecond(r.getPrimaryResult(), p);
     }
     StringBuilder out = new StringBuilder();
-    out.append("| benchmark | parameters | Aloft ops/s | RocksDB ops/s | Aloft / RocksDB |\n");
-    out.append("|---|---|---:|---:|---:|\n");
+    out.append("| benchmark | parameters | Aloft ops/s | RocksDB ops/s | ForSt ops/s | Aloft / RocksDB | Aloft / ForSt |\n");
+    out.append("|---|---|---:|---:|---:|---:|---:|\n");
     for (Map.Entry<String, double[]> row : rows.entrySet()) {
-      double aloft = row.getValue()[0];
-      double rocks = row.getValue()[1];
-      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %.2f |%n",
-          row.getKey(), ops(aloft), ops(rocks), aloft / rocks));
+      double aloft = row.getValue()[Engine.ALOFT.ordinal()];
+      double rocks = row.getValue()[Engine.ROCKSDB.ordinal()];
+      double forst = row.getValue()[Engine.FORST.ordinal()];
+      out.append(String.format(Locale.ROOT, "| %s | %s | %s | %s | %s | %s |%n",
+          row.getKey(), ops(aloft), ops(rocks), ops(forst), ratio(aloft, rocks), ratio(aloft, forst)));
     }
     return out.toString();
+  }
+
+  private static String ratio(double a, double b) {
+    return Double.isNaN(a) || Double.isNaN(b) ? "–" : String.format(Locale.ROOT, "%.2f", a / b);
   }
 
   /**

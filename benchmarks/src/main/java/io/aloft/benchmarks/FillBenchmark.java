@@ -33,7 +33,7 @@ import org.openjdk.jmh.annotations.Warmup;
 @Fork(value = 1, jvmArgsAppend = {"-Xms512m", "-Xmx512m"})
 public class FillBenchmark {
 
-  @Param({"aloft", "rocksdb"})
+  @Param({"aloft", "rocksdb", "forst"})
   public String engine;
 
   @Param("10000000")

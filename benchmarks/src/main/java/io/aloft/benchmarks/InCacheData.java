@@ -16,7 +16,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class InCacheData {
 
-  @Param({"aloft", "rocksdb"})
+  @Param({"aloft", "rocksdb", "forst"})
   public String engine;
 
   @Param("1000000")

@@ -17,7 +17,7 @@ import org.openjdk.jmh.annotations.TearDown;
 @State(Scope.Benchmark)
 public class LargerThanCacheData {
 
-  @Param({"aloft", "rocksdb"})
+  @Param({"aloft", "rocksdb", "forst"})
   public String engine;
 
   @Param("2000000")

@@ -17,7 +17,7 @@ class StoreSmokeTest {
   @TempDir Path dir;
 
   @ParameterizedTest
-  @ValueSource(strings = {"aloft", "rocksdb"})
+  @ValueSource(strings = {"aloft", "rocksdb", "forst"})
   void loadsAndAnswersEveryBenchmarkOperation(String engine) throws Exception {
     System.setProperty(ScratchDir.DIR_PROPERTY, dir.toString());
     Dataset data = new Dataset(20_000);
@@ -42,7 +42,7 @@ class StoreSmokeTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"aloft", "rocksdb"})
+  @ValueSource(strings = {"aloft", "rocksdb", "forst"})
   void fillBenchmarkLoadsAnEmptyStoreAndRemovesItsData(String engine) throws Exception {
     System.setProperty(ScratchDir.DIR_PROPERTY, dir.toString());
     try {
