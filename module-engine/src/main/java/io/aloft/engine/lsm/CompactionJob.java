@@ -3,6 +3,8 @@ package io.aloft.engine.lsm;
 import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.key.EntryKind;
+import io.aloft.engine.lsm.key.EntryView;
+import io.aloft.engine.lsm.block.Coding;
 import io.aloft.engine.lsm.key.RangeTombstone;
 import io.aloft.engine.lsm.sst.SstProperties;
 import io.aloft.engine.lsm.sst.SstReader;
@@ -72,35 +74,44 @@ final class CompactionJob {
       carried.sort((a, b) -> Arrays.compareUnsigned(a.start(), b.start()));
     }
     out.pendingTombstones = carried;
+    // Entries are read in place (EntryView) and copied once, into the output block: an entry is
+    // materialised only when a range tombstone or the compaction filter needs its arrays.
+    boolean filtering = filter != CompactionFilter.NONE;
+    byte[] previous = new byte[64];
+    int previousLength = -1;
     try (MergingIterator it = new MergingIterator(sources)) {
       it.seek(null);
-      byte[] previous = null;
       for (; it.valid(); it.next()) {
-        Entry e = it.entry();
-        if (previous != null && Arrays.equals(previous, e.userKey())) {
+        byte[] key = it.keyArray();
+        int keyLength = it.userKeyLength();
+        if (previousLength >= 0 && Arrays.equals(previous, 0, previousLength, key, 0, keyLength)) {
           continue; // an older version: no snapshots need it
         }
-        previous = e.userKey();
-        if (clip != null && !clip.contains(keyGroup(e.userKey()))) {
+        if (previous.length < keyLength) {
+          previous = new byte[Math.max(keyLength, 2 * previous.length)];
+        }
+        System.arraycopy(key, 0, previous, 0, keyLength);
+        previousLength = keyLength;
+        if (clip != null && !clip.contains(Coding.keyGroup(key, keyLength))) {
           continue;
         }
-        if (ReadPath.coveringSeq(tombstones, e.userKey()) > e.seq()) {
+        if (!tombstones.isEmpty() && ReadPath.coveringSeq(tombstones, Arrays.copyOf(key, keyLength)) > it.seq()) {
           continue;
         }
-        Entry kept = e;
-        if (e.kind() == EntryKind.PUT) {
+        EntryKind kind = it.kind();
+        if (kind == EntryKind.PUT && filtering) {
+          Entry e = it.entry();
           byte[] value = filter.filter(e.userKey(), e.value(), now);
           if (value == null) {
             // Expired: older versions may sit deeper, so a tombstone must hide them until the bottom.
-            kept = pick.bottommost() ? null : new Entry(e.userKey(), e.seq(), EntryKind.DELETE, new byte[0]);
-          } else if (value != e.value()) {
-            kept = new Entry(e.userKey(), e.seq(), EntryKind.PUT, value);
+            if (!pick.bottommost()) {
+              out.add(new Entry(e.userKey(), e.seq(), EntryKind.DELETE, new byte[0]));
+            }
+          } else {
+            out.add(value == e.value() ? it : new Entry(e.userKey(), e.seq(), EntryKind.PUT, value));
           }
-        } else if (pick.bottommost()) {
-          kept = null; // nothing older remains below for a tombstone to hide
-        }
-        if (kept != null) {
-          out.add(kept);
+        } else if (kind == EntryKind.PUT || !pick.bottommost()) {
+          out.add(it); // a tombstone at the bottom is dropped: nothing older remains for it to hide
         }
       }
     }
@@ -135,21 +146,25 @@ final class CompactionJob {
       this.level = level;
     }
 
-    void add(Entry e) throws IOException {
-      assignTombstonesBefore(e.userKey());
+    void add(EntryView e) throws IOException {
+      byte[] key = e.keyArray();
+      int keyLength = e.userKeyLength();
+      assignTombstonesBefore(key, keyLength);
       if (file != null
           && file.writer().estimatedSize() >= options.targetFileBytes()
-          && (maxTombstoneEnd == null || Arrays.compareUnsigned(maxTombstoneEnd, e.userKey()) < 0)) {
+          && (maxTombstoneEnd == null || Arrays.compareUnsigned(maxTombstoneEnd, 0, maxTombstoneEnd.length, key, 0, keyLength) < 0)) {
         finishFile();
       }
       open();
       file.writer().add(e);
     }
 
-    private void assignTombstonesBefore(byte[] key) throws IOException {
+    /** Hands the writer the tombstones that start before key {@code key[0..keyLength)} (all: null). */
+    private void assignTombstonesBefore(byte[] key, int keyLength) throws IOException {
       while (nextTombstone < pendingTombstones.size()
           && (key == null
-              || Arrays.compareUnsigned(pendingTombstones.get(nextTombstone).start(), key) < 0)) {
+              || Arrays.compareUnsigned(pendingTombstones.get(nextTombstone).start(), 0,
+                      pendingTombstones.get(nextTombstone).start().length, key, 0, keyLength) < 0)) {
         RangeTombstone t = pendingTombstones.get(nextTombstone++);
         open();
         file.writer().addRangeTombstone(t);
@@ -178,7 +193,7 @@ final class CompactionJob {
 
     List<FileMeta> finish() throws IOException {
       try {
-        assignTombstonesBefore(null);
+        assignTombstonesBefore(null, 0);
         if (file != null) {
           finishFile();
         }

@@ -31,6 +31,41 @@ final class MemTableIterator implements InternalIterator {
   }
 
   @Override
+  public byte[] keyArray() {
+    return current.keyArray();
+  }
+
+  @Override
+  public int userKeyLength() {
+    return current.userKeyLength();
+  }
+
+  @Override
+  public long seq() {
+    return current.seq();
+  }
+
+  @Override
+  public io.aloft.engine.lsm.key.EntryKind kind() {
+    return current.kind();
+  }
+
+  @Override
+  public byte[] valueArray() {
+    return current.valueArray();
+  }
+
+  @Override
+  public int valueOffset() {
+    return current.valueOffset();
+  }
+
+  @Override
+  public int valueLength() {
+    return current.valueLength();
+  }
+
+  @Override
   public void next() {
     current = it.hasNext() ? it.next() : null;
   }

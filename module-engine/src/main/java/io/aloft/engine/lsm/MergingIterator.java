@@ -1,7 +1,7 @@
 package io.aloft.engine.lsm;
 
-import io.aloft.engine.lsm.memtable.MemTable;
 import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryView;
 import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
@@ -21,7 +21,7 @@ final class MergingIterator implements InternalIterator {
         new PriorityQueue<>(
             Math.max(1, sources.size()),
             (a, b) -> {
-              int c = MemTable.INTERNAL_ORDER.compare(this.sources.get(a).entry(), this.sources.get(b).entry());
+              int c = EntryView.compareInternal(this.sources.get(a), this.sources.get(b));
               return c != 0 ? c : Integer.compare(a, b);
             });
   }
@@ -45,6 +45,41 @@ final class MergingIterator implements InternalIterator {
   @Override
   public Entry entry() {
     return sources.get(heap.peek()).entry();
+  }
+
+  @Override
+  public byte[] keyArray() {
+    return sources.get(heap.peek()).keyArray();
+  }
+
+  @Override
+  public int userKeyLength() {
+    return sources.get(heap.peek()).userKeyLength();
+  }
+
+  @Override
+  public long seq() {
+    return sources.get(heap.peek()).seq();
+  }
+
+  @Override
+  public io.aloft.engine.lsm.key.EntryKind kind() {
+    return sources.get(heap.peek()).kind();
+  }
+
+  @Override
+  public byte[] valueArray() {
+    return sources.get(heap.peek()).valueArray();
+  }
+
+  @Override
+  public int valueOffset() {
+    return sources.get(heap.peek()).valueOffset();
+  }
+
+  @Override
+  public int valueLength() {
+    return sources.get(heap.peek()).valueLength();
   }
 
   @Override

@@ -4,6 +4,7 @@ import io.aloft.engine.lsm.manifest.FileMeta;
 import io.aloft.engine.lsm.manifest.Version;
 import io.aloft.engine.lsm.memtable.MemTable;
 import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.SstCorruptionException;
 import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.key.EntryKind;
 import io.aloft.engine.lsm.key.RangeTombstone;
@@ -171,7 +172,8 @@ final class ReadPath {
       List<byte[]> keys,
       byte[][] values,
       long[] tombstoneSeq,
-      List<Integer> undecided) {
+      List<Integer> undecided)
+      throws SstCorruptionException {
     for (int i : indexes) {
       Entry found = SstReader.find(block, keys.get(i));
       if (found != null || tombstoneSeq[i] > 0) {

@@ -45,6 +45,41 @@ class SstFileIterator implements InternalIterator {
     it.next();
   }
 
+  @Override
+  public byte[] keyArray() {
+    return it.keyArray();
+  }
+
+  @Override
+  public int userKeyLength() {
+    return it.userKeyLength();
+  }
+
+  @Override
+  public long seq() {
+    return it.seq();
+  }
+
+  @Override
+  public io.aloft.engine.lsm.key.EntryKind kind() {
+    return it.kind();
+  }
+
+  @Override
+  public byte[] valueArray() {
+    return it.valueArray();
+  }
+
+  @Override
+  public int valueOffset() {
+    return it.valueOffset();
+  }
+
+  @Override
+  public int valueLength() {
+    return it.valueLength();
+  }
+
   /** Only the visible key groups: seeks start at the first, iteration ends after the last. */
   private static final class Visible extends SstFileIterator {
     private final FileMeta file;
@@ -63,7 +98,7 @@ class SstFileIterator implements InternalIterator {
 
     @Override
     public boolean valid() {
-      return it.valid() && FileMeta.keyGroupOf(it.entry().userKey()) <= file.visibleLastKeyGroup();
+      return it.valid() && io.aloft.engine.lsm.block.Coding.keyGroup(it.keyArray(), it.userKeyLength()) <= file.visibleLastKeyGroup();
     }
   }
 

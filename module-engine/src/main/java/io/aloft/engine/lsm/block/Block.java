@@ -2,22 +2,24 @@ package io.aloft.engine.lsm.block;
 
 import io.aloft.engine.lsm.key.InternalKey;
 
-import io.aloft.engine.lsm.key.EntryKind;
 
 import io.aloft.spi.fs.Location;
-import java.util.Arrays;
 
 /**
- * A decoded block of an SST file: decompressed, checksum-verified and structurally validated, so that
- * searching it needs no further checks. Immutable, hence shareable by every reader thread and storable
- * in a {@link BlockCache}.
+ * A decoded block of an SST file: decompressed and checksum-verified, its restart array checked. Its
+ * entries are checked by the {@link BlockCursor} as it reads them (lengths within the block, keys in
+ * order, restart points at entry starts, known entry kinds), not all up front: a block read for one get
+ * decodes only the restart interval the get needs. The checksum already covers every byte, so these
+ * checks fire only for a file written wrong, and then as an {@link SstCorruptionException} naming the
+ * file and the block's offset. Immutable, hence shareable by every reader thread and storable in a
+ * {@link BlockCache}.
  *
  * <p>Content layout: entries, then one 4-byte big-endian offset per restart point, then the 4-byte
  * restart count (see {@code docs/format.md}).
  */
 public final class Block {
 
-  /** What a block holds, which decides what validation checks beyond the common structure. */
+  /** What a block holds, which decides what its cursor checks beyond the common structure. */
   public enum Type {
     /** Entries keyed by internal key (user key + 8-byte trailer); at least one entry. */
     DATA(InternalKey.TRAILER_BYTES),
@@ -35,12 +37,18 @@ public final class Block {
   public final int length;
   public final int restartsOffset;
   public final int restartCount;
+  private final Location location;
+  private final long blockOffset;
+  private final String what;
 
-  private Block(byte[] data, int length, int restartsOffset, int restartCount) {
+  private Block(byte[] data, int length, int restartsOffset, int restartCount, Location location, long blockOffset, String what) {
     this.data = data;
     this.length = length;
     this.restartsOffset = restartsOffset;
     this.restartCount = restartCount;
+    this.location = location;
+    this.blockOffset = blockOffset;
+    this.what = what;
   }
 
   /** The block's uncompressed size, which is what it weighs in a cache. */
@@ -53,9 +61,15 @@ public final class Block {
     return Coding.readInt(data, restartsOffset + 4 * i);
   }
 
+  /** A report that this block is damaged, naming its file and offset. */
+  SstCorruptionException corrupt(String detail) {
+    return new SstCorruptionException(location, blockOffset, what + ": " + detail);
+  }
+
   /**
-   * Validates the content {@code data[0..length)} of the block of type {@code type} at file offset
-   * {@code blockOffset} of {@code location}, and wraps it without copying.
+   * Checks the restart array of the content {@code data[0..length)} of the block of type {@code type} at
+   * file offset {@code blockOffset} of {@code location}, and wraps it without copying. The entries are
+   * checked as cursors read them.
    */
   public static Block parse(byte[] data, int length, Type type, Location location, long blockOffset)
       throws SstCorruptionException {
@@ -69,95 +83,21 @@ public final class Block {
       throw r.corrupt(restartCount + " restart points do not fit in " + length + " bytes");
     }
     int restartsOffset = length - 4 - 4 * (int) restartCount;
-    Block block = new Block(data, length, restartsOffset, (int) restartCount);
-    block.validateEntries(type, new ByteReader(data, 0, restartsOffset, location, blockOffset, what));
-    return block;
-  }
-
-  /** Walks every entry once, so that later searches can trust every length and offset. */
-  private void validateEntries(Type type, ByteReader r) throws SstCorruptionException {
+    Block block = new Block(data, length, restartsOffset, (int) restartCount, location, blockOffset, what);
     if (restartCount == 0 && (restartsOffset != 0 || type == Type.DATA)) {
-      throw r.corrupt(
-          restartsOffset == 0 ? "a data block has no entries" : "entries but no restart points");
+      throw r.corrupt(restartsOffset == 0 ? "a data block has no entries" : "entries but no restart points");
     }
-    byte[] key = new byte[64];
-    int keyLength = 0;
-    byte[] previous = type == Type.DATA ? new byte[64] : null; // the previous internal key, to check order
-    int previousLength = -1;
-    int nextRestart = 0;
-    while (r.hasRemaining()) {
-      int entryStart = r.position();
-      boolean isRestart = false;
-      if (nextRestart < restartCount) {
-        int restart = restart(nextRestart);
-        if (restart < entryStart) {
-          throw r.corrupt("restart point " + nextRestart + " at " + restart + " is not an entry start");
-        }
-        isRestart = restart == entryStart;
-      }
-      if (entryStart == 0 && !isRestart) {
+    int previous = -1;
+    for (int i = 0; i < restartCount; i++) {
+      int restart = block.restart(i);
+      if (i == 0 && restart != 0) {
         throw r.corrupt("the first entry is not a restart point");
       }
-      int shared = r.varint32();
-      int unshared = r.varint32();
-      int valueLength = r.varint32();
-      if (isRestart ? shared != 0 : shared > keyLength) {
-        throw r.corrupt(
-            "entry at " + entryStart + " shares " + shared + " bytes with a "
-                + (isRestart ? "restart point" : keyLength + "-byte previous key"));
+      if (restart <= previous || restart >= restartsOffset) {
+        throw r.corrupt("restart point " + i + " at " + restart + " is not an entry start");
       }
-      long newLength = (long) shared + unshared;
-      if (newLength < type.trailerLength || newLength > r.remaining() + (long) shared) {
-        throw r.corrupt("entry at " + entryStart + " has an impossible key length " + newLength);
-      }
-      if (key.length < newLength) {
-        key = Arrays.copyOf(key, (int) Math.max(newLength, 2L * key.length));
-      }
-      System.arraycopy(data, r.position(), key, shared, unshared);
-      keyLength = (int) newLength;
-      r.skip(unshared, "key");
-      r.skip(valueLength, "value");
-      if (type == Type.DATA) {
-        EntryKind kind = EntryKind.ofCode(key[keyLength - 1] & 0xFF);
-        if (kind == null || (kind == EntryKind.DELETE && valueLength != 0)) {
-          throw r.corrupt(
-              "entry at " + entryStart + " has kind " + (key[keyLength - 1] & 0xFF)
-                  + " with a " + valueLength + "-byte value");
-        }
-        // Searches assume internal order: user key ascending, then sequence number descending.
-        if (previousLength >= 0 && !follows(previous, previousLength, key, keyLength)) {
-          throw r.corrupt("entry at " + entryStart + " is out of key order");
-        }
-        if (previous.length < keyLength) {
-          previous = Arrays.copyOf(previous, Math.max(keyLength, 2 * previous.length));
-        }
-        System.arraycopy(key, 0, previous, 0, keyLength);
-        previousLength = keyLength;
-      }
-      if (isRestart) {
-        nextRestart++;
-      }
+      previous = restart;
     }
-    if (nextRestart != restartCount) {
-      throw r.corrupt("restart point " + nextRestart + " is not an entry start");
-    }
-  }
-
-  /** Whether internal key {@code b} comes strictly after {@code a}. */
-  private static boolean follows(byte[] a, int aLength, byte[] b, int bLength) {
-    int trailer = InternalKey.TRAILER_BYTES;
-    int c = Arrays.compareUnsigned(a, 0, aLength - trailer, b, 0, bLength - trailer);
-    if (c != 0) {
-      return c < 0;
-    }
-    return seq(a, aLength) > seq(b, bLength);
-  }
-
-  private static long seq(byte[] key, int length) {
-    long trailer = 0;
-    for (int i = length - InternalKey.TRAILER_BYTES; i < length; i++) {
-      trailer = (trailer << 8) | (key[i] & 0xFF);
-    }
-    return trailer >>> 8;
+    return block;
   }
 }

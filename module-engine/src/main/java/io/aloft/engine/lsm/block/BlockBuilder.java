@@ -26,6 +26,11 @@ public final class BlockBuilder {
   }
 
   public void add(byte[] key, int keyLength, byte[] value) {
+    add(key, keyLength, value, 0, value.length);
+  }
+
+  /** Appends key {@code key[0..keyLength)} with value {@code value[valueOffset..valueOffset+valueLength)}. */
+  public void add(byte[] key, int keyLength, byte[] value, int valueOffset, int valueLength) {
     int shared = 0;
     if (entries == 0 || sinceRestart == restartInterval) {
       if (restartCount == restarts.length) {
@@ -39,9 +44,9 @@ public final class BlockBuilder {
     }
     buf.writeVarint(shared);
     buf.writeVarint(keyLength - shared);
-    buf.writeVarint(value.length);
+    buf.writeVarint(valueLength);
     buf.write(key, shared, keyLength - shared);
-    buf.write(value);
+    buf.write(value, valueOffset, valueLength);
     if (lastKey.length < keyLength) {
       lastKey = Arrays.copyOf(lastKey, Math.max(keyLength, 2 * lastKey.length));
     }

@@ -1,16 +1,21 @@
 package io.aloft.engine.lsm.block;
 
-import io.aloft.engine.lsm.key.InternalKey;
-
 import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.key.EntryKind;
-
+import io.aloft.engine.lsm.key.InternalKey;
 import java.util.Arrays;
 
 /**
  * A position in one {@link Block}: binary search over the restart points, then a forward scan that
  * rebuilds each key from its shared prefix into a reused buffer, so moving and searching allocate
- * nothing. Relies on the block having been validated by {@link Block#parse}. Owned by one thread.
+ * nothing. Owned by one thread.
+ *
+ * <p>The cursor checks each entry as it decodes it, so that a block {@link Block#parse} only glanced at
+ * can never send it out of bounds: varints and lengths within the entries, a key no shorter than its
+ * trailer, no more shared bytes than the previous key has (none at a restart point), restart points at
+ * entry starts, and in data blocks a known kind, no value on a delete, and keys in internal order
+ * (user key ascending, then sequence number descending). A failed check throws {@link
+ * SstCorruptionException} naming the file and block.
  */
 public final class BlockCursor {
   private final int trailerLength;
@@ -18,6 +23,7 @@ public final class BlockCursor {
   private byte[] data;
   private int pos;
   private int nextEntry;
+  private int nextRestart; // index of the next restart point a forward scan must land on
   private boolean valid;
   private byte[] key = new byte[64];
   private int keyLength;
@@ -41,18 +47,17 @@ public final class BlockCursor {
     return valid;
   }
 
-  public void seekToFirst() {
-    nextEntry = 0;
-    keyLength = 0;
+  public void seekToFirst() throws SstCorruptionException {
+    startAt(0);
     advance();
   }
 
-  public void next() {
+  public void next() throws SstCorruptionException {
     advance();
   }
 
   /** Positions at the first entry whose user key is at least {@code target}; invalid if none is. */
-  public void seek(byte[] target) {
+  public void seek(byte[] target) throws SstCorruptionException {
     // The last restart point with a smaller user key: the versions of a key may span restart points,
     // so a restart point holding the target itself may not hold its newest version.
     int from = 0;
@@ -67,8 +72,7 @@ public final class BlockCursor {
         hi = mid - 1;
       }
     }
-    nextEntry = block.restart(from);
-    keyLength = 0;
+    startAt(from);
     advance();
     while (valid && compareUserKey(target) < 0) {
       advance();
@@ -109,9 +113,14 @@ public final class BlockCursor {
     return data;
   }
 
-  /** The current entry of a data block. */
+  /** The current entry of a data block: its trailer, {@code seq << 8 | kind}. */
+  public long trailer() {
+    return Coding.readLong(key, keyLength - InternalKey.TRAILER_BYTES);
+  }
+
+  /** The current entry of a data block, its key and value copied. */
   public Entry entry() {
-    long trailer = Coding.readLong(key, keyLength - InternalKey.TRAILER_BYTES);
+    long trailer = trailer();
     return new Entry(
         Arrays.copyOf(key, keyLength - InternalKey.TRAILER_BYTES),
         trailer >>> 8,
@@ -119,41 +128,123 @@ public final class BlockCursor {
         valueCopy());
   }
 
-  private int compareRestartKey(int restart, byte[] target) {
+  private void startAt(int restart) {
+    nextEntry = block.restart(restart);
+    nextRestart = restart;
+    keyLength = 0;
+  }
+
+  private int compareRestartKey(int restart, byte[] target) throws SstCorruptionException {
     pos = block.restart(restart);
-    varint(); // shared: 0 at a restart point
+    if (varint() != 0) {
+      throw block.corrupt("restart point " + restart + " shares bytes with a previous key");
+    }
     int unshared = varint();
     varint(); // value length
+    if (unshared < trailerLength || unshared > block.restartsOffset - pos) {
+      throw block.corrupt("entry at " + block.restart(restart) + " has an impossible key length " + unshared);
+    }
     return Arrays.compareUnsigned(data, pos, pos + unshared - trailerLength, target, 0, target.length);
   }
 
-  private void advance() {
-    if (nextEntry >= block.restartsOffset) {
+  private void advance() throws SstCorruptionException {
+    int entryStart = nextEntry;
+    if (entryStart >= block.restartsOffset) {
+      if (nextRestart < block.restartCount) {
+        throw block.corrupt("restart point " + nextRestart + " is not an entry start");
+      }
       valid = false;
       return;
     }
-    pos = nextEntry;
+    boolean isRestart = false;
+    if (nextRestart < block.restartCount) {
+      int restart = block.restart(nextRestart);
+      if (restart < entryStart) {
+        throw block.corrupt("restart point " + nextRestart + " at " + restart + " is not an entry start");
+      }
+      isRestart = restart == entryStart;
+    }
+    pos = entryStart;
     int shared = varint();
     int unshared = varint();
-    valueLength = varint();
-    int newLength = shared + unshared;
+    int newValueLength = varint();
+    if (isRestart ? shared != 0 : shared > keyLength) {
+      throw block.corrupt(
+          "entry at " + entryStart + " shares " + shared + " bytes with a "
+              + (isRestart ? "restart point" : keyLength + "-byte previous key"));
+    }
+    long newLength = (long) shared + unshared;
+    int limit = block.restartsOffset;
+    if (newLength < trailerLength || unshared > limit - pos) {
+      throw block.corrupt("entry at " + entryStart + " has an impossible key length " + newLength);
+    }
+    if (newValueLength > limit - pos - unshared) {
+      throw block.corrupt("entry at " + entryStart + " has a value past the block's end");
+    }
+    int previousLength = keyLength;
+    long previousTrailer = 0;
+    boolean sameUserKey = false;
+    if (trailerLength > 0 && previousLength > 0) {
+      int c = compareWithPrevious(shared, (int) newLength);
+      if (c > 0) {
+        throw block.corrupt("entry at " + entryStart + " is out of key order");
+      }
+      sameUserKey = c == 0;
+      previousTrailer = trailer();
+    }
     if (key.length < newLength) {
-      key = Arrays.copyOf(key, Math.max(newLength, 2 * key.length));
+      key = Arrays.copyOf(key, (int) Math.max(newLength, 2L * key.length));
     }
     System.arraycopy(data, pos, key, shared, unshared);
-    keyLength = newLength;
+    keyLength = (int) newLength;
     valueOffset = pos + unshared;
+    valueLength = newValueLength;
     nextEntry = valueOffset + valueLength;
+    if (isRestart) {
+      nextRestart++;
+    }
+    if (trailerLength > 0) {
+      long trailer = trailer();
+      EntryKind kind = EntryKind.ofCode((int) (trailer & 0xFF));
+      if (kind == null || (kind == EntryKind.DELETE && valueLength != 0)) {
+        throw block.corrupt(
+            "entry at " + entryStart + " has kind " + (trailer & 0xFF) + " with a " + valueLength + "-byte value");
+      }
+      // Versions of one user key come newest first.
+      if (sameUserKey && (previousTrailer >>> 8) <= (trailer >>> 8)) {
+        throw block.corrupt("entry at " + entryStart + " is out of key order");
+      }
+    }
     valid = true;
   }
 
-  private int varint() {
+  /**
+   * The previous entry's user key compared with the one being decoded at {@code pos}, whose first
+   * {@code shared} bytes it shares: only the bytes after the shared prefix need comparing.
+   */
+  private int compareWithPrevious(int shared, int newLength) {
+    int previousUser = keyLength - trailerLength;
+    int newUser = newLength - trailerLength;
+    int common = Math.min(previousUser, newUser);
+    if (shared >= common) {
+      return Integer.compare(previousUser, newUser);
+    }
+    return Arrays.compareUnsigned(key, shared, previousUser, data, pos, pos + (newUser - shared));
+  }
+
+  private int varint() throws SstCorruptionException {
+    if (pos >= block.restartsOffset) {
+      throw block.corrupt("an entry at block position " + pos + " runs past the entries");
+    }
     byte b = data[pos];
     if (b >= 0) {
       pos++;
       return b;
     }
     long packed = Coding.decodeVarint32(data, pos, block.restartsOffset);
+    if (packed < 0 || (packed >>> 4) > Integer.MAX_VALUE) {
+      throw block.corrupt("malformed or truncated varint at block position " + pos);
+    }
     pos += (int) (packed & 0xF);
     return (int) (packed >>> 4);
   }

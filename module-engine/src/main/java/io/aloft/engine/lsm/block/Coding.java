@@ -69,8 +69,13 @@ public final class Coding {
    * zero bytes.
    */
   public static int keyGroup(byte[] key) {
-    int hi = key.length > 0 ? key[0] & 0xFF : 0;
-    int lo = key.length > 1 ? key[1] & 0xFF : 0;
+    return keyGroup(key, key.length);
+  }
+
+  /** The key group of the user key {@code key[0..length)}, as {@link #keyGroup(byte[])}. */
+  public static int keyGroup(byte[] key, int length) {
+    int hi = length > 0 ? key[0] & 0xFF : 0;
+    int lo = length > 1 ? key[1] & 0xFF : 0;
     return hi << 8 | lo;
   }
 

@@ -17,7 +17,7 @@ import java.util.Objects;
  * @param kind put or delete
  * @param value the value; a null value of a delete is taken as empty
  */
-public record Entry(byte[] userKey, long seq, EntryKind kind, byte[] value) {
+public record Entry(byte[] userKey, long seq, EntryKind kind, byte[] value) implements EntryView {
 
   private static final byte[] EMPTY = new byte[0];
 
@@ -28,6 +28,37 @@ public record Entry(byte[] userKey, long seq, EntryKind kind, byte[] value) {
       value = EMPTY;
     }
     Objects.requireNonNull(value, "value");
+  }
+
+  @Override
+  public byte[] keyArray() {
+    return userKey;
+  }
+
+  @Override
+  public int userKeyLength() {
+    return userKey.length;
+  }
+
+  @Override
+  public byte[] valueArray() {
+    return value;
+  }
+
+  @Override
+  public int valueOffset() {
+    return 0;
+  }
+
+  @Override
+  public int valueLength() {
+    return value.length;
+  }
+
+  /** This entry itself: it is immutable (its arrays are not copied, as everywhere). */
+  @Override
+  public Entry entry() {
+    return this;
   }
 
   /** A put of {@code value} under {@code userKey}. */

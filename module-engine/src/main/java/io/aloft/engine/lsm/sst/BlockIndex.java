@@ -70,7 +70,12 @@ final class BlockIndex {
    * for keys that share long prefixes, as keys of one state do.
    */
   static byte[] separator(byte[] last, int lastLength, byte[] next) {
-    int diff = Arrays.mismatch(last, 0, lastLength, next, 0, next.length);
+    return separator(last, lastLength, next, next.length);
+  }
+
+  /** {@link #separator(byte[], int, byte[])} with the next key {@code next[0..nextLength)}. */
+  static byte[] separator(byte[] last, int lastLength, byte[] next, int nextLength) {
+    int diff = Arrays.mismatch(last, 0, lastLength, next, 0, nextLength);
     if (diff >= 0 && diff < lastLength) {
       int b = last[diff] & 0xFF;
       if (b < 0xFF && b + 1 < (next[diff] & 0xFF)) {

@@ -95,10 +95,14 @@ final class BloomFilter {
     }
 
     void add(byte[] key) {
+      add(key, key.length);
+    }
+
+    void add(byte[] key, int length) {
       if (count == hashes.length) {
         hashes = Arrays.copyOf(hashes, 2 * count);
       }
-      hashes[count++] = hash(key);
+      hashes[count++] = XXH64.hash(key, 0, length, 0L);
     }
 
     int count() {

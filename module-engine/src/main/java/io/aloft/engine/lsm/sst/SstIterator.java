@@ -1,6 +1,7 @@
 package io.aloft.engine.lsm.sst;
 
 import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryView;
 
 import java.io.Closeable;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import java.io.IOException;
  * thread; many iterators of one reader may run at once. Closing releases the current block; further use
  * is an error.
  */
-public interface SstIterator extends Closeable {
+public interface SstIterator extends EntryView, Closeable {
 
   /** Positions at the first entry of the file (invalid if the file has none). */
   void seekToFirst() throws IOException;
@@ -27,6 +28,7 @@ public interface SstIterator extends Closeable {
    *
    * @throws IllegalStateException if not {@link #valid()}
    */
+  @Override
   Entry entry();
 
   /**

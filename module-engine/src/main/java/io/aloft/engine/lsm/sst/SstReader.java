@@ -10,6 +10,7 @@ import io.aloft.engine.lsm.block.BlockCursor;
 import io.aloft.engine.lsm.block.BlockHandle;
 import io.aloft.engine.lsm.blockcache.BlockCache;
 import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryKind;
 import io.aloft.engine.lsm.key.RangeTombstone;
 
 import io.aloft.spi.fs.FileInput;
@@ -156,7 +157,7 @@ public final class SstReader implements Closeable {
   }
 
   /** The newest entry of exactly {@code userKey} in {@code block} (one of this file's), or null. */
-  public static Entry find(Block block, byte[] userKey) {
+  public static Entry find(Block block, byte[] userKey) throws SstCorruptionException {
     BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(block);
     cursor.seek(userKey);
     return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
@@ -422,6 +423,42 @@ public final class SstReader implements Closeable {
     public Entry entry() {
       checkValid();
       return cursor.entry();
+    }
+
+    // In-place reads of the current entry (EntryView): the cursor's buffers, no copies.
+    @Override
+    public byte[] keyArray() {
+      return cursor.keyBuffer();
+    }
+
+    @Override
+    public int userKeyLength() {
+      return cursor.keyLength() - InternalKey.TRAILER_BYTES;
+    }
+
+    @Override
+    public long seq() {
+      return cursor.trailer() >>> 8;
+    }
+
+    @Override
+    public EntryKind kind() {
+      return EntryKind.ofCode((int) (cursor.trailer() & 0xFF));
+    }
+
+    @Override
+    public byte[] valueArray() {
+      return cursor.data();
+    }
+
+    @Override
+    public int valueOffset() {
+      return cursor.valueOffset();
+    }
+
+    @Override
+    public int valueLength() {
+      return cursor.valueLength();
     }
 
     @Override

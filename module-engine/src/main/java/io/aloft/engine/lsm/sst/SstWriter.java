@@ -9,6 +9,7 @@ import io.aloft.engine.lsm.block.ByteSink;
 import io.aloft.engine.lsm.block.Coding;
 import io.aloft.engine.lsm.block.Compression;
 import io.aloft.engine.lsm.key.Entry;
+import io.aloft.engine.lsm.key.EntryView;
 import io.aloft.engine.lsm.key.EntryKind;
 import io.aloft.engine.lsm.key.RangeTombstone;
 
@@ -88,31 +89,45 @@ public final class SstWriter implements Closeable {
    * @throws IllegalStateException after {@link #finish()}, {@link #close()} or a failure
    */
   public void add(Entry entry) throws IOException {
+    add(entry.userKey(), entry.userKey().length, entry.seq(), entry.kind(), entry.value(), 0, entry.value().length);
+  }
+
+  /**
+   * Adds the current entry of {@code view} (an iterator's, read in place), as {@link #add(Entry)}; the
+   * writer keeps no reference to its arrays.
+   */
+  public void add(EntryView view) throws IOException {
+    add(view.keyArray(), view.userKeyLength(), view.seq(), view.kind(), view.valueArray(), view.valueOffset(), view.valueLength());
+  }
+
+  private void add(byte[] key, int keyLen, long seq, EntryKind kind, byte[] value, int valueOffset, int valueLength)
+      throws IOException {
     ensureOpen();
-    byte[] key = entry.userKey();
-    long seq = entry.seq();
-    checkSeq(seq, entry);
-    if (entry.kind() == EntryKind.DELETE && entry.value().length != 0) {
-      throw new IllegalArgumentException(entry + " is a delete with a value");
+    if (seq < 0 || seq >= InternalKey.SEQ_LIMIT) {
+      throw new IllegalArgumentException(
+          InternalKey.describe(Arrays.copyOf(key, keyLen)) + "@" + seq + ": seq " + seq + " is outside [0, 2^56)");
     }
-    if (key.length > Integer.MAX_VALUE - 64) {
-      throw new IllegalArgumentException("a " + key.length + "-byte key is too long");
+    if (kind == EntryKind.DELETE && valueLength != 0) {
+      throw new IllegalArgumentException(InternalKey.describe(Arrays.copyOf(key, keyLen)) + "@" + seq + " is a delete with a value");
     }
-    int order = entryCount == 0 ? -1 : Arrays.compareUnsigned(lastUserKey, 0, lastUserKeyLength, key, 0, key.length);
+    if (keyLen > Integer.MAX_VALUE - 64) {
+      throw new IllegalArgumentException("a " + keyLen + "-byte key is too long");
+    }
+    int order = entryCount == 0 ? -1 : Arrays.compareUnsigned(lastUserKey, 0, lastUserKeyLength, key, 0, keyLen);
     if (order > 0 || (order == 0 && seq >= lastSeq)) {
       throw new IllegalArgumentException(
           "SST entries must be added in increasing internal order (user key ascending, then seq"
-              + " descending): " + InternalKey.describe(key) + "@" + seq + " after "
+              + " descending): " + InternalKey.describe(Arrays.copyOf(key, keyLen)) + "@" + seq + " after "
               + InternalKey.describe(Arrays.copyOf(lastUserKey, lastUserKeyLength)) + "@" + lastSeq
               + " in " + location);
     }
-    int keyLength = key.length + InternalKey.TRAILER_BYTES;
+    int keyLength = keyLen + InternalKey.TRAILER_BYTES;
     try {
-      if (!dataBlock.isEmpty() && dataBlock.sizeWith(keyLength, entry.value().length) > options.blockSize()) {
+      if (!dataBlock.isEmpty() && dataBlock.sizeWith(keyLength, valueLength) > options.blockSize()) {
         flushDataBlock();
       }
       if (pendingIndexHandle != null) {
-        addIndexEntry(BlockIndex.separator(lastUserKey, lastUserKeyLength, key), pendingIndexHandle);
+        addIndexEntry(BlockIndex.separator(lastUserKey, lastUserKeyLength, key, keyLen), pendingIndexHandle);
         pendingIndexHandle = null;
       }
     } catch (IOException | RuntimeException e) {
@@ -122,30 +137,30 @@ public final class SstWriter implements Closeable {
     if (internalKey.length < keyLength) {
       internalKey = Arrays.copyOf(internalKey, Math.max(keyLength, 2 * internalKey.length));
     }
-    System.arraycopy(key, 0, internalKey, 0, key.length);
-    Coding.writeLong(internalKey, key.length, seq << 8 | entry.kind().code());
-    dataBlock.add(internalKey, keyLength, entry.value());
+    System.arraycopy(key, 0, internalKey, 0, keyLen);
+    Coding.writeLong(internalKey, keyLen, seq << 8 | kind.code());
+    dataBlock.add(internalKey, keyLength, value, valueOffset, valueLength);
 
     if (order != 0) {
       if (filter != null) {
-        filter.add(key);
+        filter.add(key, keyLen);
       }
-      if (lastUserKey.length < key.length) {
-        lastUserKey = new byte[Math.max(key.length, 2 * lastUserKey.length)];
+      if (lastUserKey.length < keyLen) {
+        lastUserKey = new byte[Math.max(keyLen, 2 * lastUserKey.length)];
       }
-      System.arraycopy(key, 0, lastUserKey, 0, key.length);
-      lastUserKeyLength = key.length;
+      System.arraycopy(key, 0, lastUserKey, 0, keyLen);
+      lastUserKeyLength = keyLen;
     }
     if (entryCount == 0) {
-      firstUserKey = key.clone();
+      firstUserKey = Arrays.copyOf(key, keyLen);
     }
     lastSeq = seq;
     entryCount++;
-    tombstoneCount += entry.kind() == EntryKind.DELETE ? 1 : 0;
+    tombstoneCount += kind == EntryKind.DELETE ? 1 : 0;
     minSeq = Math.min(minSeq, seq);
     maxSeq = Math.max(maxSeq, seq);
-    rawKeyBytes += key.length;
-    rawValueBytes += entry.value().length;
+    rawKeyBytes += keyLen;
+    rawValueBytes += valueLength;
   }
 
   /**

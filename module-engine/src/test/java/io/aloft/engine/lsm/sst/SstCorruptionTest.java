@@ -5,6 +5,7 @@ import io.aloft.engine.lsm.key.InternalKey;
 import io.aloft.engine.lsm.block.SstCorruptionException;
 
 import io.aloft.engine.lsm.block.Block;
+import io.aloft.engine.lsm.block.BlockCursor;
 import io.aloft.engine.lsm.block.BlockCodec;
 import io.aloft.engine.lsm.block.BlockHandle;
 import io.aloft.engine.lsm.block.ByteSink;
@@ -281,12 +282,26 @@ class SstCorruptionTest {
             block(bytes(0, 9, 0, 0x62, 0, 0, 0, 0, 0, 0, 1, 1, 0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 1, 1), 0, 12),
             // two versions of "a" with the older first (sequence numbers must descend)
             block(bytes(0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 1, 1, 0, 9, 0, 0x61, 0, 0, 0, 0, 0, 0, 2, 1), 0, 12));
+    // Block.parse checks the restart array; a cursor checks each entry as it reads it.
     for (byte[] content : malformed) {
-      assertThatThrownBy(() -> Block.parse(content, content.length, Block.Type.DATA, location, 4096))
+      assertThatThrownBy(() -> walk(Block.parse(content, content.length, Block.Type.DATA, location, 4096)))
           .as("block %s", InternalKey.describe(content))
           .isInstanceOf(SstCorruptionException.class)
           .hasMessageContaining("offset 4096");
     }
-    assertThat(Block.parse(block(putEntry, 0), 19, Block.Type.DATA, location, 0).sizeInBytes()).isEqualTo(19);
+    Block good = Block.parse(block(putEntry, 0), 19, Block.Type.DATA, location, 0);
+    assertThat(good.sizeInBytes()).isEqualTo(19);
+    assertThat(walk(good)).isEqualTo(1);
+  }
+
+  /** Reads every entry of {@code block} with a cursor, and again by seeking each restart point's key. */
+  private static int walk(Block block) throws SstCorruptionException {
+    BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(block);
+    int entries = 0;
+    for (cursor.seekToFirst(); cursor.valid(); cursor.next()) {
+      entries++;
+    }
+    cursor.seek(new byte[] {0x61});
+    return entries;
   }
 }
