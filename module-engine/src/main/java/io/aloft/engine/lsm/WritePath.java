@@ -1,7 +1,6 @@
 package io.aloft.engine.lsm;
 
 import io.aloft.engine.lsm.memtable.MemTable;
-import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.key.RangeTombstone;
 import java.io.IOException;
 import java.io.InterruptedIOException;
@@ -38,7 +37,7 @@ final class WritePath {
         if (m.rangeEnd() != null) {
           active.addRangeTombstone(new RangeTombstone(m.key(), m.rangeEnd(), seq));
         } else {
-          active.add(new Entry(m.key(), seq, m.kind(), m.value()));
+          active.add(m.key(), seq, m.kind(), m.value());
         }
       }
     }

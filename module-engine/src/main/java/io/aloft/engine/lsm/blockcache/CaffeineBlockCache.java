@@ -2,27 +2,32 @@ package io.aloft.engine.lsm.blockcache;
 
 import io.aloft.engine.lsm.block.Block;
 
-import com.github.benmanes.caffeine.cache.AsyncCache;
+import com.github.benmanes.caffeine.cache.Cache;
 import com.github.benmanes.caffeine.cache.Caffeine;
 import java.io.IOException;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.LongAdder;
 
 /**
- * {@link BlockCache#caffeine(long)}: a Caffeine cache of futures, weighed by uncompressed block bytes.
+ * {@link BlockCache#caffeine(long)}: a Caffeine cache of blocks, weighed by uncompressed block bytes.
  *
- * <p>A miss installs an incomplete future and loads the block in the calling thread, outside any lock of
- * the cache: a remote read can take a hundred milliseconds, and a loading function run inside the map's
- * compute would block unrelated keys of the same hash bin that long. Threads that find the future wait
- * for it. Maintenance (eviction) runs on the calling threads, not on a pool.
+ * <p>A miss loads the block in the calling thread, outside any lock of the cache (a remote read can take
+ * a hundred milliseconds, and a loading function run inside the map's compute would block unrelated keys
+ * of the same hash bin that long), and registers the load in a map of loads in flight, so that other
+ * threads missing the same block wait for it instead of reading it again. Only finished blocks enter the
+ * cache: an async cache of futures would be written twice per miss (the future, then its re-weighing
+ * when it completes), and that doubled the cache's maintenance on every miss. Maintenance (eviction)
+ * runs on the calling threads, not on a pool.
  */
 final class CaffeineBlockCache implements BlockCache {
 
   private record Key(long fileId, long offset) {}
 
-  private final AsyncCache<Key, Block> cache;
+  private final Cache<Key, Block> cache;
+  private final ConcurrentHashMap<Key, CompletableFuture<Block>> loading = new ConcurrentHashMap<>();
   private final long capacityBytes;
   private final LongAdder hits = new LongAdder();
   private final LongAdder misses = new LongAdder();
@@ -44,24 +49,34 @@ final class CaffeineBlockCache implements BlockCache {
                     evictions.increment();
                   }
                 })
-            .buildAsync();
+            .build();
   }
 
   @Override
   public Block get(long fileId, long blockOffset, IOSupplier<Block> loader) throws IOException {
     Key key = new Key(fileId, blockOffset);
-    CompletableFuture<Block> found = cache.getIfPresent(key);
-    if (found == null) {
-      CompletableFuture<Block> mine = new CompletableFuture<>();
-      found = cache.asMap().putIfAbsent(key, mine);
-      if (found == null) {
-        misses.increment();
-        return load(key, mine, loader);
+    Block block = cache.getIfPresent(key);
+    if (block != null) {
+      hits.increment();
+      return block;
+    }
+    CompletableFuture<Block> mine = new CompletableFuture<>();
+    CompletableFuture<Block> theirs = loading.putIfAbsent(key, mine);
+    if (theirs == null) {
+      // Loaded and cached between the lookup and the registration: no second read.
+      block = cache.getIfPresent(key);
+      if (block != null) {
+        loading.remove(key, mine);
+        mine.complete(block);
+        hits.increment();
+        return block;
       }
+      misses.increment();
+      return load(key, mine, loader);
     }
     hits.increment();
     try {
-      return found.join();
+      return theirs.join();
     } catch (CompletionException | CancellationException e) {
       // Another thread's load failed: load without caching, so this thread gets its own exception
       // (of the loader's type, with its own stack trace) or, if the failure was transient, the block.
@@ -71,12 +86,11 @@ final class CaffeineBlockCache implements BlockCache {
 
   @Override
   public Block getIfLoaded(long fileId, long blockOffset) {
-    CompletableFuture<Block> found = cache.getIfPresent(new Key(fileId, blockOffset));
-    if (found == null || !found.isDone() || found.isCompletedExceptionally()) {
-      return null;
+    Block block = cache.getIfPresent(new Key(fileId, blockOffset));
+    if (block != null) {
+      hits.increment();
     }
-    hits.increment();
-    return found.join();
+    return block;
   }
 
   private Block load(Key key, CompletableFuture<Block> mine, IOSupplier<Block> loader)
@@ -85,13 +99,12 @@ final class CaffeineBlockCache implements BlockCache {
     try {
       block = loader.get();
     } catch (IOException | RuntimeException | Error e) {
-      cache.asMap().remove(key, mine);
-      // Cancelled, not failed: Caffeine logs a WARNING with the whole stack trace for every future that
-      // fails, once per failed read (thousands in a failed restore); the caller gets the failure thrown
-      // below, and threads waiting on this load load again and get their own.
-      mine.cancel(false);
+      loading.remove(key, mine);
+      mine.cancel(false); // waiting threads load again and get their own failure
       throw e;
     }
+    cache.put(key, block);
+    loading.remove(key, mine);
     mine.complete(block);
     return block;
   }
@@ -103,8 +116,7 @@ final class CaffeineBlockCache implements BlockCache {
 
   @Override
   public BlockCacheStats stats() {
-    long weight =
-        cache.synchronous().policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
+    long weight = cache.policy().eviction().map(e -> e.weightedSize().orElse(0)).orElse(0L);
     return new BlockCacheStats(hits.sum(), misses.sum(), evictions.sum(), weight);
   }
 
