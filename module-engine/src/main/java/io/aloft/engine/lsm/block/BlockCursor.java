@@ -13,8 +13,8 @@ import java.util.Arrays;
  * <p>The cursor checks each entry as it decodes it, so that a block {@link Block#parse} only glanced at
  * can never send it out of bounds: varints and lengths within the entries, a key no shorter than its
  * trailer, no more shared bytes than the previous key has (none at a restart point), restart points at
- * entry starts, and in data blocks a known kind, no value on a delete, and keys in internal order
- * (user key ascending, then sequence number descending). A failed check throws {@link
+ * entry starts, and in data blocks a known kind, no value on a delete, and, while iterating, keys in
+ * internal order (user key ascending, then sequence number descending). A failed check throws {@link
  * SstCorruptionException} naming the file and block.
  */
 public final class BlockCursor {
@@ -49,11 +49,11 @@ public final class BlockCursor {
 
   public void seekToFirst() throws SstCorruptionException {
     startAt(0);
-    advance();
+    advance(true);
   }
 
   public void next() throws SstCorruptionException {
-    advance();
+    advance(true);
   }
 
   /** Positions at the first entry whose user key is at least {@code target}; invalid if none is. */
@@ -73,9 +73,9 @@ public final class BlockCursor {
       }
     }
     startAt(from);
-    advance();
+    advance(false);
     while (valid && compareUserKey(target) < 0) {
-      advance();
+      advance(false);
     }
   }
 
@@ -147,7 +147,12 @@ public final class BlockCursor {
     return Arrays.compareUnsigned(data, pos, pos + unshared - trailerLength, target, 0, target.length);
   }
 
-  private void advance() throws SstCorruptionException {
+  /**
+   * Decodes the next entry. {@code checkOrder}: whether to check that it follows the previous one; a
+   * seek's scan within one restart interval skips that (it compares each key with its target anyway, and
+   * disorder there can only mislead the search, never send it out of bounds); iteration checks it.
+   */
+  private void advance(boolean checkOrder) throws SstCorruptionException {
     int entryStart = nextEntry;
     if (entryStart >= block.restartsOffset) {
       if (nextRestart < block.restartCount) {
@@ -184,7 +189,7 @@ public final class BlockCursor {
     int previousLength = keyLength;
     long previousTrailer = 0;
     boolean sameUserKey = false;
-    if (trailerLength > 0 && previousLength > 0) {
+    if (checkOrder && trailerLength > 0 && previousLength > 0) {
       int c = compareWithPrevious(shared, (int) newLength);
       if (c > 0) {
         throw block.corrupt("entry at " + entryStart + " is out of key order");

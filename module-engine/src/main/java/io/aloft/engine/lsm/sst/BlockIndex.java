@@ -20,18 +20,22 @@ import java.util.Arrays;
  * separator is at least a key is the only block that can hold that key's newest version. Immutable.
  */
 final class BlockIndex {
-  private final byte[][] separators;
+  // The separators back to back in one array (separator i is separators[starts[i]..starts[i + 1])),
+  // so that a binary search touches two flat arrays instead of one object per step.
+  private final byte[] separators;
+  private final int[] starts;
   private final long[] offsets;
   private final int[] sizes;
 
-  private BlockIndex(byte[][] separators, long[] offsets, int[] sizes) {
+  private BlockIndex(byte[] separators, int[] starts, long[] offsets, int[] sizes) {
     this.separators = separators;
+    this.starts = starts;
     this.offsets = offsets;
     this.sizes = sizes;
   }
 
   int count() {
-    return separators.length;
+    return offsets.length;
   }
 
   long offset(int block) {
@@ -45,10 +49,10 @@ final class BlockIndex {
   /** The first block whose separator is at least {@code userKey}, or {@link #count()} if none is. */
   int find(byte[] userKey) {
     int lo = 0;
-    int hi = separators.length;
+    int hi = offsets.length;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (Arrays.compareUnsigned(separators[mid], userKey) < 0) {
+      if (Arrays.compareUnsigned(separators, starts[mid], starts[mid + 1], userKey, 0, userKey.length) < 0) {
         lo = mid + 1;
       } else {
         hi = mid;
@@ -98,7 +102,8 @@ final class BlockIndex {
     for (cursor.seekToFirst(); cursor.valid(); cursor.next()) {
       n++;
     }
-    byte[][] separators = new byte[n][];
+    ByteSink separators = new ByteSink(Math.max(16, 16 * n));
+    int[] starts = new int[n + 1];
     long[] offsets = new long[n];
     int[] sizes = new int[n];
     long expected = 0;
@@ -116,10 +121,12 @@ final class BlockIndex {
             "entry " + i + " describes a " + size + "-byte block at offset " + offset
                 + " where the block at offset " + expected + " was expected");
       }
-      separators[i] = cursor.keyCopy();
-      if (i > 0 && Arrays.compareUnsigned(separators[i - 1], separators[i]) > 0) {
+      starts[i] = separators.size();
+      if (i > 0
+          && Arrays.compareUnsigned(separators.array(), starts[i - 1], starts[i], cursor.keyBuffer(), 0, cursor.keyLength()) > 0) {
         throw value.corrupt("separators out of order at entry " + i);
       }
+      separators.write(cursor.keyBuffer(), 0, cursor.keyLength());
       offsets[i] = offset;
       sizes[i] = size;
       expected = offset + size + BlockCodec.BLOCK_TRAILER;
@@ -129,6 +136,7 @@ final class BlockIndex {
           location, indexOffset,
           "index block: data blocks end at " + expected + ", but the tail starts at " + tailOffset);
     }
-    return new BlockIndex(separators, offsets, sizes);
+    starts[n] = separators.size();
+    return new BlockIndex(Arrays.copyOf(separators.array(), separators.size()), starts, offsets, sizes);
   }
 }
