@@ -1,19 +1,27 @@
 package io.aloft.engine.lsm.sst;
 
-import io.aloft.engine.lsm.block.SstCorruptionException;
-
 import io.aloft.engine.lsm.block.BlockCodec;
-
+import io.aloft.engine.lsm.block.SstCorruptionException;
 import io.aloft.spi.fs.Location;
 import java.util.Arrays;
 import net.jpountz.xxhash.XXHash64;
 import net.jpountz.xxhash.XXHashFactory;
 
 /**
- * The per-file Bloom filter over distinct user keys, with double hashing: a key's 64-bit XXH64 hash
- * (seed 0) gives {@code h1} (low 32 bits) and {@code h2} (high 32 bits), and probe {@code i} (of
- * {@code k}) sets bit {@code (h1 + i * h2) mod m}. Bit {@code j} is bit {@code j & 7} of byte
- * {@code j >>> 3}. Stored as the {@code m / 8} bytes of bits followed by one byte {@code k}. Immutable.
+ * The per-file Bloom filter over distinct user keys. A key's 64-bit XXH64 hash (seed 0) gives {@code
+ * h1} (low 32 bits) and {@code h2} (high 32 bits). Stored as the filter's bytes followed by one byte
+ * {@code k}, the probes per key; bit {@code j} is bit {@code j & 7} of byte {@code j >>> 3}. Immutable.
+ *
+ * <ul>
+ *   <li><b>Cache-local (format version 2, written).</b> The bits form lines of 512 (64 bytes, a CPU
+ *       cache line); {@code h1} picks the line, {@code (h1 * lines) >>> 32}, and every probe falls in
+ *       it: probe {@code i} is bit {@code x_i >>> 23} of the line, where {@code x_0 = h2} and {@code
+ *       x_{i+1} = x_i * 0x9E3779B9 mod 2^32}. A lookup touches one cache line instead of {@code k}
+ *       scattered ones (RocksDB's {@code FastLocalBloom}), for a slightly higher false-positive rate
+ *       (about 0.9 % against 0.8 % at 10 bits per key).
+ *   <li><b>Whole-array (format version 1, read).</b> Probe {@code i} is bit {@code (h1 + i * h2) mod
+ *       m} of the whole {@code m}-bit array.
+ * </ul>
  */
 final class BloomFilter {
   /** The most probes a filter may use. */
@@ -21,14 +29,20 @@ final class BloomFilter {
 
   private static final XXHash64 XXH64 = XXHashFactory.fastestJavaInstance().hash64();
 
+  private static final int LINE_BITS = 512;
+  private static final int LINE_BYTES = LINE_BITS / 8;
+  private static final int GOLDEN = 0x9E3779B9;
+
   private final byte[] bits;
   private final long bitCount;
   private final int probes;
+  private final boolean cacheLocal;
 
-  private BloomFilter(byte[] bits, int probes) {
+  private BloomFilter(byte[] bits, int probes, boolean cacheLocal) {
     this.bits = bits;
     this.bitCount = 8L * bits.length;
     this.probes = probes;
+    this.cacheLocal = cacheLocal;
   }
 
   static long hash(byte[] key) {
@@ -41,23 +55,38 @@ final class BloomFilter {
   }
 
   boolean mayContain(byte[] key) {
-    return probe(bits, bitCount, probes, hash(key), false);
+    long h = hash(key);
+    return cacheLocal ? probeLine(bits, probes, h, false) : probeWhole(bits, bitCount, probes, h);
   }
 
-  /**
-   * Tests (or, with {@code set}, sets) the {@code probes} bits of hash {@code h} in {@code bits}. Bit
-   * {@code i} is {@code (h1 + i * h2) mod m}, computed as a running sum so that only two divisions are
-   * needed whatever the number of probes.
-   */
-  private static boolean probe(byte[] bits, long bitCount, int probes, long h, boolean set) {
-    long bit = (h & 0xFFFF_FFFFL) % bitCount;
-    long step = (h >>> 32) % bitCount;
+  /** Tests (or, with {@code set}, sets) the bits of hash {@code h} in a cache-local filter. */
+  private static boolean probeLine(byte[] bits, int probes, long h, boolean set) {
+    int lines = bits.length / LINE_BYTES;
+    int lineStart = (int) (((h & 0xFFFF_FFFFL) * lines) >>> 32) * LINE_BYTES;
+    int x = (int) (h >>> 32);
     for (int i = 0; i < probes; i++) {
-      int index = (int) (bit >>> 3);
+      int bit = x >>> 23; // 9 bits: 0..511
+      int index = lineStart + (bit >>> 3);
       int mask = 1 << (bit & 7);
       if (set) {
         bits[index] |= (byte) mask;
       } else if ((bits[index] & mask) == 0) {
+        return false;
+      }
+      x *= GOLDEN;
+    }
+    return true;
+  }
+
+  /**
+   * Tests the {@code probes} bits of hash {@code h} in a version-1 filter. Bit {@code i} is {@code (h1 +
+   * i * h2) mod m}, computed as a running sum so that only two divisions are needed.
+   */
+  private static boolean probeWhole(byte[] bits, long bitCount, int probes, long h) {
+    long bit = (h & 0xFFFF_FFFFL) % bitCount;
+    long step = (h >>> 32) % bitCount;
+    for (int i = 0; i < probes; i++) {
+      if ((bits[(int) (bit >>> 3)] & (1 << (bit & 7))) == 0) {
         return false;
       }
       bit += step;
@@ -73,7 +102,8 @@ final class BloomFilter {
     return bits.length;
   }
 
-  static BloomFilter decode(BlockCodec.Content content, Location location, long offset)
+  /** The filter block of a file of format {@code version}. */
+  static BloomFilter decode(BlockCodec.Content content, int version, Location location, long offset)
       throws SstCorruptionException {
     int length = content.length();
     int probes = length < 2 ? 0 : content.bytes()[length - 1] & 0xFF;
@@ -81,7 +111,12 @@ final class BloomFilter {
       throw new SstCorruptionException(
           location, offset, "filter block: " + length + " bytes with " + probes + " probes");
     }
-    return new BloomFilter(Arrays.copyOf(content.bytes(), length - 1), probes);
+    boolean cacheLocal = version >= 2;
+    if (cacheLocal && (length - 1) % LINE_BYTES != 0) {
+      throw new SstCorruptionException(
+          location, offset, "filter block: " + (length - 1) + " bytes of bits are not whole 64-byte lines");
+    }
+    return new BloomFilter(Arrays.copyOf(content.bytes(), length - 1), probes, cacheLocal);
   }
 
   /** Collects the hashes of the distinct keys of a file while it is written. Owned by the writer. */
@@ -109,15 +144,15 @@ final class BloomFilter {
       return count;
     }
 
-    /** The stored filter: the bits, then the probe count. */
+    /** The stored cache-local filter: whole 64-byte lines of bits, then the probe count. */
     byte[] build() {
-      long wanted = Math.max(64, (long) count * bitsPerKey);
-      int bytes = (int) Math.min((wanted + 7) / 8, Integer.MAX_VALUE / 16);
+      long wanted = Math.max(LINE_BITS, (long) count * bitsPerKey);
+      long lines = Math.min((wanted + LINE_BITS - 1) / LINE_BITS, (Integer.MAX_VALUE / 16) / LINE_BYTES);
+      int bytes = (int) lines * LINE_BYTES;
       byte[] stored = new byte[bytes + 1];
-      long bitCount = 8L * bytes;
       int probes = probes(bitsPerKey);
       for (int k = 0; k < count; k++) {
-        probe(stored, bitCount, probes, hashes[k], true);
+        probeLine(stored, probes, hashes[k], true);
       }
       stored[bytes] = (byte) probes;
       return stored;

@@ -10,7 +10,7 @@ import io.aloft.engine.lsm.block.Coding;
 import io.aloft.spi.fs.Location;
 
 /**
- * The fixed-size end of an SST file (format version 1: 76 bytes, big-endian). Its last 16 bytes have
+ * The fixed-size end of an SST file (format versions 1 and 2: 76 bytes, big-endian). Its last 16 bytes have
  * the same layout in every format version: the version, a CRC32C of everything before it, the magic.
  *
  * <pre>
@@ -24,6 +24,7 @@ import io.aloft.spi.fs.Location;
  * </pre>
  */
 record Footer(
+    int version,
     long tailOffset,
     long tailLength,
     BlockHandle index,
@@ -31,7 +32,7 @@ record Footer(
     BlockHandle rangeTombstones,
     BlockHandle properties) {
 
-  /** The size of a version-1 footer. */
+  /** The size of a version-1 or version-2 footer. */
   static final int SIZE = 76;
 
   private static final int VERSION_POS = SIZE - 16;
@@ -57,7 +58,7 @@ record Footer(
       Coding.writeInt(b, pos + 8, h.size());
       pos += 12;
     }
-    Coding.writeInt(b, VERSION_POS, SstFormat.FORMAT_VERSION);
+    Coding.writeInt(b, VERSION_POS, version);
     Coding.writeInt(b, CRC_POS, crc(b, 0));
     Coding.writeLong(b, MAGIC_POS, SstFormat.MAGIC);
     return b;
@@ -75,10 +76,10 @@ record Footer(
           "bad magic 0x" + Long.toHexString(magic) + ": not an Aloft SST file, or truncated");
     }
     int version = Coding.readInt(buf, off + VERSION_POS);
-    if (version != SstFormat.FORMAT_VERSION) {
+    if (version < SstFormat.OLDEST_READ_VERSION || version > SstFormat.FORMAT_VERSION) {
       throw corrupt(location, footerOffset,
-          "unknown format version " + Integer.toUnsignedString(version) + " (this reader reads version "
-              + SstFormat.FORMAT_VERSION + ")");
+          "unknown format version " + Integer.toUnsignedString(version) + " (this reader reads versions "
+              + SstFormat.OLDEST_READ_VERSION + " to " + SstFormat.FORMAT_VERSION + ")");
     }
     int stored = Coding.readInt(buf, off + CRC_POS);
     int computed = crc(buf, off);
@@ -98,7 +99,7 @@ record Footer(
       }
       handles[i] = new BlockHandle(Coding.readLong(buf, pos), (int) size);
     }
-    Footer footer = new Footer(tailOffset, tailLength, handles[0], handles[1], handles[2], handles[3]);
+    Footer footer = new Footer(version, tailOffset, tailLength, handles[0], handles[1], handles[2], handles[3]);
     footer.checkTailLayout(location, footerOffset);
     return footer;
   }

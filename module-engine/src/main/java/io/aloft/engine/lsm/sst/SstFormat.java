@@ -4,8 +4,14 @@ package io.aloft.engine.lsm.sst;
 final class SstFormat {
   private SstFormat() {}
 
-  /** The format version this code writes, and the only one it reads. */
-  static final int FORMAT_VERSION = 1;
+  /**
+   * The format version this code writes. Version 2 changed only the filter block (a cache-local Bloom
+   * filter, see {@link BloomFilter}); readers read versions {@link #OLDEST_READ_VERSION} to this one.
+   */
+  static final int FORMAT_VERSION = 2;
+
+  /** The oldest format version this code reads. */
+  static final int OLDEST_READ_VERSION = 1;
 
   /** The last 8 bytes of every SST file: {@code "ALOFTSST"} in ASCII. */
   static final long MAGIC = 0x414C_4F46_5453_5354L;

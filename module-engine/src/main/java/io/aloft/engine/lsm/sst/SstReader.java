@@ -335,7 +335,9 @@ public final class SstReader implements Closeable {
       BloomFilter filter = null;
       if (footer.filter().isPresent()) {
         BlockHandle h = footer.filter();
-        filter = BloomFilter.decode(content(footer, tail, tailStart, h, "filter block"), location, h.offset());
+        filter =
+            BloomFilter.decode(
+                content(footer, tail, tailStart, h, "filter block"), footer.version(), location, h.offset());
       }
 
       List<RangeTombstone> tombstones = List.of();
@@ -349,7 +351,7 @@ public final class SstReader implements Closeable {
       BlockHandle h = footer.properties();
       SstProperties properties =
           PropertiesBlock.decode(metaBlock(footer, tail, tailStart, h, "properties block"), location, h.offset())
-              .withFileFacts(SstFormat.FORMAT_VERSION, footer.fileSize());
+              .withFileFacts(footer.version(), footer.fileSize());
       if (properties.dataBlockCount() != index.count()
           || properties.rangeTombstoneCount() != tombstones.size()
           || (properties.entryCount() == 0) != (index.count() == 0)) {

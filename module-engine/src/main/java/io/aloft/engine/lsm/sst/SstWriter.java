@@ -223,7 +223,7 @@ public final class SstWriter implements Closeable {
         throw new IllegalStateException(location + ": the tail of " + tailLength + " bytes is too large");
       }
       byte[] footer =
-          new Footer(tailOffset, tailLength, index, filterHandle, tombstones, propertiesHandle).encode();
+          new Footer(SstFormat.FORMAT_VERSION, tailOffset, tailLength, index, filterHandle, tombstones, propertiesHandle).encode();
       write(footer, footer.length);
       out.close();
       state = State.FINISHED;

@@ -238,14 +238,14 @@ class SstCorruptionTest {
     Written written = smallFile(Compression.NONE, model);
     byte[] content = Files.readAllBytes(Path.of(written.location().path()));
     int footer = content.length - Footer.SIZE;
-    Coding.writeInt(content, footer + 60, 2);
+    Coding.writeInt(content, footer + 60, 3);
     java.util.zip.CRC32C crc = new java.util.zip.CRC32C();
     crc.update(content, footer, 64);
     Coding.writeInt(content, footer + 64, (int) crc.getValue());
 
     assertThatThrownBy(() -> readEverything(written.location(), content, model))
         .isInstanceOf(SstCorruptionException.class)
-        .hasMessageContaining("unknown format version 2");
+        .hasMessageContaining("unknown format version 3");
   }
 
   /** Block content: {@code entries}, the restart offsets, their count. */

@@ -28,9 +28,10 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * Files written by format version 1 stay readable: {@code src/test/resources/sst/v1/<name>.sst} were
- * written by {@link SstWriter} and {@code <name>.txt} beside each lists what it holds. Never rewrite
- * them; a new format version adds a new directory, and the reader keeps reading this one.
+ * Files written by every released format version stay readable: {@code
+ * src/test/resources/sst/v<N>/<name>.sst} were written by {@link SstWriter} of version N and {@code
+ * <name>.txt} beside each lists what it holds. Never rewrite them; a new format version adds a new
+ * directory, and the reader keeps reading the old ones.
  *
  * <p>To write the files of a new version: {@code -Dsst.golden.write=<directory>} runs
  * {@link #writeGoldenFiles}.
@@ -44,10 +45,10 @@ class SstGoldenFileTest {
       Map<String, String> properties) {}
 
   @ParameterizedTest
-  @ValueSource(strings = {"none", "lz4", "zstd"})
-  void versionOneFileReadsAsRecorded(String name) throws IOException, URISyntaxException {
-    Path sst = resource("sst/v1/" + name + ".sst");
-    Golden golden = parse(Files.readString(resource("sst/v1/" + name + ".txt"), UTF_8));
+  @ValueSource(strings = {"v1/none", "v1/lz4", "v1/zstd", "v2/none", "v2/lz4", "v2/zstd"})
+  void everyReleasedVersionsFilesReadAsRecorded(String name) throws IOException, URISyntaxException {
+    Path sst = resource("sst/" + name + ".sst");
+    Golden golden = parse(Files.readString(resource("sst/" + name + ".txt"), UTF_8));
 
     try (SstReader reader = SstReader.open(SstFiles.LOCAL.newInputFile(Location.of(sst.toString())), 1,
         BlockCache.caffeine(1 << 20))) {
@@ -61,14 +62,14 @@ class SstGoldenFileTest {
   }
 
   @Test
-  void writerStillWritesVersionOneByteForByte(@TempDir Path dir) throws IOException, URISyntaxException {
+  void writerStillWritesTheCurrentVersionByteForByte(@TempDir Path dir) throws IOException, URISyntaxException {
     // Uncompressed output depends only on this code; codec output may change with codec versions.
-    Golden golden = parse(Files.readString(resource("sst/v1/none.txt"), UTF_8));
+    Golden golden = parse(Files.readString(resource("sst/v" + SstFormat.FORMAT_VERSION + "/none.txt"), UTF_8));
     Written written = new SstFiles(dir).write(golden.options(), golden.entries(), golden.tombstones());
 
     assertThat(Files.readAllBytes(Path.of(written.location().path())))
         .as("the writer's output changed: if that is intended, it needs a new format version")
-        .isEqualTo(Files.readAllBytes(resource("sst/v1/none.sst")));
+        .isEqualTo(Files.readAllBytes(resource("sst/v" + SstFormat.FORMAT_VERSION + "/none.sst")));
   }
 
   @Test
@@ -108,7 +109,8 @@ class SstGoldenFileTest {
 
   private static String format(String name, SstOptions options, SstProperties properties) {
     StringBuilder s = new StringBuilder();
-    s.append("# ").append(name).append(".sst: SST format version 1, written by SstWriter. What it holds, for\n")
+    s.append("# ").append(name).append(".sst: SST format version ").append(SstFormat.FORMAT_VERSION)
+        .append(", written by SstWriter. What it holds, for\n")
         .append("# SstGoldenFileTest. Never rewrite a released version's files.\n");
     s.append("options ").append(options.blockSize()).append(' ').append(options.restartInterval()).append(' ')
         .append(options.bloomBitsPerKey()).append(' ').append(options.compression()).append('\n');

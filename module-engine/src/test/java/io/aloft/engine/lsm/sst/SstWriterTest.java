@@ -148,7 +148,7 @@ class SstWriterTest {
     Written written = files.write(SstOptions.defaults(), entries, tombstones);
 
     SstProperties p = written.properties();
-    assertThat(p.formatVersion()).isEqualTo(1);
+    assertThat(p.formatVersion()).isEqualTo(SstFormat.FORMAT_VERSION);
     assertThat(p.smallestKey()).isEqualTo(bytes(0, 2, 8));
     assertThat(p.largestKey()).isEqualTo(bytes(0, 12, 0));
     assertThat(p.entryCount()).isEqualTo(4);
