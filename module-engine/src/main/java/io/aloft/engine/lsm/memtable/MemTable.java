@@ -20,10 +20,11 @@ import java.util.concurrent.CopyOnWriteArrayList;
  * <p>Layout (RocksDB's {@code InlineSkipList}, in Java arrays): a skip list whose nodes are runs of
  * {@code int}s in large chunks, and whose keys and values are bytes in large chunks. A put copies its key
  * and value once into the byte arena and writes one node; nothing per entry is a Java object, so a full
- * memtable is a few hundred arrays for the garbage collector, not millions of objects, and a search
- * compares keys in place, one array access per step instead of a node → entry → key chain. Node ({@code
- * int}s): byte chunk, byte offset, key length, value length, {@code seq << 8 | kind} as two ints,
- * height, then {@code height} next-node addresses. An address is {@code chunk << 14 | offset}; 0 is the
+ * memtable is a few hundred arrays for the garbage collector, not millions of objects. The node also
+ * holds the key's first 16 bytes, so that a search step usually decides on the node alone (one cache
+ * line) without reading the key's bytes. Node ({@code int}s): byte chunk, byte offset, key length,
+ * value length, {@code seq << 8 | kind} as two ints, height, the key's first 16 bytes big-endian (zero
+ * padded) as four ints, then {@code height} next-node addresses. An address is {@code chunk << 14 | offset}; 0 is the
  * head node, which also means "none" in a next pointer.
  *
  * <p>Threading: one writer at a time (the tree serialises writes), any number of concurrent readers
@@ -45,7 +46,7 @@ public final class MemTable {
   private static final VarHandle INTS = MethodHandles.arrayElementVarHandle(int[].class);
 
   private static final int MAX_HEIGHT = 12;
-  private static final int NODE_FIELDS = 7; // before the next pointers
+  private static final int NODE_FIELDS = 11; // before the next pointers
   private static final int F_BYTE_CHUNK = 0;
   private static final int F_BYTE_OFFSET = 1;
   private static final int F_KEY_LENGTH = 2;
@@ -53,6 +54,8 @@ public final class MemTable {
   private static final int F_TRAILER_HIGH = 4;
   private static final int F_TRAILER_LOW = 5;
   private static final int F_HEIGHT = 6;
+  private static final int F_PREFIX = 7; // four ints: key bytes [0, 16)
+  private static final int PREFIX_BYTES = 16;
 
   private static final int INT_CHUNK_BITS = 14;
   private static final int INT_CHUNK = 1 << INT_CHUNK_BITS; // ints per node chunk (64 KiB)
@@ -128,6 +131,12 @@ public final class MemTable {
     n[at + F_TRAILER_HIGH] = (int) (trailer >>> 32);
     n[at + F_TRAILER_LOW] = (int) trailer;
     n[at + F_HEIGHT] = height;
+    long prefix0 = prefix(userKey, 0);
+    long prefix1 = prefix(userKey, 8);
+    n[at + F_PREFIX] = (int) (prefix0 >>> 32);
+    n[at + F_PREFIX + 1] = (int) prefix0;
+    n[at + F_PREFIX + 2] = (int) (prefix1 >>> 32);
+    n[at + F_PREFIX + 3] = (int) prefix1;
 
     findGreaterOrEqual(userKey, seq, splice);
     if (height > maxHeight) {
@@ -204,11 +213,13 @@ public final class MemTable {
    * splice}, also each level's last node before it.
    */
   private int findGreaterOrEqual(byte[] userKey, long seq, int[] splice) {
+    long prefix0 = prefix(userKey, 0);
+    long prefix1 = prefix(userKey, 8);
     int x = HEAD;
     int level = maxHeight - 1;
     while (true) {
       int next = next(x, level);
-      if (next != HEAD && compare(next, userKey, seq) < 0) {
+      if (next != HEAD && compare(next, userKey, prefix0, prefix1, seq) < 0) {
         x = next;
       } else {
         if (splice != null) {
@@ -222,13 +233,29 @@ public final class MemTable {
     }
   }
 
-  /** Node {@code node} against {@code (userKey, seq)} in internal order. */
-  private int compare(int node, byte[] userKey, long seq) {
-    int c = compareKey(node, userKey);
-    if (c != 0) {
-      return c;
+  /**
+   * Node {@code node} against {@code (userKey, seq)} in internal order; {@code prefix0}, {@code prefix1}
+   * are the key's first 16 bytes as {@link #prefix} gives them.
+   */
+  private int compare(int node, byte[] userKey, long prefix0, long prefix1, long seq) {
+    int[] n = chunkOf(node);
+    int at = node & INT_CHUNK_MASK;
+    int c = Long.compareUnsigned(longAt(n, at + F_PREFIX), prefix0);
+    if (c == 0) {
+      c = Long.compareUnsigned(longAt(n, at + F_PREFIX + 2), prefix1);
     }
-    return Long.compare(seq, trailer(node) >>> 8); // a newer version comes first
+    if (c == 0) {
+      int keyLength = n[at + F_KEY_LENGTH];
+      if (Math.min(keyLength, userKey.length) <= PREFIX_BYTES) {
+        // Equal zero-padded prefixes and one key within them: that key is a prefix of the other.
+        c = Integer.compare(keyLength, userKey.length);
+      } else {
+        int offset = n[at + F_BYTE_OFFSET];
+        byte[] bytes = byteChunks[n[at + F_BYTE_CHUNK]];
+        c = Arrays.compareUnsigned(bytes, offset + PREFIX_BYTES, offset + keyLength, userKey, PREFIX_BYTES, userKey.length);
+      }
+    }
+    return c != 0 ? c : Long.compare(seq, trailer(node) >>> 8); // a newer version comes first
   }
 
   private int compareKey(int node, byte[] userKey) {
@@ -237,6 +264,19 @@ public final class MemTable {
     int offset = n[at + F_BYTE_OFFSET];
     byte[] bytes = byteChunks[n[at + F_BYTE_CHUNK]];
     return Arrays.compareUnsigned(bytes, offset, offset + n[at + F_KEY_LENGTH], userKey, 0, userKey.length);
+  }
+
+  /** Bytes {@code [from, from + 8)} of {@code key} as a big-endian long, zero past the key's end. */
+  private static long prefix(byte[] key, int from) {
+    long v = 0;
+    for (int i = from; i < from + 8; i++) {
+      v = v << 8 | (i < key.length ? key[i] & 0xFF : 0);
+    }
+    return v;
+  }
+
+  private static long longAt(int[] n, int at) {
+    return (long) n[at] << 32 | (n[at + 1] & 0xFFFF_FFFFL);
   }
 
   private int next(int node, int level) {

@@ -22,8 +22,24 @@ import org.junit.jupiter.api.Test;
  */
 class MemTableTest {
 
+  /**
+   * Keys of three shapes, so that the node's 16-byte key prefix decides some comparisons and the key
+   * bytes others: 4 bytes; 16 to 24 bytes sharing their first 16; and short keys with trailing zero
+   * bytes, which equal each other's zero-padded prefix.
+   */
   private static byte[] key(int k) {
-    return new byte[] {0, (byte) (k % 7), (byte) (k >>> 8), (byte) k};
+    return switch (k % 3) {
+      case 0 -> new byte[] {0, (byte) (k % 7), (byte) (k >>> 8), (byte) k};
+      case 1 -> {
+        byte[] key = new byte[16 + k % 9];
+        key[1] = 1;
+        for (int i = 16; i < key.length; i++) {
+          key[i] = (byte) (k >>> (i % 3 * 4));
+        }
+        yield key;
+      }
+      default -> java.util.Arrays.copyOf(new byte[] {0, 2, (byte) (k >>> 4)}, 3 + k % 5);
+    };
   }
 
   @Test
