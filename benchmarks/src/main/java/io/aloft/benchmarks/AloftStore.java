@@ -46,7 +46,8 @@ final class AloftStore implements Store {
             s.maxBytesLevelBase(),
             s.level0CompactionTrigger(),
             s.level0StopWritesTrigger(),
-            s.blockCacheBytes());
+            s.blockCacheBytes(),
+            LsmOptions.defaultCompactionThreads());
     Path sst = Files.createDirectories(dir.resolve("sst"));
     Path manifest = Files.createDirectories(dir.resolve("manifest"));
     StateFileSystem fs = new LocalFileSystemProvider().create("file", Config.empty());

@@ -92,7 +92,7 @@ public class MultiGetBenchmark {
 
   /** Aloft's defaults for the tree, except 2 MiB files and no block cache. */
   private static LsmOptions options() {
-    return new LsmOptions(64 << 20, 2, 4096, 10, List.of(Compression.LZ4), 2 << 20, 256 << 20, 4, 20, 0);
+    return new LsmOptions(64 << 20, 2, 4096, 10, List.of(Compression.LZ4), 2 << 20, 256 << 20, 4, 20, 0, LsmOptions.defaultCompactionThreads());
   }
 
   private List<byte[]> batch() {

@@ -94,8 +94,18 @@ public final class ForStOptions {
           PREFIX + "thread.num",
           2,
           2,
-          "Background threads: one flushes memtables, one compacts. Values above 2 are accepted but"
-              + " give no more concurrency yet (one compaction runs at a time).");
+          "Background threads of one tree: one flushes memtables, one runs compactions (one at a time)."
+              + " Values above 2 are accepted; see compaction.threads for splitting one compaction.");
+
+  public static final ConfigOption<Integer> COMPACTION_THREADS =
+      ConfigOption.integer(
+          PREFIX + "compaction.threads",
+          null,
+          1,
+          64,
+          "Threads one compaction splits its key range over (subcompactions, RocksDB's"
+              + " max_subcompactions); the extra threads are shared by every tree of the JVM. Default:"
+              + " the available processors, at most 4.");
 
   // --- local file cache ---------------------------------------------------------------------------
 
@@ -169,6 +179,7 @@ public final class ForStOptions {
         MAX_SIZE_LEVEL_BASE,
         COMPRESSION_PER_LEVEL,
         THREAD_NUM,
+        COMPACTION_THREADS,
         CACHE_DIR,
         CACHE_SIZE_LIMIT,
         CACHE_RESERVE_SIZE,

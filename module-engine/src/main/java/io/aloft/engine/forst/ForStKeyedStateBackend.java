@@ -75,7 +75,19 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
     this.primaryFs = fs;
     this.fileSystems = fileSystems;
     this.files = new SharedFileRegistry(fileSystems, ownership);
-    CompactionFilter ttl = this::filter;
+    CompactionFilter ttl =
+        new CompactionFilter() {
+          @Override
+          public byte[] filter(byte[] userKey, byte[] value, long now) {
+            return ForStKeyedStateBackend.this.filter(userKey, value, now);
+          }
+
+          @Override
+          public boolean mayChange(byte[] userKey, int userKeyLength) {
+            TableSpec spec = specsById.get(ForStTable.tableId(userKey, userKeyLength));
+            return spec != null && spec.ttl().isPresent();
+          }
+        };
     if (restored.isEmpty()) {
       this.tree = LsmTree.open(options, fs, primaryDir, localDir, ttl, keyGroups, clock, files);
     } else {

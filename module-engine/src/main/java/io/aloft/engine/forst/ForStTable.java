@@ -37,7 +37,12 @@ final class ForStTable implements StateTable {
 
   /** The table id of a stored key. */
   static int tableId(byte[] storedKey) {
-    return storedKey.length < 4 ? -1 : ((storedKey[2] & 0xFF) << 8) | (storedKey[3] & 0xFF);
+    return tableId(storedKey, storedKey.length);
+  }
+
+  /** {@link #tableId(byte[])} of the stored key {@code storedKey[0..length)}. */
+  static int tableId(byte[] storedKey, int length) {
+    return length < 4 ? -1 : ((storedKey[2] & 0xFF) << 8) | (storedKey[3] & 0xFF);
   }
 
   private byte[] stored(byte[] row) {

@@ -7,7 +7,26 @@ package io.aloft.engine.lsm;
 @FunctionalInterface
 public interface CompactionFilter {
   /** Keeps everything. */
-  CompactionFilter NONE = (key, value, now) -> value;
+  CompactionFilter NONE =
+      new CompactionFilter() {
+        @Override
+        public byte[] filter(byte[] userKey, byte[] value, long now) {
+          return value;
+        }
+
+        @Override
+        public boolean mayChange(byte[] userKey, int userKeyLength) {
+          return false;
+        }
+      };
+
+  /**
+   * Whether {@link #filter} may change or drop the value of user key {@code userKey[0..userKeyLength)};
+   * when false, compaction copies the entry without materialising it for the filter.
+   */
+  default boolean mayChange(byte[] userKey, int userKeyLength) {
+    return true;
+  }
 
   /**
    * @param now processing time of this compaction, epoch milliseconds

@@ -15,6 +15,9 @@ import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicLong;
 
 /**
@@ -29,6 +32,22 @@ final class CompactionJob {
    * request, block-sized reads would make compaction fall behind the writes.
    */
   static final int READAHEAD_BYTES = 2 << 20;
+
+  /** Index keys sampled from each input to place the cuts of a split compaction. */
+  private static final int SAMPLES_PER_FILE = 64;
+
+  /**
+   * The threads of split compactions beyond the compacting thread, shared by every tree of the JVM
+   * (daemons, one per processor): a compaction's own thread also takes any part they have not started.
+   */
+  private static final ExecutorService SUBCOMPACTIONS =
+      Executors.newFixedThreadPool(
+          Runtime.getRuntime().availableProcessors(),
+          r -> {
+            Thread t = new Thread(r, "aloft-subcompaction");
+            t.setDaemon(true);
+            return t;
+          });
 
   private final VersionSet versions;
   private final TableCache tables;
@@ -53,16 +72,111 @@ final class CompactionJob {
     this.clock = clock;
   }
 
-  /** Runs {@code pick}; returns its output files, each registered as written. */
+  /**
+   * Runs {@code pick}; returns its output files in key order, each registered as written. A compaction
+   * of several target files' worth of data without range tombstones is split into key ranges of about
+   * equal size, one per {@link LsmOptions#compactionThreads() compaction thread} (RocksDB's
+   * subcompactions): each range is merged into its own output files, on this thread or a shared pool's.
+   */
   List<FileMeta> run(CompactionPicker.Compaction pick) throws IOException {
-    List<InternalIterator> sources = new ArrayList<>();
     List<RangeTombstone> tombstones = new ArrayList<>();
     for (FileMeta f : pick.inputs()) {
-      SstReader reader = tables.reader(f);
-      sources.add(SstFileIterator.of(f, reader.sequentialIterator(READAHEAD_BYTES)));
-      tombstones.addAll(reader.rangeTombstones());
+      tombstones.addAll(tables.reader(f).rangeTombstones());
     }
     long now = clock.millis();
+    // Range tombstones are handed to output files in key order across the whole compaction, so a
+    // compaction that has any stays in one piece.
+    List<byte[]> cuts = tombstones.isEmpty() ? cutPoints(pick) : List.of();
+    if (cuts.isEmpty()) {
+      return runRange(pick, tombstones, now, null, null);
+    }
+    List<Subcompaction> parts = new ArrayList<>();
+    for (int i = 0; i <= cuts.size(); i++) {
+      byte[] start = i == 0 ? null : cuts.get(i - 1);
+      byte[] end = i == cuts.size() ? null : cuts.get(i);
+      parts.add(new Subcompaction(() -> runRange(pick, List.of(), now, start, end)));
+    }
+    for (int i = 1; i < parts.size(); i++) {
+      SUBCOMPACTIONS.execute(parts.get(i));
+    }
+    // This thread takes every part no pool thread has started, so a busy pool delays nothing.
+    for (Subcompaction part : parts) {
+      part.run();
+    }
+    List<FileMeta> outputs = new ArrayList<>();
+    Throwable failure = null;
+    for (Subcompaction part : parts) {
+      try {
+        outputs.addAll(part.result.join());
+      } catch (java.util.concurrent.CompletionException e) {
+        failure = failure == null ? e.getCause() : failure;
+      }
+    }
+    if (failure != null) {
+      if (failure instanceof IOException io) {
+        throw io;
+      }
+      if (failure instanceof RuntimeException re) {
+        throw re;
+      }
+      if (failure instanceof Error error) {
+        throw error;
+      }
+      throw new IOException("a subcompaction failed", failure);
+    }
+    return outputs;
+  }
+
+  /**
+   * Where to cut {@code pick}'s key range: up to {@code compactionThreads - 1} user keys splitting its
+   * input bytes into parts of about equal size, none when it is too small to be worth splitting (under
+   * two target files).
+   */
+  private List<byte[]> cutPoints(CompactionPicker.Compaction pick) throws IOException {
+    long total = 0;
+    for (FileMeta f : pick.inputs()) {
+      total += f.size();
+    }
+    int parts = (int) Math.min(options.compactionThreads(), total / Math.max(1, options.targetFileBytes()));
+    if (parts < 2) {
+      return List.of();
+    }
+    // Each input contributes evenly spaced index keys, each standing for an equal share of its bytes.
+    record Sample(byte[] key, double bytes) {}
+    List<Sample> samples = new ArrayList<>();
+    for (FileMeta f : pick.inputs()) {
+      List<byte[]> keys = tables.reader(f).sampleKeys(SAMPLES_PER_FILE);
+      for (byte[] key : keys) {
+        samples.add(new Sample(key, (double) f.size() / (keys.size() + 1)));
+      }
+    }
+    samples.sort((x, y) -> Arrays.compareUnsigned(x.key(), y.key()));
+    List<byte[]> cuts = new ArrayList<>();
+    double seen = 0;
+    for (Sample sample : samples) {
+      seen += sample.bytes();
+      if (seen >= (double) total * (cuts.size() + 1) / parts
+          && (cuts.isEmpty() || Arrays.compareUnsigned(cuts.get(cuts.size() - 1), sample.key()) < 0)) {
+        cuts.add(sample.key());
+        if (cuts.size() == parts - 1) {
+          break;
+        }
+      }
+    }
+    return cuts;
+  }
+
+  /**
+   * Merges the entries of {@code pick} with user keys in {@code [start, end)} (null: unbounded) into
+   * new files; {@code tombstones}, the inputs' range tombstones, only for an unsplit compaction.
+   */
+  private List<FileMeta> runRange(
+      CompactionPicker.Compaction pick, List<RangeTombstone> tombstones, long now, byte[] start, byte[] end)
+      throws IOException {
+    List<InternalIterator> sources = new ArrayList<>();
+    for (FileMeta f : pick.inputs()) {
+      sources.add(SstFileIterator.of(f, tables.reader(f).sequentialIterator(READAHEAD_BYTES)));
+    }
     OutputFiles out = new OutputFiles(pick.outputLevel());
     List<RangeTombstone> carried = new ArrayList<>();
     if (!pick.bottommost()) {
@@ -76,16 +190,18 @@ final class CompactionJob {
     out.pendingTombstones = carried;
     // Entries are read in place (EntryView) and copied once, into the output block: an entry is
     // materialised only when a range tombstone or the compaction filter needs its arrays.
-    boolean filtering = filter != CompactionFilter.NONE;
     byte[] previous = new byte[64];
     int previousLength = -1;
     try (MergingIterator it = new MergingIterator(sources)) {
-      it.seek(null);
+      it.seek(start);
       for (; it.valid(); it.next()) {
         byte[] key = it.keyArray();
         int keyLength = it.userKeyLength();
         if (previousLength >= 0 && Arrays.equals(previous, 0, previousLength, key, 0, keyLength)) {
           continue; // an older version: no snapshots need it
+        }
+        if (end != null && Arrays.compareUnsigned(key, 0, keyLength, end, 0, end.length) >= 0) {
+          break;
         }
         if (previous.length < keyLength) {
           previous = new byte[Math.max(keyLength, 2 * previous.length)];
@@ -99,7 +215,7 @@ final class CompactionJob {
           continue;
         }
         EntryKind kind = it.kind();
-        if (kind == EntryKind.PUT && filtering) {
+        if (kind == EntryKind.PUT && filter.mayChange(key, keyLength)) {
           Entry e = it.entry();
           byte[] value = filter.filter(e.userKey(), e.value(), now);
           if (value == null) {
@@ -116,6 +232,34 @@ final class CompactionJob {
       }
     }
     return out.finish();
+  }
+
+  /** One key range of a split compaction: run once, by whichever thread takes it first. */
+  private static final class Subcompaction implements Runnable {
+    private final IOCallable<List<FileMeta>> work;
+    private final java.util.concurrent.atomic.AtomicBoolean taken = new java.util.concurrent.atomic.AtomicBoolean();
+    final CompletableFuture<List<FileMeta>> result = new CompletableFuture<>();
+
+    Subcompaction(IOCallable<List<FileMeta>> work) {
+      this.work = work;
+    }
+
+    @Override
+    public void run() {
+      if (!taken.compareAndSet(false, true)) {
+        return;
+      }
+      try {
+        result.complete(work.call());
+      } catch (Throwable t) {
+        result.completeExceptionally(t);
+      }
+    }
+  }
+
+  @FunctionalInterface
+  private interface IOCallable<T> {
+    T call() throws IOException;
   }
 
   private boolean overlapsClip(RangeTombstone t) {

@@ -22,6 +22,7 @@ import java.util.List;
  * @param level0CompactionTrigger level-0 files that start a compaction into level 1
  * @param level0StopWritesTrigger level-0 files at which writes stall until compaction catches up
  * @param blockCacheBytes capacity of the block cache
+ * @param compactionThreads key ranges one compaction is split into, each merged on its own thread
  */
 public record LsmOptions(
     long writeBufferBytes,
@@ -33,7 +34,13 @@ public record LsmOptions(
     long maxBytesLevelBase,
     int level0CompactionTrigger,
     int level0StopWritesTrigger,
-    long blockCacheBytes) {
+    long blockCacheBytes,
+    int compactionThreads) {
+
+  /** The default of {@code compaction.threads}: the available processors, at most 4. */
+  public static int defaultCompactionThreads() {
+    return Math.max(1, Math.min(4, Runtime.getRuntime().availableProcessors()));
+  }
 
   public LsmOptions {
     compressionPerLevel = List.copyOf(compressionPerLevel);
@@ -75,7 +82,8 @@ public record LsmOptions(
         Math.max(64 << 10, config.get(ForStOptions.MAX_SIZE_LEVEL_BASE).bytes()),
         4,
         20,
-        config.get(ForStOptions.BLOCK_CACHE_SIZE).bytes());
+        config.get(ForStOptions.BLOCK_CACHE_SIZE).bytes(),
+        config.getOptional(ForStOptions.COMPACTION_THREADS).orElseGet(LsmOptions::defaultCompactionThreads));
   }
 
   /** The SST options of files written to {@code level}. */

@@ -56,7 +56,13 @@ class LsmTreePropertyTest {
   }
 
   static LsmOptions options(int blockSize, Compression compression) {
-    return new LsmOptions(8 << 10, 2, blockSize, 10, List.of(Compression.NONE, compression), 16 << 10, 32 << 10, 3, 40, 64 << 10);
+    // One to three subcompactions, varying with the case, so that split compactions meet the model too.
+    // Their smaller target files make compactions big enough (two targets) to be split.
+    int compactionThreads = 1 + (blockSize + compression.ordinal()) % 3;
+    long targetFileBytes = compactionThreads > 1 ? 4 << 10 : 16 << 10;
+    return new LsmOptions(
+        8 << 10, 2, blockSize, 10, List.of(Compression.NONE, compression), targetFileBytes, 32 << 10, 3, 40, 64 << 10,
+        compactionThreads);
   }
 
   @ParameterizedTest(name = "block {0}, {1}, seed {2}")

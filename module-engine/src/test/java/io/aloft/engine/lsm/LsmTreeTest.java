@@ -36,7 +36,7 @@ class LsmTreeTest {
   }
 
   static LsmOptions small() {
-    return new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 1 << 20);
+    return new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 1 << 20, 2);
   }
 
   LsmTree open(StateFileSystem fs, CompactionFilter filter, KeyGroupRange clip) throws Exception {
@@ -60,6 +60,45 @@ class LsmTreeTest {
   void fill(LsmTree tree, int n) throws Exception {
     for (int i = 0; i < n; i++) {
       tree.put(key(i % 4, String.format("key-%08d", i)), bytes("value-" + i + "-".repeat(50)));
+    }
+  }
+
+  @Test
+  void aCompactionSplitIntoKeyRangesWritesOneSortedLevelWithEveryKeyOnce() throws Exception {
+    // 3 compaction threads and 64 KiB target files: compactAll of ~1.4 MB splits into three ranges.
+    LsmOptions options =
+        new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 64 << 10, 1 << 20, 4, 20, 1 << 20, 3);
+    int n = 20_000;
+    try (LsmTree tree = LsmTree.open(options, local, primary, dir.resolve("local"), CompactionFilter.NONE, null,
+        InstantSource.system())) {
+      fill(tree, n);
+      for (int i = 0; i < n; i += 3) { // newer versions and deletes, so that the merge decides
+        if (i % 2 == 0) {
+          tree.delete(key(i % 4, String.format("key-%08d", i)));
+        } else {
+          tree.put(key(i % 4, String.format("key-%08d", i)), bytes("newer-" + i));
+        }
+      }
+      tree.flush();
+      tree.compactAll();
+
+      List<List<FileMeta>> levels = tree.levels();
+      List<FileMeta> files = levels.stream().filter(l -> !l.isEmpty()).findFirst().orElseThrow();
+      assertThat(levels.stream().filter(l -> !l.isEmpty())).hasSize(1);
+      assertThat(files.size()).isGreaterThan(3);
+      for (int i = 1; i < files.size(); i++) {
+        assertThat(java.util.Arrays.compareUnsigned(files.get(i - 1).largestKey(), files.get(i).smallestKey()))
+            .as("files %d and %d overlap", i - 1, i).isNegative();
+      }
+      long entries = files.stream().mapToLong(FileMeta::entryCount).sum();
+      int deleted = (n + 5) / 6;
+      assertThat(entries).isEqualTo(n - deleted); // one version per key, no tombstones at the bottom
+      for (int i = 0; i < n; i++) {
+        byte[] value = tree.get(key(i % 4, String.format("key-%08d", i)));
+        byte[] expected =
+            i % 3 != 0 ? bytes("value-" + i + "-".repeat(50)) : i % 2 == 0 ? null : bytes("newer-" + i);
+        assertThat(value).as("key %d", i).isEqualTo(expected);
+      }
     }
   }
 
@@ -177,7 +216,7 @@ class LsmTreeTest {
     RemoteShapedFileSystem remote = new RemoteShapedFileSystem(local, Duration.ofMillis(1));
     try (LsmTree tree =
         LsmTree.open(
-            new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 0),
+            new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 0, 2),
             remote, primary, dir.resolve("local"), CompactionFilter.NONE, null, InstantSource.system())) {
       int files = tree.levels().stream().mapToInt(List::size).sum();
       // Warm: open every file once (one tail read each).
@@ -215,7 +254,7 @@ class LsmTreeTest {
     RemoteShapedFileSystem remote = new RemoteShapedFileSystem(local, Duration.ZERO);
     try (LsmTree tree =
         LsmTree.open(
-            new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 0),
+            new LsmOptions(64 << 10, 2, 4096, 10, List.of(Compression.LZ4), 256 << 10, 1 << 20, 4, 20, 0, 2),
             remote, primary, dir.resolve("local"), CompactionFilter.NONE, null, InstantSource.system())) {
       // 100 neighbouring keys of key group 0 (about 60 bytes each: two or three 4 KiB blocks), asked for
       // out of order, with each key asked twice.
@@ -244,7 +283,7 @@ class LsmTreeTest {
   void compactionReadsItsInputsInRunsOfBlocksNotBlockByBlock() throws Exception {
     RemoteShapedFileSystem remote = new RemoteShapedFileSystem(local, Duration.ZERO);
     LsmOptions options =
-        new LsmOptions(256 << 10, 2, 4096, 10, List.of(Compression.LZ4), 4 << 20, 64 << 20, 4, 20, 0);
+        new LsmOptions(256 << 10, 2, 4096, 10, List.of(Compression.LZ4), 4 << 20, 64 << 20, 4, 20, 0, 2);
     try (LsmTree tree =
         LsmTree.open(options, remote, primary, dir.resolve("local"), CompactionFilter.NONE, null,
             InstantSource.system())) {

@@ -46,6 +46,11 @@ final class BlockIndex {
     return sizes[block];
   }
 
+  /** Separator {@code block}, copied. */
+  byte[] separator(int block) {
+    return Arrays.copyOfRange(separators, starts[block], starts[block + 1]);
+  }
+
   /** The first block whose separator is at least {@code userKey}, or {@link #count()} if none is. */
   int find(byte[] userKey) {
     int lo = 0;

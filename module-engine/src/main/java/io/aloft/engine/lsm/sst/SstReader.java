@@ -19,6 +19,7 @@ import io.aloft.spi.fs.Location;
 import java.io.Closeable;
 import java.io.EOFException;
 import java.io.IOException;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.concurrent.atomic.LongAdder;
@@ -161,6 +162,21 @@ public final class SstReader implements Closeable {
     BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(block);
     cursor.seek(userKey);
     return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
+  }
+
+  /**
+   * Up to {@code max} user keys spread evenly over the file by data volume (separators of its index,
+   * no I/O), ascending: where to cut the file's key range into pieces of about equal size.
+   */
+  public List<byte[]> sampleKeys(int max) {
+    ensureOpen();
+    int blocks = index.count();
+    List<byte[]> keys = new ArrayList<>();
+    int n = Math.min(max, blocks);
+    for (int i = 1; i <= n; i++) {
+      keys.add(index.separator((int) ((long) i * blocks / (n + 1))));
+    }
+    return keys;
   }
 
   /** A new iterator over the file's entries; it does no I/O until positioned. */
