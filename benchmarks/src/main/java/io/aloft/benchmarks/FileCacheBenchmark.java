@@ -89,6 +89,14 @@ public class FileCacheBenchmark {
   @Param("0.99")
   public double zipfExponent;
 
+  /**
+   * 0: gets only. N > 0: a scan-heavy mix, where each thread's every N-th get is followed by a scan of
+   * the 100 entries of a uniformly random prefix (cold data, as a range query or a full-state pass
+   * would read), which tempts the cache to load files that are not hot.
+   */
+  @Param("0")
+  public int scanEvery;
+
   private ScratchDir dir;
   private Dataset data;
   private long[] rankToKey;
@@ -96,7 +104,9 @@ public class FileCacheBenchmark {
   private CachingFileSystem cache; // null for policy none
   private LsmTree tree;
   private final LongAdder gets = new LongAdder();
+  private final LongAdder scans = new LongAdder();
   private long getsBefore;
+  private long scansBefore;
   private long remoteReadsBefore;
   private FileCacheMetrics cacheBefore;
 
@@ -175,14 +185,16 @@ public class FileCacheBenchmark {
     return map;
   }
 
-  /** One thread's Zipfian ranks. */
+  /** One thread's Zipfian ranks, and its uniform choice of prefixes to scan. */
   @State(Scope.Thread)
   public static class Ranks {
     DiscreteSampler sampler;
+    UniformRandomProvider rng;
+    long operations;
 
     @Setup(Level.Trial)
     public void setUp(FileCacheBenchmark benchmark) {
-      UniformRandomProvider rng = RandomSource.XO_RO_SHI_RO_128_PP.create();
+      rng = RandomSource.XO_RO_SHI_RO_128_PP.create();
       sampler = RejectionInversionZipfSampler.of(rng, Math.toIntExact(benchmark.keys), benchmark.zipfExponent);
     }
   }
@@ -195,6 +207,13 @@ public class FileCacheBenchmark {
       throw new IllegalStateException("key " + i + " is missing");
     }
     gets.increment();
+    if (scanEvery > 0 && ++ranks.operations % scanEvery == 0) {
+      byte[] prefix = data.prefix(ranks.rng.nextLong(data.prefixes()));
+      if (tree.scan(prefix, null, Dataset.KEYS_PER_PREFIX).rows().size() != Dataset.KEYS_PER_PREFIX) {
+        throw new IllegalStateException("a scan of a full prefix came back short");
+      }
+      scans.increment();
+    }
     return value;
   }
 
@@ -203,6 +222,9 @@ public class FileCacheBenchmark {
     long n = gets.sum() - getsBefore;
     long remoteReads = remote.readRequests() - remoteReadsBefore;
     String line = String.format("%,d gets, %.3f remote reads per get", n, n == 0 ? 0.0 : (double) remoteReads / n);
+    if (scanEvery > 0) {
+      line += String.format(" (with %,d scans)", scans.sum() - scansBefore);
+    }
     if (cache != null) {
       FileCacheMetrics m = cache.metrics();
       long hits = m.hits() - cacheBefore.hits();
@@ -216,12 +238,13 @@ public class FileCacheBenchmark {
               m.loadBacksRefused() - cacheBefore.loadBacksRefused(),
               m.filesCached(), m.bytesUsed());
     }
-    System.out.printf("%n  [%s, %s] %s%n", policy, placement, line);
+    System.out.printf("%n  [%s, %s%s] %s%n", policy, placement, scanEvery > 0 ? ", scan every " + scanEvery : "", line);
     startInterval();
   }
 
   private void startInterval() {
     getsBefore = gets.sum();
+    scansBefore = scans.sum();
     remoteReadsBefore = remote.readRequests();
     cacheBefore = cache == null ? null : cache.metrics();
   }

@@ -130,9 +130,10 @@ public final class ForStOptions {
   public static final ConfigOption<String> CACHE_POLICY =
       ConfigOption.string(
           PREFIX + "cache.policy",
-          "lru",
-          "File-cache eviction policy: lru (two-list LRU), tinylfu (Caffeine W-TinyLFU), or none (no"
-              + " file cache: every read of an SST goes to the primary store).");
+          "tinylfu",
+          "File-cache eviction policy: tinylfu (Caffeine W-TinyLFU with TinyLFU admission of load-backs;"
+              + " the default, ahead of lru on skewed and on scan-heavy reads), lru (two-list LRU, ForSt's"
+              + " policy), or none (no file cache: every read of an SST goes to the primary store).");
 
   /** The {@link #CACHE_POLICY} value that turns the file cache off. */
   public static final String CACHE_POLICY_NONE = "none";

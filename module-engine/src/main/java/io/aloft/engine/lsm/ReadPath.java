@@ -198,18 +198,22 @@ final class ReadPath {
         return visible(e, tombstoneSeq);
       }
     }
-    for (int level = 0; level < Version.LEVELS; level++) {
-      List<FileMeta> candidates =
-          level == 0 ? sv.version.level(0) : single(sv.version.fileFor(level, key));
-      for (FileMeta f : candidates) {
-        if (!f.mayHold(key)) {
-          continue;
+    List<FileMeta> level0 = sv.version.level(0);
+    for (int i = 0; i < level0.size(); i++) { // newest first
+      FileMeta f = level0.get(i);
+      if (f.mayHold(key)) {
+        tombstoneSeq = Math.max(tombstoneSeq, fileTombstoneSeq(f, key));
+        Entry e = tables.reader(f).get(key);
+        if (e != null || tombstoneSeq > 0) {
+          return visible(e, tombstoneSeq);
         }
-        SstReader reader = tables.reader(f);
-        if (f.rangeTombstoneCount() > 0) {
-          tombstoneSeq = Math.max(tombstoneSeq, coveringSeq(reader.rangeTombstones(), key));
-        }
-        Entry e = reader.get(key);
+      }
+    }
+    for (int level = 1; level < Version.LEVELS; level++) {
+      FileMeta f = sv.version.fileFor(level, key);
+      if (f != null && f.mayHold(key)) {
+        tombstoneSeq = Math.max(tombstoneSeq, fileTombstoneSeq(f, key));
+        Entry e = tables.reader(f).get(key);
         if (e != null || tombstoneSeq > 0) {
           return visible(e, tombstoneSeq);
         }
@@ -218,8 +222,9 @@ final class ReadPath {
     return null;
   }
 
-  private static List<FileMeta> single(FileMeta f) {
-    return f == null ? List.of() : List.of(f);
+  /** The newest of {@code f}'s range tombstones covering {@code key}, 0 if none does. */
+  private long fileTombstoneSeq(FileMeta f, byte[] key) throws IOException {
+    return f.rangeTombstoneCount() > 0 ? coveringSeq(tables.reader(f).rangeTombstones(), key) : 0;
   }
 
   /** The value of the newest entry found, given the newest range tombstone covering its key. */

@@ -15,12 +15,17 @@ final class SuperVersion {
   final MemTable mem;
   final List<MemTable> imms; // newest first
   final Version version;
+  private final List<MemTable> memTables; // mem, then imms: built once, read by every get
   private final AtomicInteger refs = new AtomicInteger(1); // 1 = held by the version set as current
   private final Consumer<Version> onLastRelease;
 
   SuperVersion(MemTable mem, List<MemTable> imms, Version version, Consumer<Version> onLastRelease) {
     this.mem = mem;
     this.imms = List.copyOf(imms);
+    List<MemTable> all = new ArrayList<>(1 + imms.size());
+    all.add(mem);
+    all.addAll(imms);
+    this.memTables = List.copyOf(all);
     this.version = version;
     this.onLastRelease = onLastRelease;
   }
@@ -46,9 +51,6 @@ final class SuperVersion {
 
   /** The active memtable, then the immutable ones, newest first. */
   List<MemTable> memTables() {
-    List<MemTable> all = new ArrayList<>(1 + imms.size());
-    all.add(mem);
-    all.addAll(imms);
-    return all;
+    return memTables;
   }
 }

@@ -344,11 +344,11 @@ class CachingFileSystemTest {
 
   @Test
   void pluginsFindThePolicyNamedInTheConfiguration() {
-    assertThat(Plugins.cachePolicyFactory(Config.empty()).name()).isEqualTo("lru");
+    assertThat(Plugins.cachePolicyFactory(Config.empty()).name()).isEqualTo("tinylfu");
     assertThat(
-            Plugins.cachePolicyFactory(Config.empty().with("state.backend.forst.cache.policy", "tinylfu"))
+            Plugins.cachePolicyFactory(Config.empty().with("state.backend.forst.cache.policy", "lru"))
                 .name())
-        .isEqualTo("tinylfu");
+        .isEqualTo("lru");
     assertThatThrownBy(
             () -> Plugins.cachePolicyFactory(Config.empty().with("state.backend.forst.cache.policy", "arc")))
         .isInstanceOf(MissingPluginException.class)

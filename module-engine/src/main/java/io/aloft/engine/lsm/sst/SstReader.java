@@ -157,11 +157,19 @@ public final class SstReader implements Closeable {
     return cache.get(fileId, index.offset(block), () -> readDataBlock(block));
   }
 
-  /** The newest entry of exactly {@code userKey} in {@code block} (one of this file's), or null. */
+  /**
+   * The newest entry of exactly {@code userKey} in {@code block} (one of this file's), or null; the
+   * entry's key is {@code userKey} itself.
+   */
   public static Entry find(Block block, byte[] userKey) throws SstCorruptionException {
     BlockCursor cursor = new BlockCursor(InternalKey.TRAILER_BYTES).reset(block);
     cursor.seek(userKey);
-    return cursor.valid() && cursor.compareUserKey(userKey) == 0 ? cursor.entry() : null;
+    if (!cursor.valid() || cursor.compareUserKey(userKey) != 0) {
+      return null;
+    }
+    long trailer = cursor.trailer();
+    // The key found equals userKey: the entry shares the caller's array instead of a copy.
+    return new Entry(userKey, trailer >>> 8, EntryKind.ofCode((int) (trailer & 0xFF)), cursor.valueCopy());
   }
 
   /**
