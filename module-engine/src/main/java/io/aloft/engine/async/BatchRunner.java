@@ -17,8 +17,13 @@ import java.util.function.Consumer;
  * <p>A batch is split into phases so that no key's calls are reordered: a phase holds, per conflict key
  * (state and record key), only reads or only writes; a request that would mix them starts the next
  * phase. Each phase runs its writes first, as one backend write batch, then its reads in key order,
- * split into {@link ExecutorStrategy#readConcurrency()} multi-gets across the read threads. Batches run
- * concurrently with each other unless they share a conflict key, in which case the later one waits.
+ * split into {@link ExecutorStrategy#readConcurrency()} multi-gets across the read threads.
+ *
+ * <p>Across batches, a request waits only for the <em>group</em> (a phase's writes, or one of its read
+ * runs) that last touched its conflict key, not for that whole batch: a write a callback issues after
+ * its read was delivered finds that read's group finished and runs at once, even while other reads of
+ * the earlier batch are still waiting for the store. A batch starts when every group it conflicts with
+ * has finished.
  *
  * <p>Threading: {@link #dispatch} runs on the task thread; phases run on the strategy's threads;
  * finished requests go back to the task thread through {@code deliver}.
@@ -30,8 +35,8 @@ final class BatchRunner {
   private final Consumer<Runnable> toTaskThread;
   /** Told, on the task thread, when a batch failed outside its requests (an Error, a rejected task). */
   private final Consumer<Throwable> failed;
-  /** The last dispatched batch touching each conflict key, until it finishes. Task thread only. */
-  private final Map<ByteKey, CompletableFuture<Void>> lastBatchOfKey = new HashMap<>();
+  /** The last dispatched group touching each conflict key, until it finishes. Task thread only. */
+  private final Map<ByteKey, CompletableFuture<Void>> lastGroupOfKey = new HashMap<>();
 
   BatchRunner(
       KeyedStateBackend backend,
@@ -46,14 +51,70 @@ final class BatchRunner {
     this.failed = failed;
   }
 
-  /** Starts {@code batch}; its requests come back through {@code deliver}, phase by phase. */
+  /** Requests run together, and the future that completes when they have been delivered. */
+  private record Group(List<StateRequest<?>> requests, CompletableFuture<Void> done) {
+    Group(List<StateRequest<?>> requests) {
+      this(requests, new CompletableFuture<>());
+    }
+  }
+
+  /** A phase: its writes (possibly none), then its read runs. */
+  private record Phase(Group writes, List<Group> reads) {}
+
+  /** Starts {@code batch}; its requests come back through {@code deliver}, group by group. */
   void dispatch(List<StateRequest<?>> batch) {
-    List<List<StateRequest<?>>> phases = phases(batch);
+    List<Phase> phases = new ArrayList<>();
+    for (List<StateRequest<?>> requests : phases(batch)) {
+      phases.add(plan(requests));
+    }
     List<CompletableFuture<Void>> before = new ArrayList<>();
     for (StateRequest<?> r : batch) {
-      CompletableFuture<Void> previous = lastBatchOfKey.get(r.conflictKey);
+      CompletableFuture<Void> previous = lastGroupOfKey.get(r.conflictKey);
       if (previous != null && !previous.isDone()) {
         before.add(previous);
+      }
+    }
+    List<Group> groups = new ArrayList<>();
+    for (Phase phase : phases) {
+      if (phase.writes() != null) {
+        groups.add(phase.writes());
+      }
+      groups.addAll(phase.reads());
+    }
+    // Per conflict key, the groups of the last phase that touches it (reads of one key may fall into
+    // two neighbouring read runs): a later request of the key waits for all of them.
+    Map<ByteKey, List<Group>> lastGroups = new HashMap<>();
+    Map<ByteKey, Integer> lastPhase = new HashMap<>();
+    for (int p = 0; p < phases.size(); p++) {
+      Phase phase = phases.get(p);
+      List<Group> phaseGroups = new ArrayList<>(phase.reads());
+      if (phase.writes() != null) {
+        phaseGroups.add(phase.writes());
+      }
+      for (Group g : phaseGroups) {
+        for (StateRequest<?> r : g.requests()) {
+          Integer seen = lastPhase.put(r.conflictKey, p);
+          List<Group> list = seen != null && seen == p ? lastGroups.get(r.conflictKey) : null;
+          if (list == null) {
+            list = new ArrayList<>(1);
+            lastGroups.put(r.conflictKey, list);
+          }
+          if (!list.contains(g)) {
+            list.add(g);
+          }
+        }
+      }
+    }
+    for (Map.Entry<ByteKey, List<Group>> e : lastGroups.entrySet()) {
+      List<Group> list = e.getValue();
+      if (list.size() == 1) {
+        lastGroupOfKey.put(e.getKey(), list.get(0).done());
+      } else {
+        CompletableFuture<Void> all =
+            CompletableFuture.allOf(list.stream().map(Group::done).toArray(CompletableFuture[]::new));
+        lastGroupOfKey.put(e.getKey(), all);
+        ByteKey key = e.getKey();
+        all.whenComplete((v, t) -> toTaskThread.accept(() -> lastGroupOfKey.remove(key, all)));
       }
     }
     CompletableFuture<Void> start =
@@ -63,73 +124,91 @@ final class BatchRunner {
     // An earlier batch's failure is reported by that batch: this one still runs after it.
     CompletableFuture<Void> done =
         start.handle((v, t) -> null).thenComposeAsync(v -> runPhases(phases, 0), executors.coordinator());
-    for (StateRequest<?> r : batch) {
-      lastBatchOfKey.put(r.conflictKey, done);
+    for (Group g : groups) {
+      g.done()
+          .whenComplete(
+              (v, t) ->
+                  toTaskThread.accept(
+                      () -> {
+                        for (StateRequest<?> r : g.requests()) {
+                          lastGroupOfKey.remove(r.conflictKey, g.done());
+                        }
+                      }));
     }
     done.whenComplete(
-        (v, t) ->
-            toTaskThread.accept(
-                () -> {
-                  for (StateRequest<?> r : batch) {
-                    lastBatchOfKey.remove(r.conflictKey, done);
-                  }
-                  if (t != null) {
-                    // Requests of this batch may never be delivered: fail the processor rather than
-                    // let it wait for them.
-                    failed.accept(t);
-                  }
-                }));
+        (v, t) -> {
+          if (t != null) {
+            // Groups the failure kept from running must not hold later batches back forever.
+            for (Group g : groups) {
+              g.done().completeExceptionally(t);
+            }
+            // Requests of this batch may never be delivered: fail the processor rather than let it
+            // wait for them.
+            toTaskThread.accept(() -> failed.accept(t));
+          }
+        });
   }
 
-  private CompletableFuture<Void> runPhases(List<List<StateRequest<?>>> phases, int index) {
+  /** A phase's writes as one group, and its reads in key order, cut into runs of neighbouring keys. */
+  private Phase plan(List<StateRequest<?>> phase) {
+    List<StateRequest<?>> writes = new ArrayList<>();
+    List<StateRequest<?>> reads = new ArrayList<>();
+    for (StateRequest<?> r : phase) {
+      (r.kind == RequestKind.WRITE ? writes : reads).add(r);
+    }
+    List<Group> runs = new ArrayList<>();
+    if (!reads.isEmpty()) {
+      reads.sort((a, b) -> TableRequest.BY_KEY.compare(a.request, b.request));
+      int chunks = Math.max(1, Math.min(executors.readConcurrency(), reads.size()));
+      int size = (reads.size() + chunks - 1) / chunks;
+      for (int from = 0; from < reads.size(); from += size) {
+        runs.add(new Group(new ArrayList<>(reads.subList(from, Math.min(reads.size(), from + size)))));
+      }
+    }
+    return new Phase(writes.isEmpty() ? null : new Group(writes), runs);
+  }
+
+  private CompletableFuture<Void> runPhases(List<Phase> phases, int index) {
     if (index == phases.size()) {
       return CompletableFuture.completedFuture(null);
     }
     return runPhase(phases.get(index)).thenCompose(v -> runPhases(phases, index + 1));
   }
 
-  private CompletableFuture<Void> runPhase(List<StateRequest<?>> phase) {
-    List<StateRequest<?>> writes = new ArrayList<>();
-    List<StateRequest<?>> reads = new ArrayList<>();
-    for (StateRequest<?> r : phase) {
-      (r.kind == RequestKind.WRITE ? writes : reads).add(r);
-    }
+  private CompletableFuture<Void> runPhase(Phase phase) {
     CompletableFuture<Void> written =
-        writes.isEmpty()
+        phase.writes() == null
             ? CompletableFuture.completedFuture(null)
-            : CompletableFuture.runAsync(() -> runWrites(writes), executors.writeExecutor());
-    return written.thenCompose(v -> runReads(reads));
+            : CompletableFuture.runAsync(() -> run(phase.writes(), true), executors.writeExecutor());
+    return written.thenCompose(v -> runReads(phase.reads()));
   }
 
-  private void runWrites(List<StateRequest<?>> writes) {
-    TableRequest.runWrites(backend, requests(writes));
-    deliver.accept(writes);
-  }
-
-  /**
-   * Runs a phase's reads in key order, split into {@link ExecutorStrategy#readConcurrency()} runs of
-   * neighbouring keys that run in parallel, each one multi-get of the backend.
-   */
-  private CompletableFuture<Void> runReads(List<StateRequest<?>> reads) {
-    if (reads.isEmpty()) {
+  /** Runs a phase's read runs in parallel, each one multi-get of the backend. */
+  private CompletableFuture<Void> runReads(List<Group> runs) {
+    if (runs.isEmpty()) {
       return CompletableFuture.completedFuture(null);
     }
-    List<StateRequest<?>> sorted = new ArrayList<>(reads);
-    sorted.sort((a, b) -> TableRequest.BY_KEY.compare(a.request, b.request));
-    int chunks = Math.max(1, Math.min(executors.readConcurrency(), sorted.size()));
-    int size = (sorted.size() + chunks - 1) / chunks;
-    List<CompletableFuture<Void>> running = new ArrayList<>(chunks);
-    for (int from = 0; from < sorted.size(); from += size) {
-      List<StateRequest<?>> chunk = sorted.subList(from, Math.min(sorted.size(), from + size));
-      running.add(
-          CompletableFuture.runAsync(
-              () -> {
-                TableRequest.runReads(backend, requests(chunk));
-                deliver.accept(new ArrayList<>(chunk));
-              },
-              executors.readExecutor()));
+    List<CompletableFuture<Void>> running = new ArrayList<>(runs.size());
+    for (Group run : runs) {
+      running.add(CompletableFuture.runAsync(() -> run(run, false), executors.readExecutor()));
     }
     return CompletableFuture.allOf(running.toArray(CompletableFuture[]::new));
+  }
+
+  /** Executes a group, delivers its requests and marks it done; a failure propagates to the batch. */
+  private void run(Group group, boolean writes) {
+    try {
+      if (writes) {
+        TableRequest.runWrites(backend, requests(group.requests()));
+      } else {
+        TableRequest.runReads(backend, requests(group.requests()));
+      }
+    } catch (RuntimeException | Error e) {
+      group.done().completeExceptionally(e);
+      throw e;
+    }
+    deliver.accept(writes ? group.requests() : new ArrayList<>(group.requests()));
+    group.done().complete(null);
   }
 
   private static List<TableRequest<?>> requests(List<StateRequest<?>> inFlight) {
