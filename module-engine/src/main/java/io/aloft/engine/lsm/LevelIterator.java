@@ -10,7 +10,7 @@ import java.util.List;
  * The files of one sorted level (1+) as one {@link InternalIterator}: opens a file only when iteration
  * reaches it, so a short scan touches one file.
  */
-final class LevelIterator implements InternalIterator {
+final class LevelIterator implements InternalIterator, ForwardingEntryView {
   private final List<FileMeta> files;
   private final TableCache tables;
   private int index;
@@ -57,39 +57,16 @@ final class LevelIterator implements InternalIterator {
   }
 
   @Override
-  public byte[] keyArray() {
-    return current.keyArray();
+  public io.aloft.engine.lsm.key.EntryView current() {
+    return current;
   }
 
-  @Override
-  public int userKeyLength() {
-    return current.userKeyLength();
-  }
 
-  @Override
-  public long seq() {
-    return current.seq();
-  }
 
-  @Override
-  public io.aloft.engine.lsm.key.EntryKind kind() {
-    return current.kind();
-  }
 
-  @Override
-  public byte[] valueArray() {
-    return current.valueArray();
-  }
 
-  @Override
-  public int valueOffset() {
-    return current.valueOffset();
-  }
 
-  @Override
-  public int valueLength() {
-    return current.valueLength();
-  }
+
 
   @Override
   public void next() throws IOException {

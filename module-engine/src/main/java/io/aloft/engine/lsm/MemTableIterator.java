@@ -5,7 +5,7 @@ import io.aloft.engine.lsm.key.Entry;
 import java.util.Iterator;
 
 /** A memtable as an {@link InternalIterator}. */
-final class MemTableIterator implements InternalIterator {
+final class MemTableIterator implements InternalIterator, ForwardingEntryView {
   private final MemTable memTable;
   private Iterator<Entry> it;
   private Entry current;
@@ -31,39 +31,16 @@ final class MemTableIterator implements InternalIterator {
   }
 
   @Override
-  public byte[] keyArray() {
-    return current.keyArray();
+  public Entry current() {
+    return current;
   }
 
-  @Override
-  public int userKeyLength() {
-    return current.userKeyLength();
-  }
 
-  @Override
-  public long seq() {
-    return current.seq();
-  }
 
-  @Override
-  public io.aloft.engine.lsm.key.EntryKind kind() {
-    return current.kind();
-  }
 
-  @Override
-  public byte[] valueArray() {
-    return current.valueArray();
-  }
 
-  @Override
-  public int valueOffset() {
-    return current.valueOffset();
-  }
 
-  @Override
-  public int valueLength() {
-    return current.valueLength();
-  }
+
 
   @Override
   public void next() {

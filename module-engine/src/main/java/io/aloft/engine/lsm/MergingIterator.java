@@ -11,7 +11,7 @@ import java.util.PriorityQueue;
  * Merges several {@link InternalIterator}s into one stream in internal order. Sources are given newest
  * first; for equal internal keys (which the LSM never produces) the newer source wins.
  */
-final class MergingIterator implements InternalIterator {
+final class MergingIterator implements InternalIterator, ForwardingEntryView {
   private final List<InternalIterator> sources;
   private final PriorityQueue<Integer> heap;
 
@@ -48,39 +48,16 @@ final class MergingIterator implements InternalIterator {
   }
 
   @Override
-  public byte[] keyArray() {
-    return sources.get(heap.peek()).keyArray();
+  public EntryView current() {
+    return sources.get(heap.peek());
   }
 
-  @Override
-  public int userKeyLength() {
-    return sources.get(heap.peek()).userKeyLength();
-  }
 
-  @Override
-  public long seq() {
-    return sources.get(heap.peek()).seq();
-  }
 
-  @Override
-  public io.aloft.engine.lsm.key.EntryKind kind() {
-    return sources.get(heap.peek()).kind();
-  }
 
-  @Override
-  public byte[] valueArray() {
-    return sources.get(heap.peek()).valueArray();
-  }
 
-  @Override
-  public int valueOffset() {
-    return sources.get(heap.peek()).valueOffset();
-  }
 
-  @Override
-  public int valueLength() {
-    return sources.get(heap.peek()).valueLength();
-  }
+
 
   @Override
   public void next() throws IOException {

@@ -9,7 +9,7 @@ import java.io.IOException;
  * An SST file as an {@link InternalIterator}; of a file with only some key groups visible (see {@link
  * FileMeta}), only the entries of those.
  */
-class SstFileIterator implements InternalIterator {
+class SstFileIterator implements InternalIterator, ForwardingEntryView {
   final SstIterator it;
 
   SstFileIterator(SstIterator it) {
@@ -41,44 +41,21 @@ class SstFileIterator implements InternalIterator {
   }
 
   @Override
+  public io.aloft.engine.lsm.key.EntryView current() {
+    return it;
+  }
+
+  @Override
   public void next() throws IOException {
     it.next();
   }
 
-  @Override
-  public byte[] keyArray() {
-    return it.keyArray();
-  }
 
-  @Override
-  public int userKeyLength() {
-    return it.userKeyLength();
-  }
 
-  @Override
-  public long seq() {
-    return it.seq();
-  }
 
-  @Override
-  public io.aloft.engine.lsm.key.EntryKind kind() {
-    return it.kind();
-  }
 
-  @Override
-  public byte[] valueArray() {
-    return it.valueArray();
-  }
 
-  @Override
-  public int valueOffset() {
-    return it.valueOffset();
-  }
 
-  @Override
-  public int valueLength() {
-    return it.valueLength();
-  }
 
   /** Only the visible key groups: seeks start at the first, iteration ends after the last. */
   private static final class Visible extends SstFileIterator {
