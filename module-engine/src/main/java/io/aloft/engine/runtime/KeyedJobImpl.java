@@ -74,7 +74,9 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   /** The events a subtask's queue carries. */
   private sealed interface Event permits Element, Watermark, Barrier, CheckpointBarrier, Stop {}
 
-  private record Element(Object record, long timestamp, boolean timestamped) implements Event {}
+  /** A record with its key already serialized and grouped, so that the subtask does neither again. */
+  private record Element(Object record, Object key, byte[] keyBytes, int keyGroup, long timestamp, boolean timestamped)
+      implements Event {}
 
   private record Watermark(long watermark) implements Event {}
 
@@ -172,8 +174,10 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       throw new ProcessingException(
           name + ": the key selector returned null for " + record, new NullPointerException("key"));
     }
-    int subtask = KeyGroups.subtaskOf(key, keySerializer, subtasks.size(), maxParallelism);
-    put(subtasks.get(subtask), new Element(record, timestamp, timestamped));
+    byte[] keyBytes = io.aloft.engine.keyedstate.Bytes.serialize(keySerializer, key);
+    int keyGroup = KeyGroups.keyGroupOf(keyBytes, maxParallelism);
+    int subtask = KeyGroups.subtaskOf(keyGroup, subtasks.size(), maxParallelism);
+    put(subtasks.get(subtask), new Element(record, key, keyBytes, keyGroup, timestamp, timestamped));
   }
 
   @Override
@@ -444,8 +448,11 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
           }
           slots.release();
           if (event instanceof Element e) {
-            if (e.timestamped()) {
-              processor.processElement((IN) e.record(), e.timestamp());
+            Long timestamp = e.timestamped() ? e.timestamp() : null;
+            if (processor instanceof KeyedProcessorImpl<K, IN, OUT> impl) {
+              impl.processRouted((IN) e.record(), (K) e.key(), e.keyBytes(), e.keyGroup(), timestamp);
+            } else if (timestamp != null) {
+              processor.processElement((IN) e.record(), timestamp);
             } else {
               processor.processElement((IN) e.record());
             }

@@ -230,6 +230,26 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   }
 
   /**
+   * {@link #processElement} for a record a {@link KeyedJobImpl} routed here: its key selected,
+   * serialized and grouped once, by the router. {@code timestamp} null: none.
+   */
+  void processRouted(IN record, K key, byte[] keyBytes, int keyGroup, Long timestamp) {
+    driving(
+        "processElement",
+        () -> {
+          checkRunning();
+          Objects.requireNonNull(record, "record");
+          if (!keyGroupRange.contains(keyGroup)) {
+            throw new IllegalArgumentException(
+                name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
+                    + keyGroupRange + " (routed by a job to the wrong subtask)");
+          }
+          run(CurrentRecord.of(key, keyBytes, keyGroup, timestamp), () -> function.processElement(record, context, output), false);
+          runDeferred();
+        });
+  }
+
+  /**
    * Runs a driving call. The processor is not re-entrant: a call made from inside its own function or
    * callbacks would run other records in the middle of one, so it is refused.
    */
