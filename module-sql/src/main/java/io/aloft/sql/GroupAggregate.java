@@ -75,14 +75,28 @@ public final class GroupAggregate implements SqlOperator {
   @Override
   public KeyedProcessFunction<Row, Row, Row> newFunction(Config config) {
     SqlOptions.check(config);
+    return function(
+        config,
+        config.get(SqlOptions.MINI_BATCH_ENABLED) ? config.get(SqlOptions.MINI_BATCH_ALLOW_LATENCY) : null,
+        config.getOptional(SqlOptions.MINI_BATCH_SIZE).orElse(1),
+        -1);
+  }
+
+  /**
+   * The function over input rows ({@code partialKeyArity} -1) or over a local phase's partial rows;
+   * {@code config} already checked.
+   */
+  private GroupAggFunction function(
+      Config config, java.time.Duration miniBatchLatency, int miniBatchSize, int partialKeyArity) {
     return new GroupAggFunction(
         input,
         calls,
         retractingInput,
         StateAccess.of(config.get(SqlOptions.ASYNC_STATE_ENABLED)),
         config.get(SqlOptions.STATE_TTL),
-        config.get(SqlOptions.MINI_BATCH_ENABLED) ? config.get(SqlOptions.MINI_BATCH_ALLOW_LATENCY) : null,
-        config.getOptional(SqlOptions.MINI_BATCH_SIZE).orElse(1));
+        miniBatchLatency,
+        miniBatchSize,
+        partialKeyArity);
   }
 
   /**
@@ -138,15 +152,7 @@ public final class GroupAggregate implements SqlOperator {
       @Override
       public KeyedProcessFunction<Row, Row, Row> newFunction(Config config) {
         SqlOptions.check(config);
-        return new GroupAggFunction(
-            input,
-            calls,
-            retractingInput,
-            StateAccess.of(config.get(SqlOptions.ASYNC_STATE_ENABLED)),
-            config.get(SqlOptions.STATE_TTL),
-            null,
-            1,
-            keys);
+        return function(config, null, 1, keys);
       }
     };
   }

@@ -207,7 +207,7 @@ final class BatchRunner {
       group.done().completeExceptionally(e);
       throw e;
     }
-    deliver.accept(writes ? group.requests() : new ArrayList<>(group.requests()));
+    deliver.accept(group.requests());
     group.done().complete(null);
   }
 

@@ -199,32 +199,25 @@ final class ReadPath {
       }
     }
     List<FileMeta> level0 = sv.version.level(0);
-    for (int i = 0; i < level0.size(); i++) { // newest first
-      FileMeta f = level0.get(i);
-      if (f.mayHold(key)) {
-        tombstoneSeq = Math.max(tombstoneSeq, fileTombstoneSeq(f, key));
-        Entry e = tables.reader(f).get(key);
-        if (e != null || tombstoneSeq > 0) {
-          return visible(e, tombstoneSeq);
+    for (int level = 0; level < Version.LEVELS; level++) {
+      // Every level-0 file, newest first; one file per deeper level. No list per get.
+      int candidates = level == 0 ? level0.size() : 1;
+      for (int i = 0; i < candidates; i++) {
+        FileMeta f = level == 0 ? level0.get(i) : sv.version.fileFor(level, key);
+        if (f == null || !f.mayHold(key)) {
+          continue;
         }
-      }
-    }
-    for (int level = 1; level < Version.LEVELS; level++) {
-      FileMeta f = sv.version.fileFor(level, key);
-      if (f != null && f.mayHold(key)) {
-        tombstoneSeq = Math.max(tombstoneSeq, fileTombstoneSeq(f, key));
-        Entry e = tables.reader(f).get(key);
+        SstReader reader = tables.reader(f);
+        if (f.rangeTombstoneCount() > 0) {
+          tombstoneSeq = Math.max(tombstoneSeq, coveringSeq(reader.rangeTombstones(), key));
+        }
+        Entry e = reader.get(key);
         if (e != null || tombstoneSeq > 0) {
           return visible(e, tombstoneSeq);
         }
       }
     }
     return null;
-  }
-
-  /** The newest of {@code f}'s range tombstones covering {@code key}, 0 if none does. */
-  private long fileTombstoneSeq(FileMeta f, byte[] key) throws IOException {
-    return f.rangeTombstoneCount() > 0 ? coveringSeq(tables.reader(f).rangeTombstones(), key) : 0;
   }
 
   /** The value of the newest entry found, given the newest range tombstone covering its key. */

@@ -239,13 +239,16 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
         () -> {
           checkRunning();
           Objects.requireNonNull(record, "record");
-          if (!keyGroupRange.contains(keyGroup)) {
-            throw new IllegalArgumentException(
-                name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
-                    + keyGroupRange + " (routed by a job to the wrong subtask)");
-          }
-          run(CurrentRecord.of(key, keyBytes, keyGroup, timestamp), () -> function.processElement(record, context, output), false);
-          runDeferred();
+          processOwned(
+              record,
+              ownedRecord(
+                  key,
+                  keyBytes,
+                  keyGroup,
+                  timestamp,
+                  group ->
+                      name + ": key '" + key + "' is in key group " + group + ", outside this instance's range "
+                          + keyGroupRange + " (routed by a job to the wrong subtask)"));
         });
   }
 
@@ -291,14 +294,19 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       throw fail(new ProcessingException(
           name + ": the key selector returned null for " + record, new NullPointerException("key")));
     }
-    CurrentRecord current =
+    processOwned(
+        record,
         ownedRecord(
             key,
             timestamp,
             keyGroup ->
                 name + ": key '" + key + "' is in key group " + keyGroup + ", outside this instance's range "
                     + keyGroupRange + "; route each record to the instance KeyGroups.subtaskOf names, or run a"
-                    + " KeyedJob");
+                    + " KeyedJob"));
+  }
+
+  /** Runs the function on {@code record} under its key. */
+  private void processOwned(IN record, CurrentRecord current) {
     run(current, () -> function.processElement(record, context, output), false);
     runDeferred();
   }
@@ -309,7 +317,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
    */
   private CurrentRecord ownedRecord(K key, Long timestamp, java.util.function.IntFunction<String> refusal) {
     byte[] keyBytes = Bytes.serialize(keySerializer, key);
-    int keyGroup = KeyGroups.keyGroupOf(keyBytes, maxParallelism);
+    return ownedRecord(key, keyBytes, KeyGroups.keyGroupOf(keyBytes, maxParallelism), timestamp, refusal);
+  }
+
+  /** {@link #ownedRecord(Object, Long, java.util.function.IntFunction)} of a key serialized and grouped. */
+  private CurrentRecord ownedRecord(
+      K key, byte[] keyBytes, int keyGroup, Long timestamp, java.util.function.IntFunction<String> refusal) {
     if (!keyGroupRange.contains(keyGroup)) {
       throw new IllegalArgumentException(refusal.apply(keyGroup));
     }

@@ -48,19 +48,6 @@ public final class GroupAggFunction extends KeyedProcessFunction<Row, Row, Row> 
   /**
    * @param miniBatchLatency how long a row may wait in the mini-batch buffer, or null for no mini-batch
    * @param miniBatchSize rows buffered before a flush
-   */
-  public GroupAggFunction(
-      Schema input,
-      List<AggregateCall> calls,
-      boolean retractingInput,
-      StateAccess access,
-      Duration ttl,
-      Duration miniBatchLatency,
-      int miniBatchSize) {
-    this(input, calls, retractingInput, access, ttl, miniBatchLatency, miniBatchSize, -1);
-  }
-
-  /**
    * @param partialKeyArity -1 for input rows; for the global phase of a two-phase aggregate, the number
    *     of group columns that lead each partial row ({@link LocalAggregator}), whose accumulator it
    *     merges

@@ -97,10 +97,6 @@ public final class MemTable {
     return id;
   }
 
-  public void add(Entry entry) {
-    add(entry.userKey(), entry.seq(), entry.kind(), entry.value());
-  }
-
   /**
    * Adds one version of {@code userKey}; the arrays are copied. One writer at a time.
    *

@@ -76,13 +76,9 @@ final class BlockIndex {
   /**
    * A short key {@code s} with {@code last <= s < next} when {@code last < next}, or {@code last} itself
    * when {@code last} is a prefix of {@code next} (including equal). Shortening keeps the index small
-   * for keys that share long prefixes, as keys of one state do.
+   * for keys that share long prefixes, as keys of one state do. The keys are {@code
+   * last[0..lastLength)} and {@code next[0..nextLength)}.
    */
-  static byte[] separator(byte[] last, int lastLength, byte[] next) {
-    return separator(last, lastLength, next, next.length);
-  }
-
-  /** {@link #separator(byte[], int, byte[])} with the next key {@code next[0..nextLength)}. */
   static byte[] separator(byte[] last, int lastLength, byte[] next, int nextLength) {
     int diff = Arrays.mismatch(last, 0, lastLength, next, 0, nextLength);
     if (diff >= 0 && diff < lastLength) {

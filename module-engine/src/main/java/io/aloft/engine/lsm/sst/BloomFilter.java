@@ -129,10 +129,6 @@ final class BloomFilter {
       this.bitsPerKey = bitsPerKey;
     }
 
-    void add(byte[] key) {
-      add(key, key.length);
-    }
-
     void add(byte[] key, int length) {
       if (count == hashes.length) {
         hashes = Arrays.copyOf(hashes, 2 * count);

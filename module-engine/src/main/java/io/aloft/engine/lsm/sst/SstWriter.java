@@ -103,9 +103,8 @@ public final class SstWriter implements Closeable {
   private void add(byte[] key, int keyLen, long seq, EntryKind kind, byte[] value, int valueOffset, int valueLength)
       throws IOException {
     ensureOpen();
-    if (seq < 0 || seq >= InternalKey.SEQ_LIMIT) {
-      throw new IllegalArgumentException(
-          InternalKey.describe(Arrays.copyOf(key, keyLen)) + "@" + seq + ": seq " + seq + " is outside [0, 2^56)");
+    if (!validSeq(seq)) {
+      throw seqOutOfRange(InternalKey.describe(Arrays.copyOf(key, keyLen)) + "@" + seq, seq);
     }
     if (kind == EntryKind.DELETE && valueLength != 0) {
       throw new IllegalArgumentException(InternalKey.describe(Arrays.copyOf(key, keyLen)) + "@" + seq + " is a delete with a value");
@@ -332,9 +331,17 @@ public final class SstWriter implements Closeable {
   }
 
   private void checkSeq(long seq, Object what) {
-    if (seq < 0 || seq >= InternalKey.SEQ_LIMIT) {
-      throw new IllegalArgumentException(what + ": seq " + seq + " is outside [0, 2^56)");
+    if (!validSeq(seq)) {
+      throw seqOutOfRange(what, seq);
     }
+  }
+
+  private static IllegalArgumentException seqOutOfRange(Object what, long seq) {
+    return new IllegalArgumentException(what + ": seq " + seq + " is outside [0, 2^56)");
+  }
+
+  private static boolean validSeq(long seq) {
+    return seq >= 0 && seq < InternalKey.SEQ_LIMIT;
   }
 
   private void ensureOpen() {

@@ -42,13 +42,13 @@ class SstOptionsTest {
   void separatorIsShortAndBetweenTheBlocks() {
     byte[] a = SstFiles.bytes(0, 1, 'a', 'b', 'c', 'd');
     byte[] b = SstFiles.bytes(0, 1, 'a', 'x', 'y');
-    assertThat(BlockIndex.separator(a, a.length, b)).isEqualTo(SstFiles.bytes(0, 1, 'a', 'c'));
+    assertThat(BlockIndex.separator(a, a.length, b, b.length)).isEqualTo(SstFiles.bytes(0, 1, 'a', 'c'));
     // No shorter key fits: the last key itself.
     byte[] c = SstFiles.bytes(0, 1, 'a', 'c');
-    assertThat(BlockIndex.separator(a, a.length, c)).isEqualTo(a);
+    assertThat(BlockIndex.separator(a, a.length, c, c.length)).isEqualTo(a);
     // A prefix, or the same key in both blocks.
     byte[] prefix = SstFiles.bytes(0, 1, 'a');
-    assertThat(BlockIndex.separator(prefix, prefix.length, a)).isEqualTo(prefix);
-    assertThat(BlockIndex.separator(a, a.length, a)).isEqualTo(a);
+    assertThat(BlockIndex.separator(prefix, prefix.length, a, a.length)).isEqualTo(prefix);
+    assertThat(BlockIndex.separator(a, a.length, a, a.length)).isEqualTo(a);
   }
 }
