@@ -10,6 +10,8 @@ module io.aloft.engine {
   requires org.lz4.java;
 
   exports io.aloft.engine;
+  exports io.aloft.engine.progress to
+      io.aloft.cli;
 
   uses io.aloft.spi.fs.FileSystemProvider;
   uses io.aloft.spi.backend.StateBackendFactory;
