@@ -86,6 +86,22 @@ public final class AloftOptions {
           1,
           "Most records in flight at once; more input waits (back-pressure).");
 
+  // --- configuration and operation ----------------------------------------------------------------
+
+  public static final ConfigOption<Boolean> CONFIG_STRICT =
+      ConfigOption.bool(
+          "aloft.config.strict",
+          false,
+          "Refuse Flink's configuration keys that Aloft does not honour (state.backend.rocksdb.*,"
+              + " execution.checkpointing.mode, ...) instead of ignoring them with one WARNING.");
+
+  public static final ConfigOption<Boolean> METRICS_JMX =
+      ConfigOption.bool(
+          "aloft.metrics.jmx.enabled",
+          true,
+          "Register each processor's and job's metrics as JMX MBeans (domain io.aloft) on the platform"
+              + " MBean server.");
+
   /** Every option above, in the order of the documentation table. */
   public static List<ConfigOption<?>> all() {
     return List.of(
@@ -97,6 +113,8 @@ public final class AloftOptions {
         CHECKPOINTING_INTERVAL,
         ASYNC_ACTIVE_BUFFER_SIZE,
         ASYNC_ACTIVE_BUFFER_TIMEOUT,
-        ASYNC_TOTAL_BUFFER_SIZE);
+        ASYNC_TOTAL_BUFFER_SIZE,
+        CONFIG_STRICT,
+        METRICS_JMX);
   }
 }

@@ -24,7 +24,15 @@ public final class ForStOptions {
           PREFIX + "primary-dir",
           null,
           "Where ForSt writes its SST files. Default: a directory inside execution.checkpointing.dir,"
-              + " so checkpoints reference files instead of copying them.");
+              + " so checkpoints reference files instead of copying them. Flink's shortcuts work:"
+              + " checkpoint-dir (the default) and local-dir (a directory in local-dir; checkpoints"
+              + " then copy the files).");
+
+  /** {@link #PRIMARY_DIR}'s shortcut for the default: the checkpoint directory's {@code shared/}. */
+  public static final String PRIMARY_DIR_CHECKPOINT_DIR = "checkpoint-dir";
+
+  /** {@link #PRIMARY_DIR}'s shortcut for {@code primary/} in the local directory. */
+  public static final String PRIMARY_DIR_LOCAL_DIR = "local-dir";
 
   public static final ConfigOption<String> LOCAL_DIR =
       ConfigOption.string(

@@ -271,7 +271,8 @@ public final class AloftStateBackend implements StateBackend {
   /** Aloft's configuration for one backend: the primary and local directories settled. */
   private Config configFor(FsCheckpointStorageAccess access, Environment env) {
     Config config = Config.of(aloftKeys);
-    if (!config.contains(ForStOptions.PRIMARY_DIR.key())) {
+    String primary = config.getString(ForStOptions.PRIMARY_DIR.key()).orElse(ForStOptions.PRIMARY_DIR_CHECKPOINT_DIR);
+    if (primary.equals(ForStOptions.PRIMARY_DIR_CHECKPOINT_DIR)) { // Flink's shortcut, and the default
       Location shared = AloftKeyedStateBackend.FlinkPaths.toLocation(access.getSharedStateDirectory());
       config = config.with(ForStOptions.PRIMARY_DIR.key(), shared.resolve("aloft").toString());
     }

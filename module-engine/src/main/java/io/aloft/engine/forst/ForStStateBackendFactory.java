@@ -37,12 +37,7 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
     Config config = context.config();
     Location primary = primaryDir(config).resolve(context.instanceName());
     StateFileSystem fs = context.fileSystems().forLocation(primary);
-    Path local =
-        config
-            .getOptional(ForStOptions.LOCAL_DIR)
-            .map(Path::of)
-            .orElse(Path.of(System.getProperty("java.io.tmpdir"), "aloft"))
-            .resolve(context.instanceName() + "-" + UUID.randomUUID());
+    Path local = localDir(config).resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(local);
     FileSystems fileSystems = context.fileSystems();
     boolean cacheWanted =
@@ -66,27 +61,42 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
         context.fileOwnership());
   }
 
-  /** The primary directory: the configured one, or {@code shared/} inside the checkpoint directory. */
+  /**
+   * The primary directory: the configured one, or {@code shared/} inside the checkpoint directory
+   * (also for Flink's shortcut {@code checkpoint-dir}); Flink's shortcut {@code local-dir} means {@code
+   * primary/} in the local directory.
+   */
   static Location primaryDir(Config config) {
     String key = ForStOptions.PRIMARY_DIR.key();
+    String configured = config.getOptional(ForStOptions.PRIMARY_DIR).orElse(ForStOptions.PRIMARY_DIR_CHECKPOINT_DIR);
+    if (configured.equals(ForStOptions.PRIMARY_DIR_LOCAL_DIR)) {
+      return Location.of(localDir(config).resolve("primary").toUri().toString());
+    }
     String text =
-        config
-            .getOptional(ForStOptions.PRIMARY_DIR)
-            .orElseGet(
-                () ->
-                    config
-                        .getOptional(AloftOptions.CHECKPOINTING_DIR)
-                        .map(dir -> Location.of(dir).resolve("shared").toString())
-                        .orElseThrow(
-                            () ->
-                                new ConfigException(
-                                    AloftOptions.CHECKPOINTING_DIR.key(),
-                                    "The forst backend needs '" + AloftOptions.CHECKPOINTING_DIR.key()
-                                        + "' (or '" + key + "'): where its files live")));
+        !configured.equals(ForStOptions.PRIMARY_DIR_CHECKPOINT_DIR)
+            ? configured
+            : config
+                .getOptional(AloftOptions.CHECKPOINTING_DIR)
+                .map(dir -> Location.of(dir).resolve("shared").toString())
+                .orElseThrow(
+                    () ->
+                        new ConfigException(
+                            AloftOptions.CHECKPOINTING_DIR.key(),
+                            "The forst backend needs '" + AloftOptions.CHECKPOINTING_DIR.key()
+                                + "' (or '" + key + "'): where its files live"));
     try {
       return Location.of(text);
     } catch (IllegalArgumentException e) {
       throw new ConfigException(key, "Invalid location for the forst primary directory: " + e.getMessage(), e);
     }
+  }
+
+  /** The local directory: {@code state.backend.forst.local-dir}, or {@code aloft} in {@code java.io.tmpdir}. */
+  static Path localDir(Config config) {
+    return config
+        .getOptional(ForStOptions.LOCAL_DIR)
+        .map(Path::of)
+        .orElse(Path.of(System.getProperty("java.io.tmpdir"), "aloft"))
+        .toAbsolutePath();
   }
 }

@@ -10,7 +10,8 @@ import java.util.Set;
  * warning, while any other unknown key under those prefixes is a typo and fails.
  *
  * <p>From Flink 2.3's {@code StateBackendOptions}, {@code CheckpointingOptions}, {@code
- * ExecutionOptions}, {@code PipelineOptions}, and the RocksDB, ForSt and changelog backends' options.
+ * ExecutionOptions}, {@code PipelineOptions}, and the RocksDB, ForSt ({@code ForStOptions}, {@code
+ * ForStConfigurableOptions}) and changelog backends' options.
  */
 final class FlinkKeys {
   private FlinkKeys() {}
@@ -25,7 +26,13 @@ final class FlinkKeys {
           "execution.checkpointing.file-merging.",
           "execution.checkpointing.local-backup.",
           "execution.checkpointing.unaligned.",
-          "pipeline.watermark-alignment.");
+          "pipeline.watermark-alignment.",
+          "state.backend.forst.log.",
+          "state.backend.forst.memory.",
+          "state.backend.forst.timer-service.",
+          "state.backend.forst.compaction.filter.",
+          // honoured when module-cache (the lru policy) is on the module path, ignored otherwise
+          "state.backend.forst.cache.lru.");
 
   private static final Set<String> KEYS =
       Set.of(
@@ -34,6 +41,18 @@ final class FlinkKeys {
           "state.backend.async",
           "state.backend.fs.memory-threshold",
           "state.backend.fs.write-buffer-size",
+          "state.backend.forst.block.metadata-blocksize",
+          "state.backend.forst.bloom-filter.block-based-mode",
+          "state.backend.forst.compaction.level.use-dynamic-size",
+          "state.backend.forst.compaction.style",
+          "state.backend.forst.files.open",
+          "state.backend.forst.options-factory",
+          "state.backend.forst.rescaling.use-delete-files-in-range",
+          "state.backend.forst.restore-overlap-fraction-threshold",
+          "state.backend.forst.sync.enforce-local",
+          "state.backend.forst.use-ingest-db-restore-mode",
+          "state.backend.forst.write-batch-size",
+          "state.backend.forst.writebuffer.number-to-merge",
           "execution.async-state.in-flight-records-limit",
           "execution.async-state.buffer-size",
           "execution.async-state.buffer-timeout",

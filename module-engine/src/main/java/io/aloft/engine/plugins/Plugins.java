@@ -197,7 +197,7 @@ public final class Plugins {
 
   /** The prefixes of Aloft's own keys: an unknown key below them is a typo. */
   static final List<String> OWN_PREFIXES =
-      List.of("state.backend.", "execution.async-state.", "execution.checkpointing.", "pipeline.");
+      List.of("state.backend.", "execution.async-state.", "execution.checkpointing.", "pipeline.", "aloft.");
 
   private static final System.Logger LOG = System.getLogger(Plugins.class.getName());
 
@@ -224,18 +224,29 @@ public final class Plugins {
   /**
    * Fails fast on keys under Aloft's prefixes ({@link #OWN_PREFIXES}) that Aloft does not know, naming
    * the closest known key, and on bad values; Flink's own keys there that Aloft does not read are
-   * ignored with one WARNING.
+   * ignored with one WARNING, or refused when {@code aloft.config.strict} is true.
+   *
+   * @return the Flink keys ignored, sorted
    */
-  public static void validate(Config config) {
+  public static List<String> validate(Config config) {
     List<ConfigOption<?>> known = knownOptions();
+    boolean strict = config.get(AloftOptions.CONFIG_STRICT);
     List<String> ignored = new ArrayList<>();
     for (String prefix : OWN_PREFIXES) {
       ignored.addAll(config.validate(prefix, known, FlinkKeys::isKnown));
+    }
+    if (!ignored.isEmpty() && strict) {
+      throw new io.aloft.config.ConfigException(
+          ignored.get(0),
+          "Flink configuration keys that Aloft does not honour: " + String.join(", ", ignored)
+              + " (refused because " + AloftOptions.CONFIG_STRICT.key() + " is true; remove them, or"
+              + " set it to false to ignore them with a warning)");
     }
     if (!ignored.isEmpty()) {
       LOG.log(
           System.Logger.Level.WARNING,
           "Ignoring Flink configuration keys that Aloft does not use: " + String.join(", ", ignored));
     }
+    return ignored;
   }
 }
