@@ -18,6 +18,7 @@ module io.aloft.api {
   exports io.aloft.serde;
   exports io.aloft.config;
   exports io.aloft.process;
+  exports io.aloft.metrics;
   exports io.aloft.spi.fs;
   exports io.aloft.spi.fs.blob;
   exports io.aloft.spi.backend;

@@ -8,9 +8,32 @@ module io.aloft.engine {
   requires com.github.benmanes.caffeine;
   requires com.github.luben.zstd_jni;
   requires org.lz4.java;
+  requires java.management;
 
   exports io.aloft.engine;
   exports io.aloft.engine.progress to
+      io.aloft.cli;
+  // The command-line tool reads checkpoints, SST files and manifests with the engine's own readers, and
+  // opens stores through the engine's plugins; nothing else sees these packages.
+  exports io.aloft.engine.plugins to
+      io.aloft.cli;
+  exports io.aloft.engine.checkpoint to
+      io.aloft.cli;
+  exports io.aloft.engine.forst to
+      io.aloft.cli;
+  exports io.aloft.engine.keyedstate to
+      io.aloft.cli;
+  exports io.aloft.engine.lsm to
+      io.aloft.cli;
+  exports io.aloft.engine.lsm.block to
+      io.aloft.cli;
+  exports io.aloft.engine.lsm.blockcache to
+      io.aloft.cli;
+  exports io.aloft.engine.lsm.key to
+      io.aloft.cli;
+  exports io.aloft.engine.lsm.manifest to
+      io.aloft.cli;
+  exports io.aloft.engine.lsm.sst to
       io.aloft.cli;
 
   uses io.aloft.spi.fs.FileSystemProvider;

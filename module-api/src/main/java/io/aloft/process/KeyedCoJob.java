@@ -47,6 +47,9 @@ public interface KeyedCoJob<IN1, IN2, OUT> extends AutoCloseable {
 
   List<KeyGroupRange> keyGroupRanges();
 
+  /** See {@link KeyedJob#metricRegistry()}. */
+  io.aloft.metrics.MetricRegistry metricRegistry();
+
   @Override
   void close();
 }

@@ -70,6 +70,15 @@ public interface KeyedJob<IN, OUT> extends AutoCloseable {
   List<KeyGroupRange> keyGroupRanges();
 
   /**
+   * The job's metrics: every subtask's processor metrics combined (counters and sizes summed, maxima
+   * and last durations the largest subtask's, histograms merged) and {@code job.queued-records};
+   * readable from any thread and after {@link #close()} ({@code docs/metrics.md}). Published as the JMX
+   * MBean {@code io.aloft:type=KeyedJob,name=<name>} unless {@code aloft.metrics.jmx.enabled} is false;
+   * each subtask's processor has its own MBean too.
+   */
+  io.aloft.metrics.MetricRegistry metricRegistry();
+
+  /**
    * Drains, then stops every subtask and releases its state (a checkpoint taken before stays). The
    * first failure of a subtask, if any, is thrown after all were closed.
    */

@@ -96,6 +96,16 @@ public interface KeyedProcessor<K, IN, OUT> extends AutoCloseable {
    */
   java.util.SortedMap<String, Long> metrics();
 
+  /**
+   * This instance's metrics, typed (counters, gauges, histograms), readable from any thread and after
+   * {@link #close()}: the same values as {@link #metrics()} plus latencies, batch sizes, per-key queue
+   * depths, checkpoint and restore durations, and each under Flink's name too where Flink has one
+   * ({@code docs/metrics.md}). Published as the JMX MBean {@code
+   * io.aloft:type=KeyedProcessor,name=<name>,instance=<index>of<parallelism>} unless {@code
+   * aloft.metrics.jmx.enabled} is false.
+   */
+  io.aloft.metrics.MetricRegistry metricRegistry();
+
   /** Closes the function and releases the state backend. */
   @Override
   void close();

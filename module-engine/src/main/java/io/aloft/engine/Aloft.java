@@ -470,7 +470,8 @@ public final class Aloft implements AutoCloseable {
                       index,
                       parallelism,
                       clock,
-                      restoreFrom)));
+                      restoreFrom)),
+          config.get(AloftOptions.METRICS_JMX));
     }
   }
 }

@@ -7,6 +7,7 @@ import io.aloft.engine.checkpoint.CheckpointException;
 import io.aloft.engine.checkpoint.CheckpointStore;
 import io.aloft.engine.checkpoint.InstanceCheckpoint;
 import io.aloft.engine.plugins.Plugins;
+import io.aloft.engine.progress.Progress;
 import io.aloft.engine.runtime.KeyedProcessorImpl;
 import io.aloft.process.KeySelector;
 import io.aloft.process.KeyedProcessFunction;
@@ -30,6 +31,7 @@ import java.nio.file.NoSuchFileException;
 import java.time.InstantSource;
 import java.util.ArrayList;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -81,8 +83,11 @@ final class ProcessorFactory {
     int maxParallelism = config.get(AloftOptions.MAX_PARALLELISM);
     KeyGroupRange range = KeyGroupRange.forInstance(maxParallelism, spec.parallelism(), spec.subtaskIndex());
     Location root = config.getOptional(AloftOptions.CHECKPOINTING_DIR).map(Location::of).orElse(null);
+    long started = System.nanoTime();
     List<InstanceCheckpoint> parts =
         spec.restoreFrom() == null ? null : readCheckpoint(spec.restoreFrom(), spec.name(), maxParallelism);
+    // Before anything acts on the checkpoint (taking it over fences the run that wrote it).
+    long restoredBytes = parts == null ? 0 : checkFilesExist(spec.restoreFrom(), parts, range, spec.instanceName());
     List<RestoredInstance> restored = new ArrayList<>();
     KeyedProcessorImpl.Restore restore =
         parts == null ? KeyedProcessorImpl.Restore.NONE : restoredParts(spec.restoreFrom(), parts, range, restored);
@@ -118,7 +123,11 @@ final class ProcessorFactory {
                 store,
                 location -> plugins.fileSystem(location, config),
                 backendFactory.type()),
-            restore));
+            restore,
+            new KeyedProcessorImpl.MetricsSettings(
+                config.get(AloftOptions.METRICS_JMX),
+                parts == null ? 0 : Math.max(1, (System.nanoTime() - started) / 1_000_000),
+                restoredBytes)));
   }
 
   // ----------------------------------------------------------------------------------------- restore
@@ -192,8 +201,6 @@ final class ProcessorFactory {
             ? null
             : CheckpointStore.create(rootFs, root, spec.name(), spec.instanceName(), maxParallelism, range, numRetained);
       }
-      // Before anything acts on the checkpoint (taking it over fences the run that wrote it).
-      checkFilesExist(restoreFrom, parts, range);
       return CheckpointStore.restore(
           plugins.fileSystem(restoreFrom, config),
           restoreFrom,
@@ -217,43 +224,61 @@ final class ProcessorFactory {
   /**
    * Checks that every file the parts overlapping {@code range} list is in storage, with one listing
    * per directory they name (not a request per file), so that a restore with missing files fails here,
-   * naming all of them, rather than when a record first reads a key that was in one.
+   * naming all of them, rather than when a record first reads a key that was in one. Reports its
+   * progress ({@link Progress}) and returns the bytes of the files.
    */
-  private void checkFilesExist(Location restoreFrom, List<InstanceCheckpoint> parts, KeyGroupRange range)
-      throws IOException {
+  private long checkFilesExist(Location restoreFrom, List<InstanceCheckpoint> parts, KeyGroupRange range, String instance) {
     Location root = restoreFrom.parent();
     Map<Location, Set<String>> byDirectory = new TreeMap<>(Comparator.comparing(Location::toString));
+    int total = 0;
     for (InstanceCheckpoint part : parts) {
       if (!part.keyGroupRange().overlaps(range)) {
         continue;
       }
       for (String file : part.files()) {
         Location location = root.resolve(file);
-        byDirectory.computeIfAbsent(location.parent(), d -> new TreeSet<>()).add(location.fileName());
+        if (byDirectory.computeIfAbsent(location.parent(), d -> new TreeSet<>()).add(location.fileName())) {
+          total++;
+        }
       }
     }
-    StateFileSystem fs = plugins.fileSystem(restoreFrom, config);
+    Progress progress = Progress.start("restore of " + restoreFrom + " (" + instance + ")", total, 0);
     List<String> missing = new ArrayList<>();
-    for (Map.Entry<Location, Set<String>> e : byDirectory.entrySet()) {
-      Set<String> present = new HashSet<>();
-      try {
-        for (FileEntry entry : fs.list(e.getKey())) {
-          present.add(entry.location().fileName());
+    long bytes = 0;
+    try {
+      StateFileSystem fs = plugins.fileSystem(restoreFrom, config);
+      for (Map.Entry<Location, Set<String>> e : byDirectory.entrySet()) {
+        Map<String, Long> present = new HashMap<>();
+        try {
+          for (FileEntry entry : fs.list(e.getKey())) {
+            present.put(entry.location().fileName(), entry.length());
+          }
+        } catch (NoSuchFileException absent) {
+          // the whole directory is gone: every file in it is missing
         }
-      } catch (NoSuchFileException absent) {
-        // the whole directory is gone: every file in it is missing
-      }
-      for (String name : e.getValue()) {
-        if (!present.contains(name)) {
-          missing.add(e.getKey().resolve(name).toString());
+        long directoryBytes = 0;
+        for (String name : e.getValue()) {
+          Long length = present.get(name);
+          if (length == null) {
+            missing.add(e.getKey().resolve(name).toString());
+          } else {
+            directoryBytes += length;
+          }
         }
+        bytes += directoryBytes;
+        progress.advance(e.getValue().size(), directoryBytes);
       }
+      if (!missing.isEmpty()) {
+        throw new CheckpointException(
+            missing.size() + " file(s) the checkpoint lists are missing from storage: "
+                + String.join(", ", missing));
+      }
+    } catch (IOException e) {
+      throw new UncheckedIOException("cannot restore checkpoint " + restoreFrom + ": " + e.getMessage(), e);
+    } finally {
+      progress.finish();
     }
-    if (!missing.isEmpty()) {
-      throw new CheckpointException(
-          missing.size() + " file(s) the checkpoint lists are missing from storage: "
-              + String.join(", ", missing));
-    }
+    return bytes;
   }
 
   // ------------------------------------------------------------------------------- backend, executors

@@ -12,6 +12,9 @@ import io.aloft.state.StateFuture;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.aloft.engine.metrics.LogHistogram;
+import io.aloft.engine.metrics.MetricCatalog;
+import io.aloft.engine.metrics.Registry;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -105,6 +108,12 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   private int maxInFlightRecords;
   private long batchesSent;
   private boolean failed;
+  /** Records queued in {@link #waiting}, all keys together. */
+  private int waitingRecords;
+  /** The metrics the controller records into; set by {@link #metrics}. Task thread. */
+  private LogHistogram accessLatency;
+  private LogHistogram batchSizes;
+  private LogHistogram keyQueueDepths;
   private final Set<ByteKey> busyKeys = new HashSet<>();
   private final Map<ByteKey, ArrayDeque<Queued>> waiting = new HashMap<>();
   /** Records with something to carry out (a ready callback, a delivered request); top level only. */
@@ -159,7 +168,12 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     if (busyKeys.add(context.key)) {
       start(context, body);
     } else {
-      waiting.computeIfAbsent(context.key, k -> new ArrayDeque<>()).add(new Queued(context, body));
+      ArrayDeque<Queued> queue = waiting.computeIfAbsent(context.key, k -> new ArrayDeque<>());
+      if (keyQueueDepths != null) {
+        keyQueueDepths.record(queue.size());
+      }
+      queue.add(new Queued(context, body));
+      waitingRecords++;
     }
     flushIfDue();
   }
@@ -213,6 +227,7 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
       return;
     }
     Queued next = queue.poll();
+    waitingRecords--;
     if (queue.isEmpty()) {
       waiting.remove(r.key);
     }
@@ -340,6 +355,9 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     List<StateRequest<?>> batch = activeBuffer;
     activeBuffer = new ArrayList<>(Math.min(activeBufferSize, 1024));
     batchesSent++;
+    if (batchSizes != null) {
+      batchSizes.record(batch.size());
+    }
     runner.dispatch(batch);
   }
 
@@ -354,7 +372,11 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
    * callbacks become ready and run when their record's order reaches them.
    */
   private void deliver(List<StateRequest<?>> done) {
+    long now = accessLatency == null ? 0 : System.nanoTime();
     for (StateRequest<?> request : done) {
+      if (accessLatency != null) {
+        accessLatency.record(now - request.issuedNanos);
+      }
       dispatchedRequests--;
       request.owner.inFlightRequests--;
       complete(request);
@@ -496,5 +518,22 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
 
   public long batchesSent() {
     return batchesSent;
+  }
+
+  /**
+   * Registers the controller's metrics in {@code registry}: its gauges (read from any thread: plain
+   * fields, a moment stale at worst) and the histograms it records into on the task thread; the
+   * latency of each request, from its issue to its result's delivery, goes to {@code accessLatency}.
+   */
+  public void metrics(Registry registry, LogHistogram accessLatency) {
+    registry.gauge(MetricCatalog.IN_FLIGHT, () -> inFlightRecords);
+    registry.gauge(MetricCatalog.MAX_IN_FLIGHT, () -> maxInFlightRecords);
+    registry.gauge(MetricCatalog.ACTIVE_BUFFER, () -> activeBuffer.size());
+    registry.gauge(MetricCatalog.WAITING_RECORDS, () -> waitingRecords);
+    registry.gauge(MetricCatalog.BLOCKED_KEYS, waiting::size);
+    registry.counter(MetricCatalog.BATCHES, () -> batchesSent);
+    batchSizes = registry.histogram(MetricCatalog.BATCH_SIZE);
+    keyQueueDepths = registry.histogram(MetricCatalog.KEY_QUEUE_DEPTH);
+    this.accessLatency = accessLatency;
   }
 }

@@ -15,6 +15,8 @@ final class StateRequest<R> {
   final ByteKey conflictKey;
   final TaskFuture<R> future;
   final RecordContext owner;
+  /** When the request was issued ({@code System.nanoTime()}): its access latency starts here. */
+  final long issuedNanos = System.nanoTime();
 
   StateRequest(
       TableRequest<R> request, ByteKey conflictKey, RecordContext owner, CallbackOrder order) {

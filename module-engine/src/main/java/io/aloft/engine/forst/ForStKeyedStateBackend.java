@@ -59,6 +59,8 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
    * checkpoints list it again instead of copying the file once more. Task thread.
    */
   private final Map<String, Location> copyOf = new HashMap<>();
+  /** Counts the requests and bytes sent to the primary store (below the file cache). */
+  private final io.aloft.engine.fs.CountingFileSystem remote;
 
   ForStKeyedStateBackend(
       LsmOptions options,
@@ -69,8 +71,10 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
       KeyGroupRange keyGroups,
       InstantSource clock,
       List<RestoredInstance> restored,
-      FileOwnership ownership)
+      FileOwnership ownership,
+      io.aloft.engine.fs.CountingFileSystem remote)
       throws IOException {
+    this.remote = remote;
     this.localDir = localDir;
     this.primaryFs = fs;
     this.fileSystems = fileSystems;
@@ -335,6 +339,7 @@ final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegis
     java.util.Map<String, Long> m = new java.util.LinkedHashMap<>();
     tree.metrics().export("forst.", m::put);
     // Every request the primary store's provider counted (all users of that file system instance).
+    remote.counts().forEach((name, n) -> m.put("forst.remote." + name, n));
     primaryFs.requestCounts().forEach((operation, n) -> m.put("forst.storage.requests." + operation, n));
     if (primaryFs instanceof io.aloft.engine.filecache.CachingFileSystem cache) {
       cache.metrics().export("forst.cache.", m::put);

@@ -5,6 +5,7 @@ import io.aloft.engine.ForStOptions;
 import io.aloft.config.AloftOptions;
 import io.aloft.config.Config;
 import io.aloft.config.ConfigException;
+import io.aloft.engine.fs.CountingFileSystem;
 import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.lsm.LsmOptions;
 import io.aloft.engine.filecache.CachingFileSystem;
@@ -36,16 +37,17 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
   public KeyedStateBackend create(BackendContext context) throws IOException {
     Config config = context.config();
     Location primary = primaryDir(config).resolve(context.instanceName());
-    StateFileSystem fs = context.fileSystems().forLocation(primary);
+    CountingFileSystem counted = new CountingFileSystem(context.fileSystems().forLocation(primary));
+    StateFileSystem fs = counted;
     Path local = localDir(config).resolve(context.instanceName() + "-" + UUID.randomUUID());
     Files.createDirectories(local);
-    FileSystems fileSystems = context.fileSystems();
+    FileSystems fileSystems = counted.routing(primary.scheme(), context.fileSystems());
     boolean cacheWanted =
         !primary.scheme().equals(LocalFileSystemProvider.SCHEME) // a copy on the same disk saves nothing
             && !config.get(ForStOptions.CACHE_POLICY).equals(ForStOptions.CACHE_POLICY_NONE);
     if (cacheWanted) {
       CachingFileSystem cache =
-          CachingFileSystem.forBackend(fs, config, local, Plugins.cachePolicyFactory(config));
+          CachingFileSystem.forBackend(counted, config, local, Plugins.cachePolicyFactory(config));
       fs = cache;
       fileSystems = cache.routing(primary.scheme(), fileSystems);
     }
@@ -58,7 +60,8 @@ public final class ForStStateBackendFactory implements StateBackendFactory {
         context.keyGroupRange(),
         context.clock(),
         context.restored(),
-        context.fileOwnership());
+        context.fileOwnership(),
+        counted);
   }
 
   /**

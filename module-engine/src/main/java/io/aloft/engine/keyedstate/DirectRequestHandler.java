@@ -1,5 +1,6 @@
 package io.aloft.engine.keyedstate;
 
+import io.aloft.engine.metrics.LogHistogram;
 import io.aloft.internal.TaskFuture;
 import io.aloft.spi.backend.KeyedStateBackend;
 import io.aloft.state.StateAccessException;
@@ -8,14 +9,23 @@ import io.aloft.state.StateFuture;
 /** Runs each request at once on the caller's thread; its futures are complete when returned. */
 public final class DirectRequestHandler implements RequestHandler {
   private final KeyedStateBackend backend;
+  private final LogHistogram accessLatency;
 
-  public DirectRequestHandler(KeyedStateBackend backend) {
+  /** {@code accessLatency}: where each call's duration is recorded (null: nowhere). */
+  public DirectRequestHandler(KeyedStateBackend backend, LogHistogram accessLatency) {
     this.backend = backend;
+    this.accessLatency = accessLatency;
   }
 
   @Override
   public <R> StateFuture<R> submit(TableRequest<R> request) {
-    request.runAlone(backend);
+    if (accessLatency == null) {
+      request.runAlone(backend);
+    } else {
+      long start = System.nanoTime();
+      request.runAlone(backend);
+      accessLatency.record(System.nanoTime() - start);
+    }
     Throwable failure = request.failure();
     if (failure != null) {
       throw new StateAccessException(

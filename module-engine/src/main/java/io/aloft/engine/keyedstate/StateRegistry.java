@@ -52,6 +52,7 @@ public final class StateRegistry {
       KeyedStateBackend backend,
       KeyContext keys,
       Supplier<RequestHandler> asyncHandler,
+      RequestHandler directHandler,
       InstantSource clock,
       Consumer<String> beforeSyncAccess,
       Map<String, String> restoredFormats) {
@@ -59,7 +60,7 @@ public final class StateRegistry {
     this.backend = backend;
     this.keys = keys;
     this.asyncHandler = asyncHandler;
-    this.directHandler = new DirectRequestHandler(backend);
+    this.directHandler = directHandler;
     this.clock = clock;
     this.beforeSyncAccess = beforeSyncAccess;
   }

@@ -58,6 +58,32 @@ final class CompactionPicker {
     return withOverlap(v, List.of(chosen), best + 1);
   }
 
+  /**
+   * Bytes compaction must rewrite before no level is over its limit, estimated as RocksDB's {@code
+   * estimate-pending-compaction-bytes}: level 0 and level 1 in full once level 0 reaches its trigger,
+   * and each deeper level's excess over its limit times the fan-out it merges into (plus itself).
+   */
+  static long debt(Version v, LsmOptions options) {
+    long debt = 0;
+    long carried = 0; // bytes pushed into a level by the compactions above it
+    if (v.level(0).size() >= options.level0CompactionTrigger()) {
+      carried = v.levelBytes(0);
+      debt += carried + v.levelBytes(1);
+    }
+    for (int level = 1; level < Version.LEVELS - 1; level++) {
+      long bytes = v.levelBytes(level) + carried;
+      long excess = bytes - options.maxBytes(level);
+      if (excess <= 0) {
+        carried = 0;
+        continue;
+      }
+      double fanOut = (double) v.levelBytes(level + 1) / Math.max(1, bytes);
+      debt += (long) (excess * (fanOut + 1));
+      carried = excess;
+    }
+    return debt;
+  }
+
   /** Every live file into one sorted level, with the filter and clipping applied to all of it. */
   static Compaction all(Version v) {
     return new Compaction(v.allFiles(), Math.max(1, v.deepestNonEmptyLevel()), true);

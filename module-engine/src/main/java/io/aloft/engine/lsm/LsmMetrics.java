@@ -15,6 +15,7 @@ package io.aloft.engine.lsm;
  * @param remoteReads read requests sent to the primary storage (file tails and uncached blocks)
  * @param blockCacheHits block-cache hits
  * @param blockCacheMisses block-cache misses
+ * @param compactionDebtBytes bytes compaction must rewrite to bring every level within its limit
  */
 public record LsmMetrics(
     long flushes,
@@ -28,7 +29,8 @@ public record LsmMetrics(
     long bytesCompacted,
     long remoteReads,
     long blockCacheHits,
-    long blockCacheMisses) {
+    long blockCacheMisses,
+    long compactionDebtBytes) {
 
   /** Each counter by its exported name (the README's metrics section lists them), after {@code prefix}. */
   public void export(String prefix, java.util.function.BiConsumer<String, Long> to) {
@@ -44,5 +46,6 @@ public record LsmMetrics(
     to.accept(prefix + "sst-read-requests", remoteReads);
     to.accept(prefix + "block-cache.hits", blockCacheHits);
     to.accept(prefix + "block-cache.misses", blockCacheMisses);
+    to.accept(prefix + "compaction-debt-bytes", compactionDebtBytes);
   }
 }

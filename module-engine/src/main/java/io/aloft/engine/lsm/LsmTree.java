@@ -60,6 +60,7 @@ public final class LsmTree implements Closeable {
   private final VersionSet versions;
   private final TableCache tables;
   private final BlockCache blockCache;
+  private final LsmOptions options;
   private final WritePath writes;
   private final ReadPath reads;
   private final Flusher flusher;
@@ -78,6 +79,7 @@ public final class LsmTree implements Closeable {
       InstantSource clock,
       SharedFileRegistry files,
       ManifestFile.State restored) {
+    this.options = options;
     this.blockCache =
         options.blockCacheBytes() > 0 ? BlockCache.caffeine(options.blockCacheBytes()) : BlockCache.none();
     this.tables = new TableCache(fileSystems, primaryDir, blockCache);
@@ -357,7 +359,8 @@ public final class LsmTree implements Closeable {
         compactor.bytesCompacted(),
         tables.readRequests() + versions.retiredReadRequests(),
         cache.hits(),
-        cache.misses());
+        cache.misses(),
+        CompactionPicker.debt(v, options));
   }
 
   /**

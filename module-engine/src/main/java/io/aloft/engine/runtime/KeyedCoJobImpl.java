@@ -22,6 +22,11 @@ import java.util.OptionalLong;
  */
 public final class KeyedCoJobImpl<IN1, IN2, OUT> implements KeyedCoJob<IN1, IN2, OUT> {
 
+  @Override
+  public io.aloft.metrics.MetricRegistry metricRegistry() {
+    return job.metricRegistry();
+  }
+
   /** A record of input 1 ({@code first}) or input 2. */
   public record Tagged(boolean first, Object value) {}
 

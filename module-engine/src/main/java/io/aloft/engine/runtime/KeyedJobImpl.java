@@ -1,6 +1,10 @@
 package io.aloft.engine.runtime;
 
 import io.aloft.config.AloftOptions;
+import io.aloft.engine.metrics.JmxExport;
+import io.aloft.engine.metrics.JobRegistry;
+import io.aloft.engine.metrics.MetricCatalog;
+import io.aloft.metrics.MetricRegistry;
 import io.aloft.config.ConfigException;
 import io.aloft.process.Checkpoint;
 import io.aloft.process.KeyGroups;
@@ -15,6 +19,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
+import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CountDownLatch;
@@ -59,6 +64,8 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
   private final int maxParallelism;
   private final Output<OUT> output;
   private final List<Subtask> subtasks = new ArrayList<>();
+  private final JobRegistry metrics;
+  private final JmxExport jmx; // null: not published
   private final List<KeyGroupRange> ranges = new ArrayList<>();
   private final Object outputLock = new Object();
   private final long[] watermarks; // outputLock
@@ -105,7 +112,8 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       KeySelector<IN, K> keySelector,
       Serializer<K> keySerializer,
       Output<OUT> output,
-      Instances<K, IN, OUT> instances) {
+      Instances<K, IN, OUT> instances,
+      boolean jmx) {
     this.name = name;
     this.checkpointsConfigured = checkpointsConfigured;
     this.interval = interval;
@@ -117,6 +125,20 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     Arrays.fill(watermarks, Long.MIN_VALUE);
     this.lastCheckpointIds = new long[parallelism];
     this.restoredPositions = new long[parallelism];
+    this.metrics =
+        new JobRegistry(
+            Map.of("job", name),
+            () -> {
+              List<MetricRegistry> started = new ArrayList<>();
+              for (Subtask s : subtasks) {
+                MetricRegistry m = s.metrics;
+                if (m != null) {
+                  started.add(m);
+                }
+              }
+              return started;
+            });
+    metrics.own().gauge(MetricCatalog.JOB_QUEUED, () -> subtasks.stream().mapToLong(s -> s.queue.size()).sum());
     CountDownLatch started = new CountDownLatch(parallelism);
     for (int i = 0; i < parallelism; i++) {
       ranges.add(KeyGroups.rangeOf(i, parallelism, maxParallelism));
@@ -138,6 +160,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       stopAll();
       throw cause;
     }
+    this.jmx = jmx ? JmxExport.register(metrics, "KeyedJob", Map.of("name", name)) : null;
     // The latch ordered the subtasks' writes of these before this read.
     nextCheckpointId = Arrays.stream(lastCheckpointIds).max().orElse(0) + 1;
     lastCheckpointMillis = interval == null ? 0 : interval.clock().millis();
@@ -273,9 +296,17 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       }
     }
     stopAll();
+    if (jmx != null) {
+      jmx.close();
+    }
     if (failure != null) {
       throw failure;
     }
+  }
+
+  @Override
+  public MetricRegistry metricRegistry() {
+    return metrics;
   }
 
   /** Waits until every subtask has processed what was given before this call. */
@@ -408,6 +439,8 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
     final int index;
     /** Unbounded itself; {@link #slots} bounds what the caller may put in it. */
     final BlockingQueue<Event> queue = new LinkedBlockingQueue<>();
+    /** The processor's metrics, once it started. */
+    volatile MetricRegistry metrics;
     final Semaphore slots;
     final Thread thread;
 
@@ -427,6 +460,7 @@ public final class KeyedJobImpl<K, IN, OUT> implements KeyedJob<IN, OUT> {
       KeyedProcessor<K, IN, OUT> processor = null;
       try {
         processor = instances.create(index, outputOf(index));
+        metrics = processor.metricRegistry();
         lastCheckpointIds[index] = processor.lastCheckpointId().orElse(0);
         restoredPositions[index] = processor.restoredInputPosition().orElse(Long.MIN_VALUE);
         started.countDown();

@@ -71,6 +71,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
   private final Serializer<K> keySerializer;
   private final Output<OUT> output;
   private final KeyedStateBackend backend;
+  private final ProcessorMetrics metrics;
   private final int maxParallelism;
   private final KeyGroupRange keyGroupRange;
   /** The input position of the checkpoint restored from, or {@link InstanceCheckpoint#NO_POSITION}. */
@@ -121,7 +122,17 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       ExecutorStrategy executors,
       AsyncSettings async,
       CheckpointSettings checkpoints,
-      Restore restore) {}
+      Restore restore,
+      MetricsSettings metrics) {}
+
+  /**
+   * How the instance's metrics start: whether to publish them as a JMX MBean, and what its restore
+   * took.
+   *
+   * @param restoreMillis time the restore took, 0 when the instance did not restore
+   * @param restoreBytes bytes of the files the restored parts list
+   */
+  public record MetricsSettings(boolean jmx, long restoreMillis, long restoreBytes) {}
 
   /**
    * Where and how this instance checkpoints.
@@ -191,6 +202,15 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       closeResourcesQuietly(e);
       throw new ProcessingException(name + ": cannot open its timers: " + e, e);
     }
+    String suffix = "-" + subtaskIndex + "of" + parallelism;
+    this.metrics =
+        new ProcessorMetrics(
+            name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name,
+            subtaskIndex + "of" + parallelism,
+            setup.metrics(),
+            backend,
+            checkpoints.store());
+    RequestHandler direct = new DirectRequestHandler(backend, metrics.accessLatency());
     if (executors != null) {
       AsyncSettings a = setup.async();
       this.aec =
@@ -202,11 +222,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
               a.activeBufferTimeoutNanos(),
               a.totalBufferSize(),
               this::failed);
-      this.states = new StateRegistry(backend, keys, () -> aec, clock, aec::awaitTurn, setup.restore().stateFormats());
+      metrics.async(aec);
+      this.states =
+          new StateRegistry(backend, keys, () -> aec, direct, clock, aec::awaitTurn, setup.restore().stateFormats());
     } else {
       this.aec = null;
-      RequestHandler direct = new DirectRequestHandler(backend);
-      this.states = new StateRegistry(backend, keys, () -> direct, clock, id -> {}, setup.restore().stateFormats());
+      this.states = new StateRegistry(backend, keys, () -> direct, direct, clock, id -> {}, setup.restore().stateFormats());
     }
     try {
       function.open(new OpenContext());
@@ -307,6 +328,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   /** Runs the function on {@code record} under its key. */
   private void processOwned(IN record, CurrentRecord current) {
+    metrics.recordIn();
     run(current, () -> function.processElement(record, context, output), false);
     runDeferred();
   }
@@ -447,6 +469,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   /** Runs {@code onTimer} for a timer, under its key, as a record of it would run. */
   private void fire(Object key, byte[] keyBytes, int keyGroup, long time, TimeDomain domain, Object namespace) {
+    metrics.recordIn();
     run(
         CurrentRecord.of(key, keyBytes, keyGroup, time),
         () -> {
@@ -532,6 +555,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
     return java.util.Collections.unmodifiableSortedMap(all);
   }
 
+  @Override
+  public io.aloft.metrics.MetricRegistry metricRegistry() {
+    return metrics.registry();
+  }
+
   /** The most records that were in flight at once (0 with direct execution). */
   public int maxInFlightRecords() {
     return aec == null ? 0 : aec.maxInFlightRecords();
@@ -596,7 +624,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       store.completeCheckpoint(part);
       // Complete. Nothing after this point may fail it: what expiring leaves undone, the next does.
       store.expire(backend);
-      return new Checkpoint(
+      Checkpoint checkpoint =
+          new Checkpoint(
           checkpointId,
           dir,
           snapshot.filesReferenced(),
@@ -607,6 +636,8 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
           inputPosition == InstanceCheckpoint.NO_POSITION
               ? java.util.OptionalLong.empty()
               : java.util.OptionalLong.of(inputPosition));
+      metrics.checkpointed(checkpoint);
+      return checkpoint;
     } catch (IOException | RuntimeException e) {
       // The checkpoint never completed: release what it pinned so its copies can go — unless its part
       // may be in storage after all (a restore could find it), or a restore fenced this run (its
@@ -676,6 +707,7 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       // for a processor restored from these checkpoints).
       checkpoints.store().expire(backend);
     }
+    metrics.close(); // the last values stay readable; the MBean goes
     try {
       closeResources();
       if (checkpoints.store() != null) {
@@ -737,6 +769,9 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   /** A failed start: closes what was opened and ends this run's lease, as {@link #close()} would. */
   private void closeResourcesQuietly(Throwable cause) {
+    if (metrics != null) {
+      metrics.close();
+    }
     try {
       closeResources();
       if (checkpoints.store() != null) {

@@ -40,12 +40,21 @@ public final class ConfigTables {
    */
   public static void assertCurrent(Path doc, String start, String end, List<ConfigOption<?>> options, String regenerate)
       throws IOException {
+    assertTable(doc, start, end, markdown(options), regenerate);
+  }
+
+  /**
+   * Checks that the text between the lines {@code start} and {@code end} of {@code doc} is {@code
+   * expected}, or rewrites it with {@code -Daloft.docs.update=true}; {@code regenerate} is the command
+   * that does, for the failure message.
+   */
+  public static void assertTable(Path doc, String start, String end, String expected, String regenerate)
+      throws IOException {
     String text = Files.readString(doc, StandardCharsets.UTF_8);
     int from = text.indexOf(start);
     int to = text.indexOf(end);
     assertThat(from).as("%s marker %s", doc, start).isNotNegative();
     assertThat(to).as("%s marker %s", doc, end).isGreaterThan(from);
-    String expected = markdown(options);
     String actual = text.substring(from + start.length() + 1, to);
     if (!actual.equals(expected) && Boolean.getBoolean("aloft.docs.update")) {
       Files.writeString(
@@ -53,7 +62,7 @@ public final class ConfigTables {
       return;
     }
     assertThat(actual)
-        .as("the key table of %s is stale: run %s -Daloft.docs.update=true", doc, regenerate)
+        .as("the table of %s is stale: run %s -Daloft.docs.update=true", doc, regenerate)
         .isEqualTo(expected);
   }
 }

@@ -1,0 +1,27 @@
+package io.aloft.metrics;
+
+import java.util.Map;
+import java.util.Optional;
+import java.util.SortedMap;
+
+/**
+ * The metrics of one keyed processor (one instance) or one keyed job. Names are stable and listed in
+ * {@code docs/metrics.md}; where Flink has a metric for the same thing, the same metric is also listed
+ * under Flink's name ({@code numInFlightRecords}, {@code forst.fileCache.hit}, …). Safe to read from any
+ * thread, while the processor runs and after it closed (the last values stay).
+ */
+public interface MetricRegistry {
+  /**
+   * What the registry belongs to, as tags for monitoring systems: {@code processor} and {@code
+   * instance} (e.g. {@code clicks}, {@code 0of2}) for a processor, {@code job} for a job.
+   */
+  Map<String, String> tags();
+
+  /** Every metric by name, sorted, Flink's names included. */
+  SortedMap<String, Metric> metrics();
+
+  /** The metric named {@code name}, if there is one. */
+  default Optional<Metric> metric(String name) {
+    return Optional.ofNullable(metrics().get(name));
+  }
+}

@@ -1,0 +1,174 @@
+package io.aloft.engine.metrics;
+
+import io.aloft.metrics.Counter;
+import io.aloft.metrics.Gauge;
+import io.aloft.metrics.Histogram;
+import io.aloft.metrics.Metric;
+import io.aloft.metrics.MetricRegistry;
+import java.lang.management.ManagementFactory;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import javax.management.Attribute;
+import javax.management.AttributeList;
+import javax.management.AttributeNotFoundException;
+import javax.management.DynamicMBean;
+import javax.management.InstanceAlreadyExistsException;
+import javax.management.JMException;
+import javax.management.MBeanAttributeInfo;
+import javax.management.MBeanInfo;
+import javax.management.MBeanServer;
+import javax.management.ObjectName;
+
+/**
+ * Publishes a {@link MetricRegistry} as one MBean on the platform MBean server, named {@code
+ * io.aloft:type=KeyedProcessor,name=<processor>,instance=<i>of<n>} (a processor) or {@code
+ * io.aloft:type=KeyedJob,name=<job>} (a job), each metric an attribute of type {@code long}; a histogram
+ * {@code h} gives {@code h.count}, {@code h.sum}, {@code h.min}, {@code h.max}, {@code h.mean} (a
+ * {@code double}), {@code h.p50}, {@code h.p95} and {@code h.p99}. Another MBean of the same name in
+ * the JVM (a processor restored before the one it replaces closed) gets {@code ,run=2}, {@code 3}, ….
+ */
+public final class JmxExport implements AutoCloseable {
+  private static final System.Logger LOG = System.getLogger(JmxExport.class.getName());
+  private static final String[] HISTOGRAM_PARTS = {"count", "sum", "min", "max", "mean", "p50", "p95", "p99"};
+
+  private final MBeanServer server;
+  private final ObjectName name;
+
+  private JmxExport(MBeanServer server, ObjectName name) {
+    this.server = server;
+    this.name = name;
+  }
+
+  /**
+   * Registers {@code registry} under {@code io.aloft:type=<type>,<keys>}; {@code keys} in order, values
+   * quoted when they need it. Returns null (and logs a WARNING) when JMX refuses: metrics are never worth
+   * failing a job for.
+   */
+  public static JmxExport register(MetricRegistry registry, String type, Map<String, String> keys) {
+    MBeanServer server = ManagementFactory.getPlatformMBeanServer();
+    StringBuilder base = new StringBuilder("io.aloft:type=").append(type);
+    keys.forEach((k, v) -> base.append(',').append(k).append('=').append(value(v)));
+    try {
+      for (int run = 1; run < 1000; run++) {
+        ObjectName name = new ObjectName(run == 1 ? base.toString() : base + ",run=" + run);
+        try {
+          server.registerMBean(new Bean(registry), name);
+          return new JmxExport(server, name);
+        } catch (InstanceAlreadyExistsException taken) {
+          // another live registry of the same name: try the next run number
+        }
+      }
+      throw new JMException("1000 MBeans named " + base + " are registered");
+    } catch (JMException e) {
+      LOG.log(System.Logger.Level.WARNING, "Cannot register metrics MBean " + base + ": " + e);
+      return null;
+    }
+  }
+
+  private static String value(String v) {
+    return v.matches("[A-Za-z0-9_.\\-]+") ? v : ObjectName.quote(v);
+  }
+
+  /** The MBean's name. */
+  public ObjectName name() {
+    return name;
+  }
+
+  @Override
+  public void close() {
+    try {
+      server.unregisterMBean(name);
+    } catch (JMException e) {
+      // already gone
+    }
+  }
+
+  /** The attributes of a registry now: metric (or histogram part) name to its value. */
+  static Map<String, Object> attributes(MetricRegistry registry) {
+    Map<String, Object> values = new LinkedHashMap<>();
+    for (Metric m : registry.metrics().values()) {
+      if (m instanceof Counter c) {
+        values.put(m.name(), c.count());
+      } else if (m instanceof Gauge g) {
+        values.put(m.name(), g.value());
+      } else if (m instanceof Histogram h) {
+        Histogram.Snapshot s = h.snapshot();
+        Object[] parts = {s.count(), s.sum(), s.min(), s.max(), s.mean(), s.p50(), s.p95(), s.p99()};
+        for (int i = 0; i < parts.length; i++) {
+          values.put(m.name() + "." + HISTOGRAM_PARTS[i], parts[i]);
+        }
+      }
+    }
+    return values;
+  }
+
+  private static final class Bean implements DynamicMBean {
+    private final MetricRegistry registry;
+
+    Bean(MetricRegistry registry) {
+      this.registry = registry;
+    }
+
+    @Override
+    public Object getAttribute(String attribute) throws AttributeNotFoundException {
+      Object value = attributes(registry).get(attribute);
+      if (value == null) {
+        throw new AttributeNotFoundException("no metric " + attribute + " (the attributes are in docs/metrics.md)");
+      }
+      return value;
+    }
+
+    @Override
+    public AttributeList getAttributes(String[] attributes) {
+      Map<String, Object> now = attributes(registry);
+      AttributeList list = new AttributeList();
+      for (String a : attributes) {
+        if (now.containsKey(a)) {
+          list.add(new Attribute(a, now.get(a)));
+        }
+      }
+      return list;
+    }
+
+    @Override
+    public void setAttribute(Attribute attribute) throws AttributeNotFoundException {
+      throw new AttributeNotFoundException("metrics are read-only: " + attribute.getName());
+    }
+
+    @Override
+    public AttributeList setAttributes(AttributeList attributes) {
+      return new AttributeList(); // read-only: none set
+    }
+
+    @Override
+    public Object invoke(String actionName, Object[] params, String[] signature) {
+      throw new UnsupportedOperationException("metrics MBeans have no operations");
+    }
+
+    @Override
+    public MBeanInfo getMBeanInfo() {
+      List<MBeanAttributeInfo> infos = new ArrayList<>();
+      Map<String, Metric> metrics = registry.metrics();
+      for (Map.Entry<String, Object> e : attributes(registry).entrySet()) {
+        Metric m = metrics.get(e.getKey());
+        String description;
+        if (m != null) {
+          description = m.description() + " [" + m.unit() + "]";
+        } else {
+          String metric = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
+          String part = e.getKey().substring(metric.length() + 1);
+          Metric h = metrics.get(metric);
+          description = part + " of: " + (h == null ? metric : h.description() + " [" + h.unit() + "]");
+        }
+        infos.add(
+            new MBeanAttributeInfo(
+                e.getKey(), e.getValue() instanceof Double ? "double" : "long", description, true, false, false));
+      }
+      return new MBeanInfo(
+          Registry.class.getName(), "Aloft metrics " + registry.tags(), infos.toArray(new MBeanAttributeInfo[0]),
+          null, null, null);
+    }
+  }
+}

@@ -1,0 +1,128 @@
+package io.aloft.engine.metrics;
+
+import io.aloft.metrics.Counter;
+import io.aloft.metrics.Gauge;
+import io.aloft.metrics.Metric;
+import io.aloft.metrics.MetricRegistry;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.SortedMap;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Supplier;
+
+/**
+ * A job's {@link MetricRegistry}: every metric its subtasks' processors have, combined as {@link
+ * MetricSpec#jobValue()} says (counters and most gauges summed, maxima and last durations the largest,
+ * histograms merged), plus the job's own ({@link #own()}: {@code job.queued-records}). Subtasks that
+ * have not started yet count as absent; closed ones keep their last values.
+ */
+public final class JobRegistry implements MetricRegistry {
+  private final Registry own;
+  private final Supplier<List<MetricRegistry>> parts;
+  private final Map<String, Metric> combined = new ConcurrentHashMap<>();
+
+  /** {@code parts}: the subtasks' registries started so far. */
+  public JobRegistry(Map<String, String> tags, Supplier<List<MetricRegistry>> parts) {
+    this.own = new Registry(tags);
+    this.parts = parts;
+  }
+
+  /** The job's own metrics, registered by the job. */
+  public Registry own() {
+    return own;
+  }
+
+  @Override
+  public Map<String, String> tags() {
+    return own.tags();
+  }
+
+  @Override
+  public SortedMap<String, Metric> metrics() {
+    for (MetricRegistry part : parts.get()) {
+      for (String name : part.metrics().keySet()) {
+        MetricSpec spec = MetricCatalog.byName(name);
+        if (spec != null && !combined.containsKey(name)) { // names not in the catalog are Flink aliases
+          Metric m = combine(spec);
+          combined.putIfAbsent(name, m);
+          if (spec.flinkName() != null) {
+            combined.putIfAbsent(spec.flinkName(), Registry.alias(spec.flinkName(), m));
+          }
+        }
+      }
+    }
+    SortedMap<String, Metric> all = new TreeMap<>(combined);
+    all.putAll(own.metrics());
+    return Collections.unmodifiableSortedMap(all);
+  }
+
+  private List<Metric> each(String name) {
+    List<Metric> found = new ArrayList<>();
+    for (MetricRegistry part : parts.get()) {
+      part.metric(name).ifPresent(found::add);
+    }
+    return found;
+  }
+
+  private Metric combine(MetricSpec spec) {
+    String name = spec.name();
+    return switch (spec.kind()) {
+      case COUNTER -> new SumCounter(spec, this);
+      case GAUGE -> new CombinedGauge(spec, this);
+      case HISTOGRAM -> new MergedHistogram(spec, this);
+    };
+  }
+
+  private record SumCounter(MetricSpec spec, JobRegistry job) implements Counter {
+    @Override
+    public long count() {
+      long sum = 0;
+      for (Metric m : job.each(spec.name())) {
+        sum += ((Counter) m).count();
+      }
+      return sum;
+    }
+
+    @Override public String name() { return spec.name(); }
+    @Override public String description() { return spec.description() + " (all subtasks)"; }
+    @Override public String unit() { return spec.unit(); }
+  }
+
+  private record CombinedGauge(MetricSpec spec, JobRegistry job) implements Gauge {
+    @Override
+    public long value() {
+      long v = 0;
+      for (Metric m : job.each(spec.name())) {
+        long x = ((Gauge) m).value();
+        v = spec.jobValue() == MetricSpec.JobValue.MAX ? Math.max(v, x) : v + x;
+      }
+      return v;
+    }
+
+    @Override public String name() { return spec.name(); }
+    @Override public String description() {
+      return spec.description() + (spec.jobValue() == MetricSpec.JobValue.MAX ? " (largest subtask)" : " (all subtasks)");
+    }
+    @Override public String unit() { return spec.unit(); }
+  }
+
+  private record MergedHistogram(MetricSpec spec, JobRegistry job) implements io.aloft.metrics.Histogram {
+    @Override
+    public Snapshot snapshot() {
+      List<LogHistogram> histograms = new ArrayList<>();
+      for (Metric m : job.each(spec.name())) {
+        if (m instanceof LogHistogram h) {
+          histograms.add(h);
+        }
+      }
+      return LogHistogram.merge(histograms);
+    }
+
+    @Override public String name() { return spec.name(); }
+    @Override public String description() { return spec.description() + " (all subtasks)"; }
+    @Override public String unit() { return spec.unit(); }
+  }
+}
