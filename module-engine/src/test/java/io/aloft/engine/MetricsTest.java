@@ -92,10 +92,13 @@ class MetricsTest {
       for (int i = 0; i < 20_000; i++) {
         p.processElement("key-" + (i % 5000) + "-" + "x".repeat(30));
       }
+      for (int i = 0; i < 100; i++) {
+        p.processElement("hot"); // each queues behind the one before: its requests wait for a batch
+      }
       p.drain();
       checkpoint = p.checkpoint(1);
 
-      assertThat(count(registry, "records.in")).isEqualTo(20_000);
+      assertThat(count(registry, "records.in")).isEqualTo(20_100);
       assertThat(registry.metric("records.in").orElseThrow()).isInstanceOf(Counter.class);
       assertThat(registry.metric("async.in-flight-records").orElseThrow()).isInstanceOf(Gauge.class);
       assertThat(count(registry, "async.in-flight-records")).isZero(); // drained
@@ -106,14 +109,15 @@ class MetricsTest {
       assertThat(count(registry, "rocksdb.flush_write_bytes")).isEqualTo(count(registry, "forst.bytes-flushed"));
 
       Histogram.Snapshot latency = histogram(registry, "state.access-latency");
-      assertThat(latency.count()).isGreaterThanOrEqualTo(40_000); // a read and a write per record
+      assertThat(latency.count()).isGreaterThanOrEqualTo(40_200); // a read and a write per record
       assertThat(latency.p50()).isPositive().isLessThanOrEqualTo(latency.p99());
       assertThat(latency.p99()).isLessThanOrEqualTo(latency.max());
       Histogram.Snapshot batches = histogram(registry, "async.batch-size");
       assertThat(batches.count()).isEqualTo(count(registry, "async.batches"));
       assertThat(batches.sum()).isEqualTo(latency.count());
-      // every record of a key after the first queued behind it at some point or ran after it finished
-      assertThat(histogram(registry, "async.key-queue-depth").count()).isPositive();
+      Histogram.Snapshot queued = histogram(registry, "async.key-queue-depth");
+      assertThat(queued.count()).isGreaterThanOrEqualTo(99);
+      assertThat(queued.max()).isPositive(); // later "hot" records found earlier ones queued
 
       assertThat(count(registry, "forst.flushes")).isPositive();
       assertThat(count(registry, "forst.remote.requests.write")).isPositive();
@@ -132,7 +136,7 @@ class MetricsTest {
       long flushed = count(registry, "forst.bytes-flushed");
       p.close();
       // closed: the last values stay
-      assertThat(count(registry, "records.in")).isEqualTo(20_000);
+      assertThat(count(registry, "records.in")).isEqualTo(20_100);
       assertThat(count(registry, "forst.bytes-flushed")).isEqualTo(flushed);
 
       try (KeyedProcessor<String, String, String> restored = processor(aloft, "counts", checkpoint)) {

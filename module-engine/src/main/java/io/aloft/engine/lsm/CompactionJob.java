@@ -10,6 +10,7 @@ import io.aloft.engine.lsm.sst.SstProperties;
 import io.aloft.engine.lsm.sst.SstReader;
 import io.aloft.engine.lsm.sst.SstWriter;
 import io.aloft.spi.backend.KeyGroupRange;
+import io.aloft.engine.progress.Progress;
 import java.io.IOException;
 import java.time.InstantSource;
 import java.util.ArrayList;
@@ -79,6 +80,26 @@ final class CompactionJob {
    * subcompactions): each range is merged into its own output files, on this thread or a shared pool's.
    */
   List<FileMeta> run(CompactionPicker.Compaction pick) throws IOException {
+    long inputBytes = 0;
+    for (FileMeta f : pick.inputs()) {
+      inputBytes += f.size();
+    }
+    // Logged only when it runs longer than the log interval: a large compaction. Done is measured in
+    // output written against the input's size (what the merge drops makes it end below 100 %).
+    Progress progress =
+        Progress.start(
+            "compaction of " + pick.inputs().size() + " files (" + Progress.bytes(inputBytes) + ") into level "
+                + pick.outputLevel(),
+            (inputBytes + options.targetFileBytes() - 1) / Math.max(1, options.targetFileBytes()),
+            inputBytes);
+    try {
+      return run(pick, progress);
+    } finally {
+      progress.finish();
+    }
+  }
+
+  private List<FileMeta> run(CompactionPicker.Compaction pick, Progress progress) throws IOException {
     List<RangeTombstone> tombstones = new ArrayList<>();
     for (FileMeta f : pick.inputs()) {
       tombstones.addAll(tables.reader(f).rangeTombstones());
@@ -88,13 +109,13 @@ final class CompactionJob {
     // compaction that has any stays in one piece.
     List<byte[]> cuts = tombstones.isEmpty() ? cutPoints(pick) : List.of();
     if (cuts.isEmpty()) {
-      return runRange(pick, tombstones, now, null, null);
+      return runRange(pick, tombstones, now, null, null, progress);
     }
     List<Subcompaction> parts = new ArrayList<>();
     for (int i = 0; i <= cuts.size(); i++) {
       byte[] start = i == 0 ? null : cuts.get(i - 1);
       byte[] end = i == cuts.size() ? null : cuts.get(i);
-      parts.add(new Subcompaction(() -> runRange(pick, List.of(), now, start, end)));
+      parts.add(new Subcompaction(() -> runRange(pick, List.of(), now, start, end, progress)));
     }
     for (int i = 1; i < parts.size(); i++) {
       SUBCOMPACTIONS.execute(parts.get(i));
@@ -171,13 +192,14 @@ final class CompactionJob {
    * new files; {@code tombstones}, the inputs' range tombstones, only for an unsplit compaction.
    */
   private List<FileMeta> runRange(
-      CompactionPicker.Compaction pick, List<RangeTombstone> tombstones, long now, byte[] start, byte[] end)
+      CompactionPicker.Compaction pick, List<RangeTombstone> tombstones, long now, byte[] start, byte[] end,
+      Progress progress)
       throws IOException {
     List<InternalIterator> sources = new ArrayList<>();
     for (FileMeta f : pick.inputs()) {
       sources.add(SstFileIterator.of(f, tables.reader(f).sequentialIterator(READAHEAD_BYTES)));
     }
-    OutputFiles out = new OutputFiles(pick.outputLevel());
+    OutputFiles out = new OutputFiles(pick.outputLevel(), progress);
     List<RangeTombstone> carried = new ArrayList<>();
     if (!pick.bottommost()) {
       for (RangeTombstone t : tombstones) {
@@ -285,9 +307,11 @@ final class CompactionJob {
     int nextTombstone;
     byte[] maxTombstoneEnd;
     VersionSet.NewFile file;
+    final Progress progress;
 
-    OutputFiles(int level) {
+    OutputFiles(int level, Progress progress) {
       this.level = level;
+      this.progress = progress;
     }
 
     void add(EntryView e) throws IOException {
@@ -329,6 +353,7 @@ final class CompactionJob {
       SstProperties p = writer.finish();
       writer.close();
       bytesCompacted.addAndGet(p.fileSize());
+      progress.advance(1, p.fileSize());
       FileMeta meta = FileMeta.of(file.number(), file.name(), p);
       versions.written(meta);
       files.add(meta);

@@ -88,16 +88,18 @@ public final class JmxExport implements AutoCloseable {
   /** The attributes of a registry now: metric (or histogram part) name to its value. */
   static Map<String, Object> attributes(MetricRegistry registry) {
     Map<String, Object> values = new LinkedHashMap<>();
-    for (Metric m : registry.metrics().values()) {
+    for (Map.Entry<String, Metric> e : registry.metrics().entrySet()) {
+      String name = e.getKey(); // Aloft's name, or Flink's for the same metric
+      Metric m = e.getValue();
       if (m instanceof Counter c) {
-        values.put(m.name(), c.count());
+        values.put(name, c.count());
       } else if (m instanceof Gauge g) {
-        values.put(m.name(), g.value());
+        values.put(name, g.value());
       } else if (m instanceof Histogram h) {
         Histogram.Snapshot s = h.snapshot();
         Object[] parts = {s.count(), s.sum(), s.min(), s.max(), s.mean(), s.p50(), s.p95(), s.p99()};
         for (int i = 0; i < parts.length; i++) {
-          values.put(m.name() + "." + HISTOGRAM_PARTS[i], parts[i]);
+          values.put(name + "." + HISTOGRAM_PARTS[i], parts[i]);
         }
       }
     }
@@ -155,7 +157,8 @@ public final class JmxExport implements AutoCloseable {
         Metric m = metrics.get(e.getKey());
         String description;
         if (m != null) {
-          description = m.description() + " [" + m.unit() + "]";
+          description =
+              m.description() + " [" + m.unit() + "]" + (m.name().equals(e.getKey()) ? "" : " (Aloft's " + m.name() + ")");
         } else {
           String metric = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
           String part = e.getKey().substring(metric.length() + 1);

@@ -43,13 +43,14 @@ public final class JobRegistry implements MetricRegistry {
   @Override
   public SortedMap<String, Metric> metrics() {
     for (MetricRegistry part : parts.get()) {
-      for (String name : part.metrics().keySet()) {
+      for (Map.Entry<String, Metric> e : part.metrics().entrySet()) {
+        String name = e.getKey();
         MetricSpec spec = MetricCatalog.byName(name);
-        if (spec != null && !combined.containsKey(name)) { // names not in the catalog are Flink aliases
+        if (spec != null && name.equals(e.getValue().name()) && !combined.containsKey(name)) { // not Flink's name
           Metric m = combine(spec);
           combined.putIfAbsent(name, m);
           if (spec.flinkName() != null) {
-            combined.putIfAbsent(spec.flinkName(), Registry.alias(spec.flinkName(), m));
+            combined.putIfAbsent(spec.flinkName(), m);
           }
         }
       }
@@ -68,7 +69,6 @@ public final class JobRegistry implements MetricRegistry {
   }
 
   private Metric combine(MetricSpec spec) {
-    String name = spec.name();
     return switch (spec.kind()) {
       case COUNTER -> new SumCounter(spec, this);
       case GAUGE -> new CombinedGauge(spec, this);

@@ -119,7 +119,7 @@ public final class Registry implements MetricRegistry {
       throw new IllegalStateException("metric " + spec.name() + " is registered twice");
     }
     if (spec.flinkName() != null) {
-      metrics.putIfAbsent(spec.flinkName(), alias(spec.flinkName(), metric));
+      metrics.putIfAbsent(spec.flinkName(), metric); // the same metric: its name() stays Aloft's
     }
     return metric;
   }
@@ -182,34 +182,5 @@ public final class Registry implements MetricRegistry {
     public long value() {
       return read();
     }
-  }
-
-  /** The same metric under Flink's name {@code name}: same values, same description. */
-  static Metric alias(String name, Metric of) {
-    if (of instanceof Counter c) {
-      return new AliasCounter(name, c);
-    }
-    if (of instanceof Gauge g) {
-      return new AliasGauge(name, g);
-    }
-    return new AliasHistogram(name, (io.aloft.metrics.Histogram) of);
-  }
-
-  private record AliasCounter(String name, Counter of) implements Counter {
-    @Override public long count() { return of.count(); }
-    @Override public String description() { return of.description() + " (Aloft's " + of.name() + ")"; }
-    @Override public String unit() { return of.unit(); }
-  }
-
-  private record AliasGauge(String name, Gauge of) implements Gauge {
-    @Override public long value() { return of.value(); }
-    @Override public String description() { return of.description() + " (Aloft's " + of.name() + ")"; }
-    @Override public String unit() { return of.unit(); }
-  }
-
-  private record AliasHistogram(String name, io.aloft.metrics.Histogram of) implements io.aloft.metrics.Histogram {
-    @Override public Snapshot snapshot() { return of.snapshot(); }
-    @Override public String description() { return of.description() + " (Aloft's " + of.name() + ")"; }
-    @Override public String unit() { return of.unit(); }
   }
 }

@@ -30,9 +30,7 @@ final class FlinkKeys {
           "state.backend.forst.log.",
           "state.backend.forst.memory.",
           "state.backend.forst.timer-service.",
-          "state.backend.forst.compaction.filter.",
-          // honoured when module-cache (the lru policy) is on the module path, ignored otherwise
-          "state.backend.forst.cache.lru.");
+          "state.backend.forst.compaction.filter.");
 
   private static final Set<String> KEYS =
       Set.of(
@@ -41,6 +39,9 @@ final class FlinkKeys {
           "state.backend.async",
           "state.backend.fs.memory-threshold",
           "state.backend.fs.write-buffer-size",
+          // honoured when module-cache (the lru policy) is on the module path, ignored otherwise
+          "state.backend.forst.cache.lru.access-before-promote",
+          "state.backend.forst.cache.lru.promote-limit",
           "state.backend.forst.block.metadata-blocksize",
           "state.backend.forst.bloom-filter.block-based-mode",
           "state.backend.forst.compaction.level.use-dynamic-size",
