@@ -12,6 +12,7 @@ import io.aloft.state.StateFuture;
 import java.io.InterruptedIOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import io.aloft.engine.keyedstate.DirectRequestHandler;
 import io.aloft.engine.metrics.LogHistogram;
 import io.aloft.engine.metrics.MetricCatalog;
 import io.aloft.engine.metrics.Registry;
@@ -112,6 +113,8 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
   private int waitingRecords;
   /** The metrics the controller records into; set by {@link #metrics}. Task thread. */
   private LogHistogram accessLatency;
+  /** Requests issued, for sampling their latency as the direct handler does. */
+  private long requestsIssued;
   private LogHistogram batchSizes;
   private LogHistogram keyQueueDepths;
   private final Set<ByteKey> busyKeys = new HashSet<>();
@@ -320,7 +323,9 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
           "state '" + stateId + "' was accessed outside the processing of a record or timer");
     }
     StateRequest<R> request =
-        new StateRequest<>(tableRequest, conflictKey(stateId, owner), owner, this);
+        new StateRequest<>(
+            tableRequest, conflictKey(stateId, owner), owner, this,
+            accessLatency != null && (++requestsIssued & DirectRequestHandler.LATENCY_SAMPLE_MASK) == 0);
     scope.children.add(request);
     frontier(owner); // dispatches it at once if its turn has come
     return request.future;
@@ -372,9 +377,10 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
    * callbacks become ready and run when their record's order reaches them.
    */
   private void deliver(List<StateRequest<?>> done) {
-    long now = accessLatency == null ? 0 : System.nanoTime();
+    long now = 0;
     for (StateRequest<?> request : done) {
-      if (accessLatency != null) {
+      if (request.issuedNanos != 0) {
+        now = now == 0 ? System.nanoTime() : now;
         accessLatency.record(now - request.issuedNanos);
       }
       dispatchedRequests--;

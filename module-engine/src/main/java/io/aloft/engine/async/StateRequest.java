@@ -15,11 +15,12 @@ final class StateRequest<R> {
   final ByteKey conflictKey;
   final TaskFuture<R> future;
   final RecordContext owner;
-  /** When the request was issued ({@code System.nanoTime()}): its access latency starts here. */
-  final long issuedNanos = System.nanoTime();
+  /** When the request was issued ({@code System.nanoTime()}), if its latency is sampled; 0 otherwise. */
+  final long issuedNanos;
 
   StateRequest(
-      TableRequest<R> request, ByteKey conflictKey, RecordContext owner, CallbackOrder order) {
+      TableRequest<R> request, ByteKey conflictKey, RecordContext owner, CallbackOrder order, boolean timed) {
+    this.issuedNanos = timed ? System.nanoTime() : 0;
     this.request = request;
     this.kind = request.kind().phase();
     this.conflictKey = conflictKey;

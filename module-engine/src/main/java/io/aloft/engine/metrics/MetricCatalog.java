@@ -29,7 +29,8 @@ public final class MetricCatalog {
   public static final MetricSpec STATE_ACCESS_LATENCY =
       histogram("state.access-latency", NANOS,
           "Time from a state request's issue to its result: with async execution until the result is on"
-              + " the task thread (waiting in a batch included), otherwise the call itself.", null);
+              + " the task thread (waiting in a batch included), otherwise the call itself. Sampled: one"
+              + " request in 16.", null);
   public static final MetricSpec RECORDS_IN =
       counter("records.in", COUNT, "Records (and timers) the processor ran its function on.", null);
 

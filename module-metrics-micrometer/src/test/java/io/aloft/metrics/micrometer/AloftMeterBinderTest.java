@@ -77,7 +77,7 @@ class AloftMeterBinderTest {
       assertThat(meters.get("aloft.forst.live-bytes").gauge().value()).isPositive();
 
       FunctionTimer latency = meters.get("aloft.state.access-latency").functionTimer();
-      assertThat(latency.count()).isGreaterThanOrEqualTo(20_000);
+      assertThat(latency.count()).isGreaterThanOrEqualTo(20_000 / 16); // sampled: one request in 16
       assertThat(latency.totalTime(TimeUnit.NANOSECONDS)).isPositive();
       assertThat(meters.get("aloft.state.access-latency.p99").gauge().value())
           .isGreaterThanOrEqualTo(meters.get("aloft.state.access-latency.p50").gauge().value());
@@ -85,7 +85,7 @@ class AloftMeterBinderTest {
 
       // a size histogram: a count and gauges
       assertThat(meters.get("aloft.async.batch-size.count").functionCounter().count()).isPositive();
-      assertThat(meters.get("aloft.async.batch-size.sum").gauge().value()).isEqualTo(latency.count());
+      assertThat(meters.get("aloft.async.batch-size.sum").gauge().value()).isGreaterThanOrEqualTo(20_000);
 
       // Flink's names are the same metrics: not bound twice
       assertThat(meters.find("aloft.numInFlightRecords").meters()).isEmpty();
