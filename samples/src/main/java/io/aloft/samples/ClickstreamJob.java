@@ -2,6 +2,10 @@ package io.aloft.samples;
 
 import io.aloft.config.AloftOptions;
 import io.aloft.engine.Aloft;
+import io.aloft.metrics.Counter;
+import io.aloft.metrics.Gauge;
+import io.aloft.metrics.Histogram;
+import io.aloft.metrics.MetricRegistry;
 import io.aloft.process.Checkpoint;
 import io.aloft.spi.fs.Location;
 import io.aloft.process.KeyedJob;
@@ -113,6 +117,7 @@ public final class ClickstreamJob {
             last.id(), last.filesReferenced(), last.filesCopied(), last.bytesWritten(),
             last.duration().toMillis(), checkpoint.id(),
             firstGone ? "was subsumed and deleted with the files only it listed" : "is still retained");
+        printMetrics(job.metricRegistry());
       }
 
       System.out.println("Last windows computed:");
@@ -130,6 +135,25 @@ public final class ClickstreamJob {
         System.exit(1);
       }
     }
+  }
+
+  /** A few of the job's metrics (all of them are in docs/metrics.md, and a JMX MBean while it runs). */
+  private static void printMetrics(MetricRegistry metrics) {
+    Histogram.Snapshot latency = ((Histogram) metrics.metric("state.access-latency").orElseThrow()).snapshot();
+    System.out.printf(
+        "Metrics of the restored job (JMX MBean io.aloft:type=KeyedJob,name=%s): %,d records and timers; state"
+            + " access p50 %,d ns, p99 %,d ns; %,d bytes written to the primary store in %,d files;"
+            + " restore took %,d ms for %,d bytes of state files%n",
+        metrics.tags().get("job"), value(metrics, "records.in"), latency.p50(), latency.p99(),
+        value(metrics, "forst.remote.bytes.written"), value(metrics, "forst.remote.requests.write"),
+        value(metrics, "restore.duration"), value(metrics, "restore.size"));
+  }
+
+  private static long value(MetricRegistry metrics, String name) {
+    return metrics
+        .metric(name)
+        .map(m -> m instanceof Counter c ? c.count() : m instanceof Gauge g ? g.value() : 0L)
+        .orElse(0L);
   }
 
   private static KeyedJob<Click, WindowCount> build(
