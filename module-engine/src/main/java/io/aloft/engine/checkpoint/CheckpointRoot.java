@@ -19,14 +19,14 @@ import java.util.UUID;
  * markers lie ({@code docs/checkpoints.md}, "Layout"), how runs and instances are named, and the
  * listing and reading of the leases of this processor's runs. Holds no state of its own.
  */
-final class CheckpointRoot {
-  static final String INSTANCES = "instances";
-  static final String LEASE = "lease";
-  static final String FENCE = "fenced";
+public final class CheckpointRoot {
+  public static final String INSTANCES = "instances";
+  public static final String LEASE = "lease";
+  public static final String FENCE = "fenced";
   /** Written by a run once it has closed: its lease never changes again, so it may be merged. */
-  static final String ENDED = "ended";
-  static final String TOMBSTONE_SUFFIX = ".discarded";
-  static final String HOLD_SUFFIX = ".hold";
+  public static final String ENDED = "ended";
+  public static final String TOMBSTONE_SUFFIX = ".discarded";
+  public static final String HOLD_SUFFIX = ".hold";
   private static final int UUID_LENGTH = 36; // UUID.toString()
 
   private final StateFileSystem fs;
@@ -71,7 +71,7 @@ final class CheckpointRoot {
   }
 
   /** Whether {@code instanceName} names an instance of {@code operator}: {@code <operator>-<i>of<n>}. */
-  static boolean isInstanceOf(String instanceName, String operator) {
+  public static boolean isInstanceOf(String instanceName, String operator) {
     if (!instanceName.startsWith(operator + "-")) {
       return false;
     }
@@ -280,8 +280,8 @@ final class CheckpointRoot {
    * The parts, tombstones and holds directly in a checkpoint directory: of one processor, or (null) the
    * parts and tombstones of all.
    */
-  record Listing(Set<Location> parts, Set<Location> tombstones, Set<Location> holds) {
-    static Listing of(StateFileSystem fs, Location checkpointDir, String operator) throws IOException {
+  public record Listing(Set<Location> parts, Set<Location> tombstones, Set<Location> holds) {
+    public static Listing of(StateFileSystem fs, Location checkpointDir, String operator) throws IOException {
       Set<Location> parts = new LinkedHashSet<>();
       Set<Location> tombstones = new HashSet<>();
       Set<Location> holds = new HashSet<>();

@@ -59,7 +59,7 @@ public record InstanceCheckpoint(
 
   /** The {@link #inputPosition} of a part whose checkpoint was given none. */
   public static final long NO_POSITION = Long.MIN_VALUE;
-  static final String SUFFIX = ".meta";
+  public static final String SUFFIX = ".meta";
 
   public InstanceCheckpoint {
     timers = List.copyOf(timers);

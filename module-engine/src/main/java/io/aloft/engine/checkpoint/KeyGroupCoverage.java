@@ -12,11 +12,11 @@ import java.util.Map;
  * Whether the parts of a checkpoint cover every key group exactly once: the test of a complete
  * checkpoint, for a restore (from the parts it read) and for retention (from a listing alone).
  */
-final class KeyGroupCoverage {
+public final class KeyGroupCoverage {
   private KeyGroupCoverage() {}
 
   /** Why these parts are not one complete checkpoint, or null if they are. */
-  static String problem(List<InstanceCheckpoint> parts) {
+  public static String problem(List<InstanceCheckpoint> parts) {
     int maxParallelism = parts.get(0).maxParallelism();
     Map<String, KeyGroupRange> ranges = new LinkedHashMap<>();
     for (InstanceCheckpoint p : parts) {

@@ -36,7 +36,7 @@ import java.util.TreeMap;
  * @param inherited files written by other runs that the retained parts list: they must not be deleted
  *     while this lease names them
  */
-record Lease(
+public record Lease(
     String incarnation,
     String instanceName,
     int maxParallelism,
@@ -47,7 +47,7 @@ record Lease(
   static final long MAGIC = 0x414c4f46544c5345L; // "ALOFTLSE"
   static final int VERSION = 1;
 
-  Lease {
+  public Lease {
     TreeMap<Long, List<String>> copy = new TreeMap<>();
     retained.forEach((id, parts) -> copy.put(id, List.copyOf(parts)));
     retained = java.util.Collections.unmodifiableSortedMap(copy);
@@ -55,7 +55,7 @@ record Lease(
   }
 
   /** Every part path the lease retains. */
-  Set<String> retainedParts() {
+  public Set<String> retainedParts() {
     Set<String> parts = new LinkedHashSet<>();
     retained.values().forEach(parts::addAll);
     return parts;
@@ -92,7 +92,7 @@ record Lease(
    *
    * @throws CheckpointException naming the file if it is not a valid lease
    */
-  static Lease read(StateFileSystem fs, Location location) throws IOException {
+  public static Lease read(StateFileSystem fs, Location location) throws IOException {
     return MetadataFile.read(fs, location, "lease", "an Aloft lease", MAGIC, VERSION, VERSION, (in, version) -> {
       String incarnation = in.readUTF();
       String instanceName = in.readUTF();

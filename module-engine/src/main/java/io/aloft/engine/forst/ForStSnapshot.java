@@ -25,7 +25,7 @@ import java.util.Map;
  * of the part that lists the file, so a file several parts list is read by each for its own keys only.
  * Version 1 is still read (every key group of a file visible, then narrowed the same way).
  */
-record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<FileMeta>> levels) {
+public record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<FileMeta>> levels) {
   /** 2: files carry their visible key groups ({@link FileMeta}); 1 is still read (all visible). */
   static final int VERSION = 2;
 
@@ -44,7 +44,7 @@ record ForStSnapshot(long lastSeq, Map<String, Integer> tableIds, List<List<File
     return bytes.toByteArray();
   }
 
-  static ForStSnapshot decode(byte[] data) throws IOException {
+  public static ForStSnapshot decode(byte[] data) throws IOException {
     if (data.length < 4) {
       throw new CheckpointException("forst checkpoint data is malformed: " + data.length + " bytes");
     }

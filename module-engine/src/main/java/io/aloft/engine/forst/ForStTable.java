@@ -16,7 +16,7 @@ import java.util.Arrays;
  * made through a batch go to a {@link WriteBatch} ({@link #addTo}); the methods of {@link StateTable}
  * write to the tree at once.
  */
-final class ForStTable implements StateTable {
+public final class ForStTable implements StateTable {
   private final LsmTree tree;
   private final int id;
   private final TableSpec spec;
@@ -36,7 +36,7 @@ final class ForStTable implements StateTable {
   }
 
   /** The table id of a stored key. */
-  static int tableId(byte[] storedKey) {
+  public static int tableId(byte[] storedKey) {
     return tableId(storedKey, storedKey.length);
   }
 
@@ -55,7 +55,8 @@ final class ForStTable implements StateTable {
     return key;
   }
 
-  private static byte[] row(byte[] stored) {
+  /** The row key (as the state layer wrote it) of a stored key: the table id taken out. */
+  public static byte[] row(byte[] stored) {
     byte[] row = new byte[stored.length - 2];
     row[0] = stored[0];
     row[1] = stored[1];

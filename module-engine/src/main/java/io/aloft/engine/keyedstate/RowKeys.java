@@ -48,4 +48,45 @@ public final class RowKeys {
   public static int keyGroup(byte[] row) {
     return ((row[0] & 0xFF) << 8) | (row[1] & 0xFF);
   }
+
+  /**
+   * A row key taken apart (for inspection tools): the inverse of {@link #prefix} and {@link #mapRow}.
+   *
+   * @param userKey the serialized map key of a map state's row; empty in every other state's row
+   */
+  public record Row(int keyGroup, byte[] key, byte[] namespace, byte[] userKey) {}
+
+  /**
+   * Takes {@code row} apart.
+   *
+   * @throws IllegalArgumentException if {@code row} is not in this layout: shorter than its key group,
+   *     or a length that runs past its end
+   */
+  public static Row decode(byte[] row) {
+    if (row.length < 2) {
+      throw new IllegalArgumentException("a row key of " + row.length + " bytes has no key group");
+    }
+    int[] pos = {2};
+    byte[] key = lengthPrefixed(row, pos, "key");
+    byte[] namespace = lengthPrefixed(row, pos, "namespace");
+    return new Row(keyGroup(row), key, namespace, java.util.Arrays.copyOfRange(row, pos[0], row.length));
+  }
+
+  private static byte[] lengthPrefixed(byte[] row, int[] pos, String what) {
+    int start = pos[0];
+    int length;
+    try {
+      length = Bytes.getVarInt(row, pos);
+    } catch (ArrayIndexOutOfBoundsException | io.aloft.serde.SerializationException e) {
+      throw new IllegalArgumentException("the " + what + " length at offset " + start + " is malformed");
+    }
+    if (length < 0 || length > row.length - pos[0]) {
+      throw new IllegalArgumentException(
+          "the " + what + " length " + length + " at offset " + start + " runs past the row's "
+              + row.length + " bytes");
+    }
+    byte[] bytes = java.util.Arrays.copyOfRange(row, pos[0], pos[0] + length);
+    pos[0] += length;
+    return bytes;
+  }
 }

@@ -19,7 +19,7 @@ import java.util.Arrays;
  * {@code i + 1} (equal to it when the versions of one key span both blocks). So the first block whose
  * separator is at least a key is the only block that can hold that key's newest version. Immutable.
  */
-final class BlockIndex {
+public final class BlockIndex {
   // The separators back to back in one array (separator i is separators[starts[i]..starts[i + 1])),
   // so that a binary search touches two flat arrays instead of one object per step.
   private final byte[] separators;
@@ -34,20 +34,20 @@ final class BlockIndex {
     this.sizes = sizes;
   }
 
-  int count() {
+  public int count() {
     return offsets.length;
   }
 
-  long offset(int block) {
+  public long offset(int block) {
     return offsets[block];
   }
 
-  int size(int block) {
+  public int size(int block) {
     return sizes[block];
   }
 
   /** Separator {@code block}, copied. */
-  byte[] separator(int block) {
+  public byte[] separator(int block) {
     return Arrays.copyOfRange(separators, starts[block], starts[block + 1]);
   }
 

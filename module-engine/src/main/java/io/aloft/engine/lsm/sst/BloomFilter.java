@@ -23,7 +23,7 @@ import net.jpountz.xxhash.XXHashFactory;
  *       m} of the whole {@code m}-bit array.
  * </ul>
  */
-final class BloomFilter {
+public final class BloomFilter {
   /** The most probes a filter may use. */
   static final int MAX_PROBES = 30;
 
@@ -98,8 +98,18 @@ final class BloomFilter {
   }
 
   /** Size of the filter in memory, for accounting. */
-  int sizeInBytes() {
+  public int sizeInBytes() {
     return bits.length;
+  }
+
+  /** Probes per key ({@code k}). */
+  public int probes() {
+    return probes;
+  }
+
+  /** Whether the filter is cache-local (format version 2) rather than whole-array (version 1). */
+  public boolean isCacheLocal() {
+    return cacheLocal;
   }
 
   /** The filter block of a file of format {@code version}. */

@@ -23,7 +23,7 @@ import io.aloft.spi.fs.Location;
  * 68  u64 magic "ALOFTSST"
  * </pre>
  */
-record Footer(
+public record Footer(
     int version,
     long tailOffset,
     long tailLength,
@@ -33,18 +33,18 @@ record Footer(
     BlockHandle properties) {
 
   /** The size of a version-1 or version-2 footer. */
-  static final int SIZE = 76;
+  public static final int SIZE = 76;
 
   private static final int VERSION_POS = SIZE - 16;
   private static final int CRC_POS = SIZE - 12;
   private static final int MAGIC_POS = SIZE - 8;
 
   /** The offset of the footer, which is also the length of the file without it. */
-  long footerOffset() {
+  public long footerOffset() {
     return tailOffset + tailLength;
   }
 
-  long fileSize() {
+  public long fileSize() {
     return footerOffset() + SIZE;
   }
 

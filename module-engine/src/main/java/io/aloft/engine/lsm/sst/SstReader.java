@@ -46,6 +46,7 @@ public final class SstReader implements Closeable {
   private final List<RangeTombstone> rangeTombstones;
   private final BloomFilter filter; // null: the file has none
   private final BlockIndex index;
+  private final Footer footer;
   private final LongAdder readRequests = new LongAdder();
   private volatile boolean closed;
 
@@ -59,6 +60,7 @@ public final class SstReader implements Closeable {
     this.rangeTombstones = tail.rangeTombstones;
     this.filter = tail.filter;
     this.index = tail.index;
+    this.footer = tail.footer;
     this.readRequests.add(tailReads);
   }
 
@@ -103,6 +105,21 @@ public final class SstReader implements Closeable {
   /** The file's properties. Its arrays are shared: do not modify them. */
   public SstProperties properties() {
     return properties;
+  }
+
+  /** The file's footer, as decoded and checked at open (for inspection tools). */
+  public Footer footer() {
+    return footer;
+  }
+
+  /** The file's decoded index block (for inspection tools). */
+  public BlockIndex index() {
+    return index;
+  }
+
+  /** The file's Bloom filter, if it has one (for inspection tools). */
+  public java.util.Optional<BloomFilter> filter() {
+    return java.util.Optional.ofNullable(filter);
   }
 
   /**
@@ -255,7 +272,8 @@ public final class SstReader implements Closeable {
       SstProperties properties,
       List<RangeTombstone> rangeTombstones,
       BloomFilter filter,
-      BlockIndex index) {}
+      BlockIndex index,
+      Footer footer) {}
 
   /** Fetches and decodes the tail; used by the opening thread only. */
   private static final class TailLoader {
@@ -386,7 +404,7 @@ public final class SstReader implements Closeable {
                 + " range tombstones, but the index has " + index.count() + " blocks and the"
                 + " tombstone block " + tombstones.size() + " tombstones");
       }
-      return new Tail(properties, tombstones, filter, index);
+      return new Tail(properties, tombstones, filter, index, footer);
     }
 
     private Block metaBlock(Footer footer, byte[] tail, int tailStart, BlockHandle h, String what)
