@@ -273,11 +273,14 @@ final class ProcessorFactory {
             missing.size() + " file(s) the checkpoint lists are missing from storage: "
                 + String.join(", ", missing));
       }
-    } catch (IOException e) {
-      throw new UncheckedIOException("cannot restore checkpoint " + restoreFrom + ": " + e.getMessage(), e);
-    } finally {
-      progress.finish();
+    } catch (IOException | RuntimeException e) {
+      progress.fail();
+      if (e instanceof RuntimeException r) {
+        throw r;
+      }
+      throw new UncheckedIOException("cannot restore checkpoint " + restoreFrom + ": " + e.getMessage(), (IOException) e);
     }
+    progress.finish();
     return bytes;
   }
 

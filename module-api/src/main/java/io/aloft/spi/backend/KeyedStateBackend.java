@@ -84,7 +84,10 @@ public interface KeyedStateBackend extends AutoCloseable {
 
   /**
    * This instance's counters and gauges now, by name (for example {@code forst.cache.hits}), in a map
-   * the caller may keep. Names are documented with each backend; the default has none.
+   * the caller may keep. Names are documented with each backend; the default has none. Called from any
+   * thread (monitoring reads it while the task thread works), also while and after the backend closes:
+   * read counters that are safe to read concurrently (atomics, volatile fields), and never block on
+   * the task thread's work.
    */
   default java.util.Map<String, Long> metrics() {
     return java.util.Map.of();

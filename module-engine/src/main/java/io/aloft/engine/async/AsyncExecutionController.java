@@ -381,7 +381,7 @@ public final class AsyncExecutionController implements RequestHandler, CallbackO
     for (StateRequest<?> request : done) {
       if (request.issuedNanos != 0) {
         now = now == 0 ? System.nanoTime() : now;
-        accessLatency.record(now - request.issuedNanos);
+        accessLatency.record(now - request.issuedNanos, DirectRequestHandler.LATENCY_SAMPLE_MASK + 1);
       }
       dispatchedRequests--;
       request.owner.inFlightRequests--;

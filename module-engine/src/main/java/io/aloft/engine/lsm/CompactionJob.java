@@ -92,10 +92,17 @@ final class CompactionJob {
                 + pick.outputLevel(),
             (inputBytes + options.targetFileBytes() - 1) / Math.max(1, options.targetFileBytes()),
             inputBytes);
+    boolean done = false;
     try {
-      return run(pick, progress);
+      List<FileMeta> outputs = run(pick, progress);
+      done = true;
+      return outputs;
     } finally {
-      progress.finish();
+      if (done) {
+        progress.finish();
+      } else {
+        progress.fail();
+      }
     }
   }
 

@@ -61,7 +61,7 @@ public final class JmxExport implements AutoCloseable {
         }
       }
       throw new JMException("1000 MBeans named " + base + " are registered");
-    } catch (JMException e) {
+    } catch (JMException | RuntimeException e) {
       LOG.log(System.Logger.Level.WARNING, "Cannot register metrics MBean " + base + ": " + e);
       return null;
     }
@@ -80,7 +80,7 @@ public final class JmxExport implements AutoCloseable {
   public void close() {
     try {
       server.unregisterMBean(name);
-    } catch (JMException e) {
+    } catch (JMException | RuntimeException e) {
       // already gone
     }
   }

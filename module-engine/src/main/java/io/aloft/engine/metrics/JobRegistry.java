@@ -15,8 +15,8 @@ import java.util.function.Supplier;
 
 /**
  * A job's {@link MetricRegistry}: every metric its subtasks' processors have, combined as {@link
- * MetricSpec#jobValue()} says (counters and most gauges summed, maxima and last durations the largest,
- * histograms merged), plus the job's own ({@link #own()}: {@code job.queued-records}). Subtasks that
+ * MetricSpec#jobValue()} says (most counters and gauges summed; maxima, last durations, checkpoints
+ * taken and the JVM-wide provider request counts the largest subtask's; histograms merged), plus the job's own ({@link #own()}: {@code job.queued-records}). Subtasks that
  * have not started yet count as absent; closed ones keep their last values.
  */
 public final class JobRegistry implements MetricRegistry {
@@ -70,24 +70,27 @@ public final class JobRegistry implements MetricRegistry {
 
   private Metric combine(MetricSpec spec) {
     return switch (spec.kind()) {
-      case COUNTER -> new SumCounter(spec, this);
+      case COUNTER -> new CombinedCounter(spec, this);
       case GAUGE -> new CombinedGauge(spec, this);
       case HISTOGRAM -> new MergedHistogram(spec, this);
     };
   }
 
-  private record SumCounter(MetricSpec spec, JobRegistry job) implements Counter {
+  private record CombinedCounter(MetricSpec spec, JobRegistry job) implements Counter {
     @Override
     public long count() {
-      long sum = 0;
+      long v = 0;
       for (Metric m : job.each(spec.name())) {
-        sum += ((Counter) m).count();
+        long x = ((Counter) m).count();
+        v = spec.jobValue() == MetricSpec.JobValue.MAX ? Math.max(v, x) : v + x;
       }
-      return sum;
+      return v;
     }
 
     @Override public String name() { return spec.name(); }
-    @Override public String description() { return spec.description() + " (all subtasks)"; }
+    @Override public String description() {
+      return spec.description() + (spec.jobValue() == MetricSpec.JobValue.MAX ? " (largest subtask)" : " (all subtasks)");
+    }
     @Override public String unit() { return spec.unit(); }
   }
 

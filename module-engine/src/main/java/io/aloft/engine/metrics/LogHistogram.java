@@ -30,12 +30,21 @@ public final class LogHistogram implements Histogram {
 
   /** Records {@code value}; negative values count as 0. */
   public void record(long value) {
+    record(value, 1);
+  }
+
+  /**
+   * Records {@code value} as {@code weight} values: a sample standing for that many (count and sum
+   * then estimate the whole population; min, max and percentiles are unaffected).
+   */
+  public void record(long value, int weight) {
     long v = Math.max(0, value);
-    buckets.incrementAndGet(bucket(v));
-    count.increment();
-    sum.add(v);
+    // min and max first: a snapshot that sees the bucket's count sees a valid range
     min.accumulate(v);
     max.accumulate(v);
+    buckets.addAndGet(bucket(v), weight);
+    count.add(weight);
+    sum.add(v * weight);
   }
 
   static int bucket(long v) {
@@ -103,7 +112,7 @@ public final class LogHistogram implements Histogram {
       lo = Math.min(lo, h.min.get());
       hi = Math.max(hi, h.max.get());
     }
-    if (n == 0) {
+    if (n == 0 || lo > hi) {
       return new Snapshot(0, 0, 0, 0, 0, 0, 0);
     }
     return new Snapshot(

@@ -30,7 +30,7 @@ public final class MetricCatalog {
       histogram("state.access-latency", NANOS,
           "Time from a state request's issue to its result: with async execution until the result is on"
               + " the task thread (waiting in a batch included), otherwise the call itself. Sampled: one"
-              + " request in 16.", null);
+              + " request in 16, each standing for 16: count and sum estimate all requests.", null);
   public static final MetricSpec RECORDS_IN =
       counter("records.in", COUNT, "Records (and timers) the processor ran its function on.", null);
 
@@ -80,8 +80,9 @@ public final class MetricCatalog {
           "Bytes compaction must rewrite to bring every level within its target (level 0: all of it once it"
               + " reaches its trigger).", "rocksdb.estimate-pending-compaction-bytes");
   public static final MetricSpec SST_READS =
-      counter("forst.sst-read-requests", COUNT, "Reads of SST files sent to the primary store (tails and data blocks).",
-          null);
+      counter("forst.sst-read-requests", COUNT,
+          "Reads of SST files the tree issued (tails and data blocks the block cache lacked), before the file"
+              + " cache.", null);
   public static final MetricSpec BLOCK_CACHE_HITS =
       counter("forst.block-cache.hits", COUNT, "Block-cache lookups that found the block.", "rocksdb.block_cache_hit");
   public static final MetricSpec BLOCK_CACHE_MISSES =
@@ -91,7 +92,10 @@ public final class MetricCatalog {
   // --- forst: requests to the primary store, by operation ------------------------------------------
 
   public static final MetricSpec REMOTE_READS =
-      counter("forst.remote.requests.read", COUNT, "Reads sent to the primary store (below the file cache).", null);
+      counter("forst.remote.requests.read", COUNT,
+          "Reads that reached the primary store's file system (below the file cache; load-backs included)."
+              + " This and the other forst.remote metrics count everything the backend sends to that store's"
+              + " scheme: its own files, restored files read in place, checkpoint copies and deletes.", null);
   public static final MetricSpec REMOTE_WRITES =
       counter("forst.remote.requests.write", COUNT, "Files written to the primary store.", null);
   public static final MetricSpec REMOTE_DELETES =
@@ -123,7 +127,8 @@ public final class MetricCatalog {
   public static final MetricSpec CACHE_FILES =
       gauge("forst.cache.files-cached", COUNT, "Files the cache holds.", null);
   public static final MetricSpec CACHE_REMOTE_READS =
-      counter("forst.cache.remote-read-requests", COUNT, "Reads the cache passed to the remote store.", null);
+      counter("forst.cache.remote-read-requests", COUNT,
+          "Reads the file cache passed to the remote store (files it does not hold).", null);
   public static final MetricSpec CACHE_REMOTE_BYTES =
       counter("forst.cache.remote-bytes-read", BYTES, "Bytes the cache read from the remote store.", null);
   public static final MetricSpec CACHE_CORRUPT =
@@ -136,7 +141,9 @@ public final class MetricCatalog {
   // --- checkpoints and restore -------------------------------------------------------------------
 
   public static final MetricSpec CHECKPOINTS =
-      counter("checkpoint.completed", COUNT, "Checkpoints this instance took.", "numberOfCompletedCheckpoints");
+      new MetricSpec("checkpoint.completed", MetricSpec.Kind.COUNTER, COUNT,
+          "Checkpoints this instance took (a job: each of its checkpoints once).", "numberOfCompletedCheckpoints",
+          MetricSpec.JobValue.MAX);
   public static final MetricSpec CHECKPOINT_DURATION =
       histogram("checkpoint.duration", MILLIS, "Time to take a checkpoint (drain, flush, part written).", null);
   public static final MetricSpec CHECKPOINT_LAST_DURATION =
@@ -190,12 +197,17 @@ public final class MetricCatalog {
     }
   }
 
-  /** The spec of {@code name}: a listed metric, or a provider's request count; null otherwise. */
+  /**
+   * The spec of {@code name}: a listed metric, or a provider's request count (the provider's file
+   * system is one per scheme in the JVM, so every processor on it reports the same count: a job takes
+   * the largest, not the sum); null otherwise.
+   */
   public static MetricSpec byName(String name) {
     MetricSpec spec = BY_NAME.get(name);
     if (spec == null && name.startsWith(STORAGE_REQUESTS_PREFIX)) {
-      return counter(name, COUNT,
-          "Requests of this operation the primary store's provider sent, every attempt counted.", null);
+      return new MetricSpec(name, MetricSpec.Kind.COUNTER, COUNT,
+          "Requests of this operation the primary store's provider sent (all users of that store in the"
+              + " JVM), every attempt counted.", null, MetricSpec.JobValue.MAX);
     }
     return spec;
   }

@@ -66,16 +66,53 @@ public final class Registry implements MetricRegistry {
     return add(spec, new LogHistogram(spec));
   }
 
-  /** Adds the listed metrics {@code values} reports, now and whenever it reports new names. */
+  /**
+   * Adds the listed metrics {@code values} reports, now and whenever it reports new names. One reading
+   * of the map serves every metric read within {@link #SOURCE_READING_NANOS} (a scrape reads them all),
+   * so the values are at most that old. {@code values} is called from any thread.
+   */
   public void source(Supplier<Map<String, Long>> values) {
-    sources.add(values);
-    discover(values);
+    Supplier<Map<String, Long>> cached = new CachedSource(values);
+    sources.add(cached);
+    discover(cached);
+  }
+
+  /** How long one reading of a source's map serves reads of its metrics: 100 ms. */
+  static final long SOURCE_READING_NANOS = 100_000_000L;
+
+  /** The last reading of a source, taken again once older than {@link #SOURCE_READING_NANOS}. */
+  private static final class CachedSource implements Supplier<Map<String, Long>> {
+    private record Reading(Map<String, Long> values, long nanos) {}
+
+    private final Supplier<Map<String, Long>> source;
+    private volatile Reading last;
+
+    CachedSource(Supplier<Map<String, Long>> source) {
+      this.source = source;
+    }
+
+    @Override
+    public Map<String, Long> get() {
+      Reading r = last;
+      long now = System.nanoTime();
+      if (r == null || now - r.nanos() > SOURCE_READING_NANOS) {
+        r = new Reading(source.get(), now);
+        last = r;
+      }
+      return r.values();
+    }
+  }
+
+  @Override
+  public java.util.Optional<Metric> metric(String name) {
+    return java.util.Optional.ofNullable(metrics.get(name));
   }
 
   /** Every counter and gauge keeps its last value from now on (call before what they read closes). */
   public void freeze() {
     metrics(); // the last names
     frozen = true;
+    sources.clear(); // what they read may be released
     for (Metric m : metrics.values()) {
       if (m instanceof Read r) {
         r.freeze();
@@ -100,9 +137,9 @@ public final class Registry implements MetricRegistry {
       }
       LongSupplier read = () -> source.get().getOrDefault(name, 0L);
       if (spec.kind() == MetricSpec.Kind.COUNTER) {
-        add(spec, new ReadCounter(spec, read));
+        addFound(spec, new ReadCounter(spec, read));
       } else if (spec.kind() == MetricSpec.Kind.GAUGE) {
-        add(spec, new ReadGauge(spec, read));
+        addFound(spec, new ReadGauge(spec, read));
       }
     }
   }
@@ -122,6 +159,13 @@ public final class Registry implements MetricRegistry {
       metrics.putIfAbsent(spec.flinkName(), metric); // the same metric: its name() stays Aloft's
     }
     return metric;
+  }
+
+  /** A metric a source reports: two readers (JMX, a scrape, the job) may find it at once, one wins. */
+  private void addFound(MetricSpec spec, Metric metric) {
+    if (metrics.putIfAbsent(spec.name(), metric) == null && spec.flinkName() != null) {
+      metrics.putIfAbsent(spec.flinkName(), metric);
+    }
   }
 
   /** Reads a value where it is kept, remembering the last one read. */

@@ -62,6 +62,7 @@ public final class Progress {
   private final AtomicLong bytesDone = new AtomicLong();
   private final AtomicLong lastLogged;
   private volatile boolean finished;
+  private volatile boolean ended; // finished or failed
   private volatile boolean logged;
 
   private Progress(
@@ -111,9 +112,10 @@ public final class Progress {
 
   /** Ends the task: the listener sees the final reading, which is logged if the task logged before or outlived the interval. */
   public Snapshot finish() {
-    if (finished) {
+    if (ended) {
       return snapshot();
     }
+    ended = true;
     finished = true;
     Snapshot last = snapshot();
     listener.accept(last);
@@ -121,6 +123,24 @@ public final class Progress {
       log.log(System.Logger.Level.INFO, last.toString());
     }
     return last;
+  }
+
+  /**
+   * Ends a task that failed: the listener sees the last reading (not finished), and a line saying where
+   * it stopped is logged if the task logged before or outlived the interval.
+   */
+  public void fail() {
+    if (ended) {
+      return;
+    }
+    ended = true;
+    Snapshot last = snapshot();
+    listener.accept(last);
+    if (logged || last.elapsed().toNanos() >= logIntervalNanos) {
+      log.log(System.Logger.Level.INFO, last.task() + ": failed after " + last.filesDone() + "/" + last.filesTotal()
+          + " files, " + bytes(last.bytesDone()) + "/" + bytes(last.bytesTotal()) + " in "
+          + String.format(java.util.Locale.ROOT, "%.1f s", last.elapsed().toMillis() / 1000.0));
+    }
   }
 
   /** The current reading. */

@@ -202,32 +202,38 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       closeResourcesQuietly(e);
       throw new ProcessingException(name + ": cannot open its timers: " + e, e);
     }
-    String suffix = "-" + subtaskIndex + "of" + parallelism;
-    this.metrics =
-        new ProcessorMetrics(
-            name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name,
-            subtaskIndex + "of" + parallelism,
-            setup.metrics(),
-            backend,
-            checkpoints.store());
-    RequestHandler direct = new DirectRequestHandler(backend, metrics.accessLatency());
-    if (executors != null) {
-      AsyncSettings a = setup.async();
-      this.aec =
-          new AsyncExecutionController(
+    // Until open() the processor owns the backend, timers and lease: a failure here releases them.
+    try {
+      String suffix = "-" + subtaskIndex + "of" + parallelism;
+      this.metrics =
+          new ProcessorMetrics(
+              name.endsWith(suffix) ? name.substring(0, name.length() - suffix.length()) : name,
+              subtaskIndex + "of" + parallelism,
+              setup.metrics(),
               backend,
-              executors,
-              keys,
-              a.activeBufferSize(),
-              a.activeBufferTimeoutNanos(),
-              a.totalBufferSize(),
-              this::failed);
-      metrics.async(aec);
-      this.states =
-          new StateRegistry(backend, keys, () -> aec, direct, clock, aec::awaitTurn, setup.restore().stateFormats());
-    } else {
-      this.aec = null;
-      this.states = new StateRegistry(backend, keys, () -> direct, direct, clock, id -> {}, setup.restore().stateFormats());
+              checkpoints.store());
+      RequestHandler direct = new DirectRequestHandler(backend, metrics.accessLatency());
+      if (executors != null) {
+        AsyncSettings a = setup.async();
+        this.aec =
+            new AsyncExecutionController(
+                backend,
+                executors,
+                keys,
+                a.activeBufferSize(),
+                a.activeBufferTimeoutNanos(),
+                a.totalBufferSize(),
+                this::failed);
+        metrics.async(aec);
+        this.states =
+            new StateRegistry(backend, keys, () -> aec, direct, clock, aec::awaitTurn, setup.restore().stateFormats());
+      } else {
+        this.aec = null;
+        this.states = new StateRegistry(backend, keys, () -> direct, direct, clock, id -> {}, setup.restore().stateFormats());
+      }
+    } catch (RuntimeException | Error e) {
+      closeResourcesQuietly(e);
+      throw e;
     }
     try {
       function.open(new OpenContext());
@@ -707,7 +713,11 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
       // for a processor restored from these checkpoints).
       checkpoints.store().expire(backend);
     }
-    metrics.close(); // the last values stay readable; the MBean goes
+    try {
+      metrics.close(); // the last values stay readable; the MBean goes
+    } catch (RuntimeException e) {
+      error = addTo(error, e);
+    }
     try {
       closeResources();
       if (checkpoints.store() != null) {
@@ -769,8 +779,12 @@ public final class KeyedProcessorImpl<K, IN, OUT> implements KeyedProcessor<K, I
 
   /** A failed start: closes what was opened and ends this run's lease, as {@link #close()} would. */
   private void closeResourcesQuietly(Throwable cause) {
-    if (metrics != null) {
-      metrics.close();
+    try {
+      if (metrics != null) {
+        metrics.close();
+      }
+    } catch (RuntimeException e) {
+      cause.addSuppressed(e);
     }
     try {
       closeResources();

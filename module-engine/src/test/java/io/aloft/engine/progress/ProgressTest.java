@@ -71,6 +71,21 @@ class ProgressTest {
   }
 
   @Test
+  void failedLongWorkSaysWhereItStopped() {
+    AtomicLong nanos = new AtomicLong();
+    Lines log = new Lines();
+    List<Progress.Snapshot> seen = new ArrayList<>();
+    Progress p = Progress.start("compaction", 10, 1000, log, Duration.ofSeconds(5), seen::add, nanos::get);
+    p.advance(4, 400);
+    nanos.addAndGet(Duration.ofSeconds(6).toNanos());
+    p.fail();
+    p.finish(); // after a failure: nothing more
+    assertThat(log.lines).containsExactly("INFO compaction: failed after 4/10 files, 400 B/1000 B in 6.0 s");
+    assertThat(seen).hasSize(2);
+    assertThat(seen.get(1).finished()).isFalse();
+  }
+
+  @Test
   void bytesAreShownInBinaryUnits() {
     assertThat(Progress.bytes(17)).isEqualTo("17 B");
     assertThat(Progress.bytes(1536)).isEqualTo("1.5 KiB");

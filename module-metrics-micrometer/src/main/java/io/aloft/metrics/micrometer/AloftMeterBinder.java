@@ -7,12 +7,15 @@ import io.aloft.metrics.Metric;
 import io.aloft.metrics.MetricRegistry;
 import io.micrometer.core.instrument.FunctionCounter;
 import io.micrometer.core.instrument.FunctionTimer;
+import io.micrometer.core.instrument.Meter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Tag;
 import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.binder.MeterBinder;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.TimeUnit;
 import java.util.function.ToDoubleFunction;
 
@@ -34,13 +37,21 @@ import java.util.function.ToDoubleFunction;
  * names for the same metrics are not bound a second time. Metrics that appear after binding (a storage
  * provider's {@code forst.storage.requests.<operation>} counts appear with the first request) are
  * added by calling {@link #bindTo} again: meters already bound are kept.
+ *
+ * <p>Micrometer knows a meter by its name and tags, and a processor restored in the same JVM has the
+ * same tags as the one it replaces: {@link #close()} the binder when its processor or job closes, which
+ * removes its meters, so that the next binder's meters read the new processor rather than the closed
+ * one's last values.
  */
-public final class AloftMeterBinder implements MeterBinder {
+public final class AloftMeterBinder implements MeterBinder, AutoCloseable {
   private static final String[] PERCENTILES = {"max", "p50", "p95", "p99"};
 
   private final MetricRegistry metrics;
   private final String prefix;
   private final Tags tags;
+  private final List<Bound> bound = new CopyOnWriteArrayList<>();
+
+  private record Bound(MeterRegistry registry, Meter meter) {}
 
   /** Binds {@code metrics} with the prefix {@code aloft.} and the registry's own tags. */
   public AloftMeterBinder(MetricRegistry metrics) {
@@ -68,11 +79,11 @@ public final class AloftMeterBinder implements MeterBinder {
       String name = prefix + m.name();
       String unit = "1".equals(m.unit()) ? null : m.unit();
       if (m instanceof Counter c) {
-        FunctionCounter.builder(name, c, Counter::count)
-            .description(m.description()).baseUnit(unit).tags(tags).register(registry);
+        keep(registry, FunctionCounter.builder(name, c, Counter::count)
+            .description(m.description()).baseUnit(unit).tags(tags).register(registry));
       } else if (m instanceof Gauge g) {
-        io.micrometer.core.instrument.Gauge.builder(name, g, Gauge::value)
-            .description(m.description()).baseUnit(unit).tags(tags).register(registry);
+        keep(registry, io.micrometer.core.instrument.Gauge.builder(name, g, Gauge::value)
+            .description(m.description()).baseUnit(unit).tags(tags).register(registry));
       } else if (m instanceof Histogram h) {
         bindHistogram(registry, name, h, unit);
       }
@@ -83,11 +94,11 @@ public final class AloftMeterBinder implements MeterBinder {
     TimeUnit time =
         "nanoseconds".equals(unit) ? TimeUnit.NANOSECONDS : "milliseconds".equals(unit) ? TimeUnit.MILLISECONDS : null;
     if (time != null) {
-      FunctionTimer.builder(name, h, x -> x.snapshot().count(), x -> x.snapshot().sum(), time)
-          .description(h.description()).tags(tags).register(registry);
+      keep(registry, FunctionTimer.builder(name, h, x -> x.snapshot().count(), x -> x.snapshot().sum(), time)
+          .description(h.description()).tags(tags).register(registry));
     } else {
-      FunctionCounter.builder(name + ".count", h, x -> x.snapshot().count())
-          .description(h.description() + " (values recorded)").tags(tags).register(registry);
+      keep(registry, FunctionCounter.builder(name + ".count", h, x -> x.snapshot().count())
+          .description(h.description() + " (values recorded)").tags(tags).register(registry));
       gauge(registry, name + ".sum", h, x -> x.snapshot().sum(), unit, "sum");
     }
     for (String p : PERCENTILES) {
@@ -104,7 +115,23 @@ public final class AloftMeterBinder implements MeterBinder {
 
   private void gauge(
       MeterRegistry registry, String name, Histogram h, ToDoubleFunction<Histogram> read, String unit, String what) {
-    io.micrometer.core.instrument.Gauge.builder(name, h, read)
-        .description(what + " of: " + h.description()).baseUnit(unit).tags(tags).register(registry);
+    keep(registry, io.micrometer.core.instrument.Gauge.builder(name, h, read)
+        .description(what + " of: " + h.description()).baseUnit(unit).tags(tags).register(registry));
+  }
+
+  private void keep(MeterRegistry registry, Meter meter) {
+    Bound b = new Bound(registry, meter);
+    if (!bound.contains(b)) {
+      bound.add(b);
+    }
+  }
+
+  /** Removes every meter this binder registered from the registries it was bound to. */
+  @Override
+  public void close() {
+    for (Bound b : bound) {
+      b.registry().remove(b.meter());
+    }
+    bound.clear();
   }
 }
