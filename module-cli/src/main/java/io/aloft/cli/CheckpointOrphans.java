@@ -9,7 +9,6 @@ import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.file.Files;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -52,7 +51,7 @@ final class CheckpointOrphans implements Callable<Integer> {
   private Location root;
 
   @Option(names = "--older-than", paramLabel = "DURATION",
-      description = "Only files at least this old, e.g. 1 h, 30 min, 2 d (ages need a file:// root).")
+      description = "Only files at least this old, e.g. 1 h, 30 min, 2 d (the age the store records).")
   private String olderThan;
 
   @Option(names = "--delete", description = "Delete the orphans listed (only with --older-than).")
@@ -86,18 +85,11 @@ final class CheckpointOrphans implements Callable<Integer> {
       }
       List<String> unreadable = new ArrayList<>();
       Set<Location> needed = needed(r, unreadable);
-      boolean ages = root.scheme().equals("file");
-      if (minAge != null && !ages) {
-        throw new CliException(
-            AloftCli.STORE_ERROR,
-            "--older-than: the age of files in " + root + " is unknown to the tool (the storage SPI lists"
-                + " names and sizes; ages are read from local disks only)");
-      }
       Instant now = Instant.now();
       List<Orphan> orphans = new ArrayList<>();
       for (FileEntry e : r.files()) {
         if (isStateFile(root, e.location()) && !needed.contains(e.location())) {
-          orphans.add(new Orphan(e, ages ? age(e.location(), now) : Optional.empty()));
+          orphans.add(new Orphan(e, age(fs, e.location(), now)));
         }
       }
       orphans.sort(Comparator.comparing(o -> o.file().location().toString()));
@@ -184,12 +176,15 @@ final class CheckpointOrphans implements Callable<Integer> {
             || name.endsWith(CheckpointRoot.HOLD_SUFFIX));
   }
 
-  private static Optional<Duration> age(Location file, Instant now) {
+  /**
+   * How long ago the store says the file was written; empty when it keeps no time, or the file went
+   * since the listing (an orphan of unknown age is never deleted).
+   */
+  private static Optional<Duration> age(StateFileSystem fs, Location file, Instant now) throws IOException {
     try {
-      Instant modified = Files.getLastModifiedTime(Locations.localPath(file)).toInstant();
-      return Optional.of(Duration.between(modified, now));
-    } catch (IOException e) {
-      return Optional.empty(); // deleted since the listing
+      return fs.lastModified(file).map(modified -> Duration.between(modified, now));
+    } catch (java.nio.file.NoSuchFileException e) {
+      return Optional.empty();
     }
   }
 }

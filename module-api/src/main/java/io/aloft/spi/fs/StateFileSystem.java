@@ -112,6 +112,18 @@ public interface StateFileSystem extends Closeable {
   }
 
   /** Releases clients and connections. */
+  /**
+   * When the file at {@code location} was last written, as the store records it (S3's and Azure's
+   * Last-Modified, GCS's {@code updated}, HDFS's and local disks' modification time); empty when the
+   * store keeps no such time. Operators' tools use it to tell files a failed write left behind long ago
+   * from files a running job is writing now.
+   *
+   * @throws java.nio.file.NoSuchFileException if there is no file at {@code location}
+   */
+  default java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    return java.util.Optional.empty();
+  }
+
   @Override
   default void close() throws IOException {}
 }

@@ -209,6 +209,11 @@ public final class CachingFileSystem implements StateFileSystem {
   }
 
   @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    return remote.lastModified(location);
+  }
+
+  @Override
   public boolean exists(Location location) throws IOException {
     return remote.exists(location);
   }

@@ -129,6 +129,11 @@ public final class CountingFileSystem implements StateFileSystem {
   }
 
   @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    return store.lastModified(location);
+  }
+
+  @Override
   public void delete(Location location) throws IOException {
     deletes.increment();
     store.delete(location);

@@ -175,6 +175,11 @@ final class LocalFileSystem implements StateFileSystem {
   }
 
   @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    return java.util.Optional.of(regularFileAttributes(location, toPath(location)).lastModifiedTime().toInstant());
+  }
+
+  @Override
   public String toString() {
     return "LocalFileSystem";
   }

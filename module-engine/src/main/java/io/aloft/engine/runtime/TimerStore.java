@@ -43,7 +43,7 @@ final class TimerStore<K> {
 
   /**
    * The tables of the timers per namespace, in the same layout with the key's place taken by {@code
-   * varint length, serialized key, serialized namespace}.
+   * key length (int32, big-endian), serialized key, serialized namespace} ({@link NamespaceTimers}).
    */
   static final String NAMESPACE_TABLE = "__aloft_namespace_timers__";
 

@@ -196,6 +196,12 @@ public final class FaultyFileSystemProvider implements FileSystemProvider {
       }
 
       @Override
+      public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+        request(location);
+        return local.lastModified(local(location));
+      }
+
+      @Override
       public List<FileEntry> list(Location directory) throws IOException {
         request(directory);
         return local.list(local(directory)).stream()

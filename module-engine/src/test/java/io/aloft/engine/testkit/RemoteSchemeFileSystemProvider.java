@@ -145,6 +145,11 @@ public final class RemoteSchemeFileSystemProvider implements FileSystemProvider 
     }
 
     @Override
+    public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+      return local.lastModified(toLocal(location));
+    }
+
+    @Override
     public List<FileEntry> list(Location directory) throws IOException {
       List<FileEntry> entries = new ArrayList<>();
       for (FileEntry e : local.list(toLocal(directory))) {

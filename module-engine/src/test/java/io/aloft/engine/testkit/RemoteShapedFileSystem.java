@@ -147,6 +147,12 @@ public final class RemoteShapedFileSystem implements StateFileSystem {
   }
 
   @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    metadataRequests.incrementAndGet();
+    return delegate.lastModified(location);
+  }
+
+  @Override
   public void delete(Location location) throws IOException {
     delegate.delete(location);
   }

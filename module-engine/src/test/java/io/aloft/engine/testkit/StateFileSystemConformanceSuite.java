@@ -205,6 +205,21 @@ public abstract class StateFileSystemConformanceSuite {
     assertThat(fs.list(root)).containsExactly(new FileEntry(file, 10));
   }
 
+  @Test
+  void lastModifiedIsWhenTheFileWasWrittenAndMissingFilesAreNamed() throws IOException {
+    Location file = root.resolve("dated.sst");
+    // Stores keep seconds (S3, Azure) or milliseconds; the store's clock is this machine's (loopback).
+    java.time.Instant before = java.time.Instant.now().minusSeconds(2);
+    write(file, bytes(10, 3));
+    java.time.Instant after = java.time.Instant.now().plusSeconds(2);
+
+    assertThat(fs.lastModified(file)).hasValueSatisfying(t -> assertThat(t).isBetween(before, after));
+    Location missing = root.resolve("absent.sst");
+    assertThatThrownBy(() -> fs.lastModified(missing))
+        .isInstanceOf(NoSuchFileException.class)
+        .hasMessageContaining(missing.toString());
+  }
+
   // --- missing files and bounds -------------------------------------------------------------------
 
   @Test

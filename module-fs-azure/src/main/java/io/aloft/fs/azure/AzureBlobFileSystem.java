@@ -120,6 +120,13 @@ final class AzureBlobFileSystem implements StateFileSystem {
     }
   }
 
+  /** The blob's Last-Modified, from Get Blob Properties. */
+  @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    java.time.OffsetDateTime modified = properties(location).getLastModified();
+    return java.util.Optional.ofNullable(modified == null ? null : modified.toInstant());
+  }
+
   private static void requireFile(AzureLocation azure, Location location) {
     if (azure.blobName().isEmpty()) {
       throw new IllegalArgumentException(location + " is the container's root, not a file");

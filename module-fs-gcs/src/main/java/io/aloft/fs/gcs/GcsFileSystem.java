@@ -136,6 +136,21 @@ final class GcsFileSystem implements StateFileSystem {
 
   // --- StateFileSystem ----------------------------------------------------------------------------
 
+  /** The object's {@code updated} time (its generation's creation), from an objects.get of that field. */
+  @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    StorageObject object =
+        retries.call(
+            "GET METADATA of",
+            location,
+            () ->
+                prepare(storage.objects().get(bucket(location), objectName(location)))
+                    .setFields("name,updated")
+                    .execute());
+    return java.util.Optional.ofNullable(
+        object.getUpdated() == null ? null : java.time.Instant.ofEpochMilli(object.getUpdated().getValue()));
+  }
+
   @Override
   public InputFile newInputFile(Location location) {
     bucket(location);

@@ -74,7 +74,8 @@ final class FakeGcs extends ScriptedHttpStore {
   }
 
   /** What the fake keeps beside the helper's bytes. */
-  private record ObjectState(long generation, long size, Map<String, String> metadata) {}
+  /** An object's generation, size, metadata and {@code updated} time (when that generation was written). */
+  private record ObjectState(long generation, long size, Map<String, String> metadata, long updatedMillis) {}
 
   private static final class Session {
     final String bucket;
@@ -185,7 +186,7 @@ final class FakeGcs extends ScriptedHttpStore {
   private long store(String bucket, String name, byte[] data, Map<String, String> metadata) {
     long generation = generations.incrementAndGet();
     blobs.create(BlobInfo.newBuilder(bucket, name).setContentType("application/octet-stream").build(), data);
-    states.put(bucket + "/" + name, new ObjectState(generation, data.length, Map.copyOf(metadata)));
+    states.put(bucket + "/" + name, new ObjectState(generation, data.length, Map.copyOf(metadata), System.currentTimeMillis()));
     return generation;
   }
 
@@ -475,7 +476,7 @@ final class FakeGcs extends ScriptedHttpStore {
                 .build())
             .getResult();
         long generation = generations.incrementAndGet();
-        ObjectState copied = new ObjectState(generation, source.size(), source.metadata());
+        ObjectState copied = new ObjectState(generation, source.size(), source.metadata(), System.currentTimeMillis());
         states.put(bucket + "/" + name, copied);
         response.setDone(true).setResource(resource(bucket, name, copied));
       }
@@ -740,6 +741,7 @@ final class FakeGcs extends ScriptedHttpStore {
         .setGeneration(state.generation())
         .setMetageneration(1L)
         .setSize(BigInteger.valueOf(state.size()))
+        .setUpdated(new com.google.api.client.util.DateTime(state.updatedMillis()))
         .setContentType("application/octet-stream")
         .setMetadata(state.metadata().isEmpty() ? null : state.metadata());
   }

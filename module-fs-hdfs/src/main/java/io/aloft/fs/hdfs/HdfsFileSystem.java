@@ -188,6 +188,14 @@ final class HdfsFileSystem implements StateFileSystem {
     return new HdfsInputFile(this, location, HdfsInputFile.UNKNOWN_LENGTH);
   }
 
+  /** The file's modification time, from the NameNode's file status. */
+  @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    check(location);
+    long millis = new HdfsInputFile(this, location, HdfsInputFile.UNKNOWN_LENGTH).fileStatus().getModificationTime();
+    return java.util.Optional.of(java.time.Instant.ofEpochMilli(millis));
+  }
+
   @Override
   public InputFile newInputFile(Location location, long length) {
     check(location);

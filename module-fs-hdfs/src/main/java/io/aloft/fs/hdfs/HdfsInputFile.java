@@ -84,7 +84,7 @@ final class HdfsInputFile implements InputFile {
   }
 
   /** The status of the file; a missing file or a directory is {@link NoSuchFileException}. */
-  private FileStatus fileStatus() throws IOException {
+  FileStatus fileStatus() throws IOException {
     DistributedFileSystem hadoop = fs.hadoop(location);
     FileStatus status;
     try {

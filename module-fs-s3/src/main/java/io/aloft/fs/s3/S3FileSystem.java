@@ -135,6 +135,12 @@ final class S3FileSystem implements StateFileSystem {
 
   // --- StateFileSystem ----------------------------------------------------------------------------
 
+  /** The object's Last-Modified, from a HEAD request. */
+  @Override
+  public java.util.Optional<java.time.Instant> lastModified(Location location) throws IOException {
+    return java.util.Optional.ofNullable(head(location).lastModified());
+  }
+
   @Override
   public InputFile newInputFile(Location location) {
     bucket(location);
