@@ -19,9 +19,6 @@ import java.util.TreeMap;
  * rows decoded as state rows.
  */
 final class StoredKeys {
-  /** Manifest metadata key prefix under which forst records a state's table id ({@code docs/format.md}). */
-  static final String MANIFEST_TABLE_PREFIX = "table.";
-
   private final Map<Integer, String> tableNames;
   private final boolean raw;
 
@@ -59,9 +56,9 @@ final class StoredKeys {
   static StoredKeys ofManifest(Map<String, String> metadata) {
     Map<Integer, String> names = new TreeMap<>();
     metadata.forEach((key, value) -> {
-      if (key.startsWith(MANIFEST_TABLE_PREFIX)) {
+      if (key.startsWith(ForStTable.MANIFEST_ID_PREFIX)) {
         try {
-          names.put(Integer.parseInt(value), key.substring(MANIFEST_TABLE_PREFIX.length()));
+          names.put(Integer.parseInt(value), key.substring(ForStTable.MANIFEST_ID_PREFIX.length()));
         } catch (NumberFormatException e) {
           // not a table id: shown with the rest of the metadata, not used to name tables
         }

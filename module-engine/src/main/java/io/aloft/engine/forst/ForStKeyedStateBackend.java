@@ -42,7 +42,7 @@ import java.util.concurrent.ConcurrentHashMap;
  * together. Table ids are assigned on first registration and kept in the tree's manifest.
  */
 final class ForStKeyedStateBackend implements KeyedStateBackend, SharedFileRegistry.Owner {
-  private static final String TABLE_ID_PREFIX = "table.";
+  private static final String TABLE_ID_PREFIX = ForStTable.MANIFEST_ID_PREFIX;
 
   private final LsmTree tree;
   private final Path localDir;

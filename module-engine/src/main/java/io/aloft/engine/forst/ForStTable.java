@@ -17,6 +17,9 @@ import java.util.Arrays;
  * write to the tree at once.
  */
 public final class ForStTable implements StateTable {
+  /** Manifest metadata key prefix of a state's table id: {@code table.<state id>} → table id. */
+  public static final String MANIFEST_ID_PREFIX = "table.";
+
   private final LsmTree tree;
   private final int id;
   private final TableSpec spec;
