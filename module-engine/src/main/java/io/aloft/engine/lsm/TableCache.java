@@ -20,6 +20,51 @@ final class TableCache implements AutoCloseable {
   private final Location dir;
   private final BlockCache blockCache;
   private final Map<Long, SstReader> readers = new ConcurrentHashMap<>();
+  /**
+   * The open readers again, for gets: an open-addressing table of primitive file numbers, replaced as a
+   * whole when a reader opens or closes (rarely). A get reads it without boxing or hashing objects: two
+   * arrays, where the map's nodes and boxed keys cost a get on uncached data several cache misses.
+   */
+  private volatile Slots slots = Slots.EMPTY;
+
+  private record Slots(long[] numbers, SstReader[] readers) {
+    static final Slots EMPTY = new Slots(new long[1], new SstReader[1]);
+
+    SstReader get(long number) {
+      int mask = readers.length - 1;
+      for (int i = slot(number, mask); ; i = (i + 1) & mask) {
+        SstReader r = readers[i];
+        if (r == null || numbers[i] == number) {
+          return r;
+        }
+      }
+    }
+
+    static int slot(long number, int mask) {
+      return (int) (number * 0x9E3779B97F4A7C15L >>> 32) & mask;
+    }
+
+    /** A table of every reader in {@code all}, at most half full. */
+    static Slots of(Map<Long, SstReader> all) {
+      int capacity = Integer.highestOneBit(Math.max(1, all.size()) * 4 - 1);
+      long[] numbers = new long[capacity];
+      SstReader[] readers = new SstReader[capacity];
+      all.forEach((number, reader) -> {
+        int i = slot(number, capacity - 1);
+        while (readers[i] != null) {
+          i = (i + 1) & (capacity - 1);
+        }
+        numbers[i] = number;
+        readers[i] = reader;
+      });
+      return new Slots(numbers, readers);
+    }
+  }
+
+  /** Rebuilds {@link #slots} from {@link #readers}; under the lock, so no rebuild is lost. */
+  private synchronized void republish() {
+    slots = Slots.of(readers);
+  }
 
   TableCache(io.aloft.spi.fs.FileSystems fileSystems, Location dir, BlockCache blockCache) {
     this.fileSystems = fileSystems;
@@ -34,16 +79,21 @@ final class TableCache implements AutoCloseable {
 
   /** The file's reader if it is open already, else null (no I/O). */
   SstReader openReader(FileMeta file) {
-    return readers.get(file.fileNumber());
+    SstReader open = slots.get(file.fileNumber());
+    return open != null ? open : readers.get(file.fileNumber());
   }
 
   SstReader reader(FileMeta file) throws IOException {
-    SstReader open = readers.get(file.fileNumber()); // the common case, without computeIfAbsent's locking
+    SstReader open = slots.get(file.fileNumber()); // the common case: no locking, no boxing
+    if (open != null) {
+      return open;
+    }
+    open = readers.get(file.fileNumber()); // opened, its slot not yet published
     if (open != null) {
       return open;
     }
     try {
-      return readers.computeIfAbsent(
+      SstReader opened = readers.computeIfAbsent(
           file.fileNumber(),
           n -> {
             try {
@@ -56,6 +106,8 @@ final class TableCache implements AutoCloseable {
               throw new UncheckedIOException(e);
             }
           });
+      republish();
+      return opened;
     } catch (UncheckedIOException e) {
       throw e.getCause();
     }
@@ -68,14 +120,22 @@ final class TableCache implements AutoCloseable {
    */
   long evict(Location location) throws IOException {
     long requests = 0;
+    java.util.List<Map.Entry<Long, SstReader>> gone = new java.util.ArrayList<>();
     for (var it = readers.entrySet().iterator(); it.hasNext(); ) {
       Map.Entry<Long, SstReader> e = it.next();
       if (e.getValue().location().equals(location)) {
         it.remove();
-        blockCache.evictFile(e.getKey());
-        requests += e.getValue().readRequests();
-        e.getValue().close();
+        gone.add(e);
       }
+    }
+    if (gone.isEmpty()) {
+      return 0;
+    }
+    republish(); // before closing: no get finds a closed reader in the slots
+    for (Map.Entry<Long, SstReader> e : gone) {
+      blockCache.evictFile(e.getKey());
+      requests += e.getValue().readRequests();
+      e.getValue().close();
     }
     return requests;
   }
@@ -92,6 +152,7 @@ final class TableCache implements AutoCloseable {
 
   @Override
   public void close() throws IOException {
+    slots = Slots.EMPTY;
     IOException first = null;
     for (SstReader reader : readers.values()) {
       try {
