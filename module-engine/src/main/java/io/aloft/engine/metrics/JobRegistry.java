@@ -76,39 +76,31 @@ public final class JobRegistry implements MetricRegistry {
     };
   }
 
-  private record CombinedCounter(MetricSpec spec, JobRegistry job) implements Counter {
-    @Override
-    public long count() {
-      long v = 0;
-      for (Metric m : job.each(spec.name())) {
-        long x = ((Counter) m).count();
-        v = spec.jobValue() == MetricSpec.JobValue.MAX ? Math.max(v, x) : v + x;
-      }
-      return v;
+  /** The job's value of {@code spec}: each subtask's value (read by {@code read}) summed, or the largest. */
+  private long combined(MetricSpec spec, java.util.function.ToLongFunction<Metric> read) {
+    long v = 0;
+    for (Metric m : each(spec.name())) {
+      long x = read.applyAsLong(m);
+      v = spec.jobValue() == MetricSpec.JobValue.MAX ? Math.max(v, x) : v + x;
     }
+    return v;
+  }
 
+  private static String combinedDescription(MetricSpec spec) {
+    return spec.description() + (spec.jobValue() == MetricSpec.JobValue.MAX ? " (largest subtask)" : " (all subtasks)");
+  }
+
+  private record CombinedCounter(MetricSpec spec, JobRegistry job) implements Counter {
+    @Override public long count() { return job.combined(spec, m -> ((Counter) m).count()); }
     @Override public String name() { return spec.name(); }
-    @Override public String description() {
-      return spec.description() + (spec.jobValue() == MetricSpec.JobValue.MAX ? " (largest subtask)" : " (all subtasks)");
-    }
+    @Override public String description() { return combinedDescription(spec); }
     @Override public String unit() { return spec.unit(); }
   }
 
   private record CombinedGauge(MetricSpec spec, JobRegistry job) implements Gauge {
-    @Override
-    public long value() {
-      long v = 0;
-      for (Metric m : job.each(spec.name())) {
-        long x = ((Gauge) m).value();
-        v = spec.jobValue() == MetricSpec.JobValue.MAX ? Math.max(v, x) : v + x;
-      }
-      return v;
-    }
-
+    @Override public long value() { return job.combined(spec, m -> ((Gauge) m).value()); }
     @Override public String name() { return spec.name(); }
-    @Override public String description() {
-      return spec.description() + (spec.jobValue() == MetricSpec.JobValue.MAX ? " (largest subtask)" : " (all subtasks)");
-    }
+    @Override public String description() { return combinedDescription(spec); }
     @Override public String unit() { return spec.unit(); }
   }
 

@@ -68,8 +68,7 @@ public final class Registry implements MetricRegistry {
 
   /**
    * Adds the listed metrics {@code values} reports, now and whenever it reports new names. One reading
-   * of the map serves every metric read within {@link #SOURCE_READING_NANOS} (a scrape reads them all),
-   * so the values are at most that old. {@code values} is called from any thread.
+   * of the map serves every metric read within {@link #SOURCE_READING_NANOS} (a scrape reads them all). {@code values} is called from any thread.
    */
   public void source(Supplier<Map<String, Long>> values) {
     Supplier<Map<String, Long>> cached = new CachedSource(values);
@@ -77,8 +76,11 @@ public final class Registry implements MetricRegistry {
     discover(cached);
   }
 
-  /** How long one reading of a source's map serves reads of its metrics: 100 ms. */
-  static final long SOURCE_READING_NANOS = 100_000_000L;
+  /**
+   * How long one reading of a source's map serves reads of its metrics: 1 ms, long enough for one
+   * scrape of every metric, too short for anyone to see a value older than the work before the read.
+   */
+  static final long SOURCE_READING_NANOS = 1_000_000L;
 
   /** The last reading of a source, taken again once older than {@link #SOURCE_READING_NANOS}. */
   private static final class CachedSource implements Supplier<Map<String, Long>> {
