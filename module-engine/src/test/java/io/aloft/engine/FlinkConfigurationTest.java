@@ -56,6 +56,13 @@ class FlinkConfigurationTest {
           use-ingest-db-restore-mode: false
         state.backend.forst.executor.read-io-parallelism: 2
         pipeline.object-reuse: true
+        jobmanager.rpc.address: localhost
+        taskmanager.numberOfTaskSlots: 4
+        taskmanager.memory.process.size: 4g
+        rest.port: 8081
+        parallelism.default: 2
+        table.exec.mini-batch.enabled: false
+        myapp.input.topic: clicks
         """
         .formatted(dir.resolve("chk").toUri(), dir.resolve("local"));
   }
@@ -135,10 +142,17 @@ class FlinkConfigurationTest {
             "state.backend.forst.files.open",
             "state.backend.forst.sync.enforce-local",
             "state.backend.forst.use-ingest-db-restore-mode",
-            "pipeline.object-reuse")
+            "pipeline.object-reuse",
+            "jobmanager.rpc.address",
+            "taskmanager.numberOfTaskSlots",
+            "taskmanager.memory.process.size",
+            "rest.port",
+            "parallelism.default")
         // honoured keys are not in it
         .doesNotContain("writebuffer.size", "block.cache-size", "read-io-parallelism", "primary-dir")
-        .doesNotContain("execution.checkpointing.dir", "execution.checkpointing.interval");
+        .doesNotContain("execution.checkpointing.dir", "execution.checkpointing.interval")
+        // read by module-sql, or the application's own: not Flink's cluster keys
+        .doesNotContain("table.exec.mini-batch.enabled", "myapp.input.topic");
     // honoured: the 1 MiB write buffer flushed SST files into <checkpoint dir>/shared (checkpoint-dir)
     assertThat(sstFiles(dir.resolve("chk").resolve("shared"))).isNotEmpty();
   }
@@ -151,7 +165,8 @@ class FlinkConfigurationTest {
         .hasMessageContaining("aloft.config.strict")
         .hasMessageContaining("execution.checkpointing.mode")
         .hasMessageContaining("state.backend.forst.memory.managed")
-        .hasMessageContaining("state.backend.forst.timer-service.factory");
+        .hasMessageContaining("state.backend.forst.timer-service.factory")
+        .hasMessageContaining("taskmanager.numberOfTaskSlots");
   }
 
   @Test

@@ -99,6 +99,62 @@ final class FlinkKeys {
           "pipeline.jobvertex-parallelism-overrides",
           "pipeline.time-characteristic");
 
+  /**
+   * Flink's keys outside Aloft's prefixes that a Flink deployment's {@code config.yaml} holds (its
+   * cluster, REST, metrics, HA, deployment and scheduling options): Aloft reads none of them, so they
+   * join the one warning. Keys of no known family stay silent — they may be the application's — and
+   * the families Aloft's modules read ({@code table.exec.*} for SQL, {@code fs.*}, {@code dfs.*} for
+   * HDFS) are not listed.
+   */
+  private static final List<String> CLUSTER_PREFIXES =
+      List.of(
+          "jobmanager.",
+          "taskmanager.",
+          "rest.",
+          "web.",
+          "high-availability.",
+          "metrics.",
+          "restart-strategy.",
+          "cluster.",
+          "blob.",
+          "pekko.",
+          "security.",
+          "env.",
+          "kubernetes.",
+          "yarn.",
+          "historyserver.",
+          "heartbeat.",
+          "slot.",
+          "slotmanager.",
+          "resourcemanager.",
+          "jobstore.",
+          "classloader.",
+          "sql-gateway.",
+          "python.",
+          "execution.runtime-mode",
+          "execution.buffer-timeout",
+          "execution.target",
+          "execution.attached",
+          "execution.shutdown-on-attached-exit",
+          "execution.savepoint.",
+          "execution.state-recovery.",
+          "parallelism.default",
+          "io.tmp.dirs",
+          "state.savepoints.dir",
+          "state.checkpoints.dir",
+          "state.checkpoint-storage");
+
+  /** Whether {@code key}, outside Aloft's prefixes, is a Flink deployment's key that Aloft never reads. */
+  static boolean isClusterKey(String key) {
+    for (String prefix : CLUSTER_PREFIXES) {
+      if (key.equals(prefix) || (prefix.endsWith(".") && key.startsWith(prefix))
+          || (!prefix.endsWith(".") && key.startsWith(prefix + "."))) {
+        return true;
+      }
+    }
+    return false;
+  }
+
   /** Whether {@code key} is one of Flink's keys that Aloft ignores. */
   static boolean isKnown(String key) {
     if (KEYS.contains(key)) {

@@ -223,8 +223,9 @@ public final class Plugins {
 
   /**
    * Fails fast on keys under Aloft's prefixes ({@link #OWN_PREFIXES}) that Aloft does not know, naming
-   * the closest known key, and on bad values; Flink's own keys there that Aloft does not read are
-   * ignored with one WARNING, or refused when {@code aloft.config.strict} is true.
+   * the closest known key, and on bad values; Flink's own keys there that Aloft does not read, and a
+   * Flink deployment's keys elsewhere ({@code taskmanager.*}, {@code rest.*}, …), are ignored with one
+   * WARNING, or refused when {@code aloft.config.strict} is true.
    *
    * @return the Flink keys ignored, sorted
    */
@@ -235,6 +236,12 @@ public final class Plugins {
     for (String prefix : OWN_PREFIXES) {
       ignored.addAll(config.validate(prefix, known, FlinkKeys::isKnown));
     }
+    for (String key : config.asMap().keySet()) {
+      if (FlinkKeys.isClusterKey(key) && OWN_PREFIXES.stream().noneMatch(key::startsWith)) {
+        ignored.add(key);
+      }
+    }
+    java.util.Collections.sort(ignored);
     if (!ignored.isEmpty() && strict) {
       throw new io.aloft.config.ConfigException(
           ignored.get(0),
