@@ -30,22 +30,28 @@ final class TableCache implements AutoCloseable {
   private record Slots(long[] numbers, SstReader[] readers) {
     static final Slots EMPTY = new Slots(new long[1], new SstReader[1]);
 
+    /** The reader of file {@code number}, or null: not open, or not published yet (ask the map). */
     SstReader get(long number) {
       int mask = readers.length - 1;
-      for (int i = slot(number, mask); ; i = (i + 1) & mask) {
+      int i = slot(number, mask);
+      for (int probes = 0; probes < readers.length; probes++, i = (i + 1) & mask) {
         SstReader r = readers[i];
         if (r == null || numbers[i] == number) {
           return r;
         }
       }
+      return null;
     }
 
     static int slot(long number, int mask) {
       return (int) (number * 0x9E3779B97F4A7C15L >>> 32) & mask;
     }
 
-    /** A table of every reader in {@code all}, at most half full. */
-    static Slots of(Map<Long, SstReader> all) {
+    /** A table of every reader in {@code live}, at most half full. */
+    static Slots of(Map<Long, SstReader> live) {
+      // A copy: readers open concurrently (a multi-get opens its files in parallel), and a table sized
+      // for fewer entries than it then received would be full, and a probe in it endless.
+      Map<Long, SstReader> all = new java.util.HashMap<>(live);
       int capacity = Integer.highestOneBit(Math.max(1, all.size()) * 4 - 1);
       long[] numbers = new long[capacity];
       SstReader[] readers = new SstReader[capacity];
