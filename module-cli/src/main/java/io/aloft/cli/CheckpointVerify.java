@@ -136,8 +136,19 @@ final class CheckpointVerify implements Callable<Integer> {
             problems.add(p);
           }
         }
-      } catch (ExecutionException e) {
-        throw new CliException(AloftCli.INTERNAL_ERROR, "verification failed: " + e.getCause(), e.getCause());
+      } catch (ExecutionException | RuntimeException | InterruptedException e) {
+        progress.fail(); // logs where it stopped if it ran long
+        if (bar != null) {
+          spec.commandLine().getErr().println(); // end the bar's line before the error
+        }
+        if (e instanceof InterruptedException) {
+          Thread.currentThread().interrupt();
+        }
+        if (e instanceof RuntimeException r) {
+          throw r;
+        }
+        Throwable cause = e instanceof ExecutionException ? e.getCause() : e;
+        throw new CliException(AloftCli.INTERNAL_ERROR, "verification failed: " + cause, cause);
       } finally {
         pool.shutdownNow();
       }
