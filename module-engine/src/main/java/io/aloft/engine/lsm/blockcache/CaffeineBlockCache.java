@@ -63,14 +63,9 @@ final class CaffeineBlockCache implements BlockCache {
     CompletableFuture<Block> mine = new CompletableFuture<>();
     CompletableFuture<Block> theirs = loading.putIfAbsent(key, mine);
     if (theirs == null) {
-      // Loaded and cached between the lookup and the registration: no second read.
-      block = cache.getIfPresent(key);
-      if (block != null) {
-        loading.remove(key, mine);
-        mine.complete(block);
-        hits.increment();
-        return block;
-      }
+      // No second lookup: a block loaded and cached in the instant between the lookup and the
+      // registration is read once more (rare, and harmless), where looking again cost every miss a
+      // second probe of the cache's table.
       misses.increment();
       return load(key, mine, loader);
     }
