@@ -26,12 +26,32 @@ public final class BlockIndex {
   private final int[] starts;
   private final long[] offsets;
   private final int[] sizes;
+  // The first 8 bytes of each separator as an unsigned big-endian long (zero-padded): a search compares
+  // these in one flat array and reads a separator's bytes only when the prefixes are equal. Where
+  // prefixes differ, their order is the separators' order.
+  private final long[] prefixes;
 
   private BlockIndex(byte[] separators, int[] starts, long[] offsets, int[] sizes) {
     this.separators = separators;
     this.starts = starts;
     this.offsets = offsets;
     this.sizes = sizes;
+    this.prefixes = new long[offsets.length];
+    for (int i = 0; i < offsets.length; i++) {
+      prefixes[i] = prefix(separators, starts[i], starts[i + 1] - starts[i]);
+    }
+  }
+
+  /** {@code b[off..off+len)}'s first 8 bytes, big-endian, zero-padded. */
+  private static long prefix(byte[] b, int off, int len) {
+    if (len >= 8) {
+      return io.aloft.engine.lsm.block.Coding.readLong(b, off);
+    }
+    long p = 0;
+    for (int i = 0; i < 8; i++) {
+      p = p << 8 | (i < len ? b[off + i] & 0xFF : 0);
+    }
+    return p;
   }
 
   public int count() {
@@ -55,9 +75,15 @@ public final class BlockIndex {
   int find(byte[] userKey) {
     int lo = 0;
     int hi = offsets.length;
+    long keyPrefix = prefix(userKey, 0, userKey.length);
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      if (Arrays.compareUnsigned(separators, starts[mid], starts[mid + 1], userKey, 0, userKey.length) < 0) {
+      long p = prefixes[mid];
+      int c =
+          p != keyPrefix
+              ? Long.compareUnsigned(p, keyPrefix)
+              : Arrays.compareUnsigned(separators, starts[mid], starts[mid + 1], userKey, 0, userKey.length);
+      if (c < 0) {
         lo = mid + 1;
       } else {
         hi = mid;

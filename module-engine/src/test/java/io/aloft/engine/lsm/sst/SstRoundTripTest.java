@@ -115,6 +115,48 @@ class SstRoundTripTest {
     }
   }
 
+  /**
+   * The index compares the first 8 bytes of separators as numbers before their bytes: keys shorter
+   * than 8 bytes, keys that are zero-padded versions of each other, and keys sharing their first 8
+   * bytes must all find their block, and absent keys between them none.
+   */
+  @Test
+  void keysShorterThanOrSharingTheIndexPrefixAreAllFound() throws IOException {
+    Random random = new Random(19);
+    byte[] alphabet = {0, 1, (byte) 0x7F, (byte) 0x80, (byte) 0xFF};
+    TreeSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
+    while (keys.size() < 600) {
+      byte[] k = new byte[random.nextInt(13)];
+      for (int i = 0; i < k.length; i++) {
+        k[i] = alphabet[random.nextInt(alphabet.length)];
+      }
+      keys.add(k);
+    }
+    List<byte[]> present = new ArrayList<>();
+    List<Entry> entries = new ArrayList<>();
+    int i = 0;
+    for (byte[] k : keys) {
+      if (i++ % 2 == 0) { // every other key written: the rest are absent keys between present ones
+        present.add(k);
+        entries.add(Entry.put(k, 1, bytes(i & 0x7F)));
+      }
+    }
+    for (int blockSize : new int[] {1, 64, 4096}) {
+      Written written = files.write(new SstOptions(blockSize, 2, 0, Compression.NONE), entries);
+      try (SstReader reader = SstFiles.open(written.location(), BlockCache.none())) {
+        for (Entry e : entries) {
+          assertThat(reader.get(e.userKey())).as("block size %d, key %s", blockSize, Arrays.toString(e.userKey()))
+              .isEqualTo(e);
+        }
+        for (byte[] k : keys) {
+          if (!present.contains(k)) {
+            assertThat(reader.get(k)).as("absent key %s", Arrays.toString(k)).isNull();
+          }
+        }
+      }
+    }
+  }
+
   @Test
   void newestDeleteIsReturnedAsDelete() throws IOException {
     byte[] key = bytes(0, 1, 2);
