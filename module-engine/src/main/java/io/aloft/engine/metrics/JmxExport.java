@@ -91,19 +91,36 @@ public final class JmxExport implements AutoCloseable {
     for (Map.Entry<String, Metric> e : registry.metrics().entrySet()) {
       String name = e.getKey(); // Aloft's name, or Flink's for the same metric
       Metric m = e.getValue();
-      if (m instanceof Counter c) {
-        values.put(name, c.count());
-      } else if (m instanceof Gauge g) {
-        values.put(name, g.value());
-      } else if (m instanceof Histogram h) {
-        Histogram.Snapshot s = h.snapshot();
-        Object[] parts = {s.count(), s.sum(), s.min(), s.max(), s.mean(), s.p50(), s.p95(), s.p99()};
-        for (int i = 0; i < parts.length; i++) {
-          values.put(name + "." + HISTOGRAM_PARTS[i], parts[i]);
+      if (m instanceof Histogram h) {
+        Histogram.Snapshot s = h.snapshot(); // one snapshot for all its parts
+        for (String part : HISTOGRAM_PARTS) {
+          values.put(name + "." + part, part(s, part));
         }
+      } else {
+        values.put(name, value(m));
       }
     }
     return values;
+  }
+
+  /** A counter's count or a gauge's value. */
+  private static Object value(Metric m) {
+    return m instanceof Counter c ? c.count() : ((Gauge) m).value();
+  }
+
+  /** One of {@link #HISTOGRAM_PARTS} of a histogram's snapshot: a {@code long}, the mean a {@code double}. */
+  private static Object part(Histogram.Snapshot s, String part) {
+    return switch (part) {
+      case "count" -> s.count();
+      case "sum" -> s.sum();
+      case "min" -> s.min();
+      case "max" -> s.max();
+      case "mean" -> s.mean();
+      case "p50" -> s.p50();
+      case "p95" -> s.p95();
+      case "p99" -> s.p99();
+      default -> null;
+    };
   }
 
   private static final class Bean implements DynamicMBean {
@@ -113,9 +130,24 @@ public final class JmxExport implements AutoCloseable {
       this.registry = registry;
     }
 
+    /** The metric named {@code name}, also one a source reported since the last full read. */
+    private Metric metric(String name) {
+      return registry.metric(name).orElseGet(() -> registry.metrics().get(name));
+    }
+
+    /** One attribute: reads its metric alone, not the whole registry. */
     @Override
     public Object getAttribute(String attribute) throws AttributeNotFoundException {
-      Object value = attributes(registry).get(attribute);
+      Metric m = metric(attribute);
+      Object value = null;
+      if (m != null && !(m instanceof Histogram)) {
+        value = value(m);
+      } else if (m == null && attribute.lastIndexOf('.') > 0) {
+        int dot = attribute.lastIndexOf('.');
+        if (metric(attribute.substring(0, dot)) instanceof Histogram h) {
+          value = part(h.snapshot(), attribute.substring(dot + 1));
+        }
+      }
       if (value == null) {
         throw new AttributeNotFoundException("no metric " + attribute + " (the attributes are in docs/metrics.md)");
       }
@@ -149,25 +181,24 @@ public final class JmxExport implements AutoCloseable {
       throw new UnsupportedOperationException("metrics MBeans have no operations");
     }
 
+    /** The attributes' names, types and descriptions, from the metrics alone (no value is read). */
     @Override
     public MBeanInfo getMBeanInfo() {
       List<MBeanAttributeInfo> infos = new ArrayList<>();
-      Map<String, Metric> metrics = registry.metrics();
-      for (Map.Entry<String, Object> e : attributes(registry).entrySet()) {
-        Metric m = metrics.get(e.getKey());
-        String description;
-        if (m != null) {
-          description =
-              m.description() + " [" + m.unit() + "]" + (m.name().equals(e.getKey()) ? "" : " (Aloft's " + m.name() + ")");
+      for (Map.Entry<String, Metric> e : registry.metrics().entrySet()) {
+        Metric m = e.getValue();
+        String description =
+            m.description() + " [" + m.unit() + "]" + (m.name().equals(e.getKey()) ? "" : " (Aloft's " + m.name() + ")");
+        if (m instanceof Histogram) {
+          for (String part : HISTOGRAM_PARTS) {
+            infos.add(
+                new MBeanAttributeInfo(
+                    e.getKey() + "." + part, part.equals("mean") ? "double" : "long", part + " of: " + description,
+                    true, false, false));
+          }
         } else {
-          String metric = e.getKey().substring(0, e.getKey().lastIndexOf('.'));
-          String part = e.getKey().substring(metric.length() + 1);
-          Metric h = metrics.get(metric);
-          description = part + " of: " + (h == null ? metric : h.description() + " [" + h.unit() + "]");
+          infos.add(new MBeanAttributeInfo(e.getKey(), "long", description, true, false, false));
         }
-        infos.add(
-            new MBeanAttributeInfo(
-                e.getKey(), e.getValue() instanceof Double ? "double" : "long", description, true, false, false));
       }
       return new MBeanInfo(
           Registry.class.getName(), "Aloft metrics " + registry.tags(), infos.toArray(new MBeanAttributeInfo[0]),

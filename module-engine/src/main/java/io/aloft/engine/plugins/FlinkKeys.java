@@ -108,36 +108,36 @@ final class FlinkKeys {
    */
   private static final List<String> CLUSTER_PREFIXES =
       List.of(
-          "jobmanager.",
-          "taskmanager.",
-          "rest.",
-          "web.",
-          "high-availability.",
-          "metrics.",
-          "restart-strategy.",
-          "cluster.",
-          "blob.",
-          "pekko.",
-          "security.",
-          "env.",
-          "kubernetes.",
-          "yarn.",
-          "historyserver.",
-          "heartbeat.",
-          "slot.",
-          "slotmanager.",
-          "resourcemanager.",
-          "jobstore.",
-          "classloader.",
-          "sql-gateway.",
-          "python.",
+          "jobmanager",
+          "taskmanager",
+          "rest",
+          "web",
+          "high-availability",
+          "metrics",
+          "restart-strategy",
+          "cluster",
+          "blob",
+          "pekko",
+          "security",
+          "env",
+          "kubernetes",
+          "yarn",
+          "historyserver",
+          "heartbeat",
+          "slot",
+          "slotmanager",
+          "resourcemanager",
+          "jobstore",
+          "classloader",
+          "sql-gateway",
+          "python",
           "execution.runtime-mode",
           "execution.buffer-timeout",
           "execution.target",
           "execution.attached",
           "execution.shutdown-on-attached-exit",
-          "execution.savepoint.",
-          "execution.state-recovery.",
+          "execution.savepoint",
+          "execution.state-recovery",
           "parallelism.default",
           "io.tmp.dirs",
           "state.savepoints.dir",
@@ -146,9 +146,8 @@ final class FlinkKeys {
 
   /** Whether {@code key}, outside Aloft's prefixes, is a Flink deployment's key that Aloft never reads. */
   static boolean isClusterKey(String key) {
-    for (String prefix : CLUSTER_PREFIXES) {
-      if (key.equals(prefix) || (prefix.endsWith(".") && key.startsWith(prefix))
-          || (!prefix.endsWith(".") && key.startsWith(prefix + "."))) {
+    for (String family : CLUSTER_PREFIXES) {
+      if (key.equals(family) || key.startsWith(family + ".")) { // the key itself, or a key below it
         return true;
       }
     }

@@ -112,17 +112,7 @@ public final class Progress {
 
   /** Ends the task: the listener sees the final reading, which is logged if the task logged before or outlived the interval. */
   public Snapshot finish() {
-    if (ended) {
-      return snapshot();
-    }
-    ended = true;
-    finished = true;
-    Snapshot last = snapshot();
-    listener.accept(last);
-    if (logged || last.elapsed().toNanos() >= logIntervalNanos) {
-      log.log(System.Logger.Level.INFO, last.toString());
-    }
-    return last;
+    return end(true);
   }
 
   /**
@@ -130,17 +120,28 @@ public final class Progress {
    * it stopped is logged if the task logged before or outlived the interval.
    */
   public void fail() {
+    end(false);
+  }
+
+  /** Ends the task once (a second end changes nothing): finished, or failed. */
+  private synchronized Snapshot end(boolean completed) {
     if (ended) {
-      return;
+      return snapshot();
     }
     ended = true;
+    finished = completed;
     Snapshot last = snapshot();
     listener.accept(last);
     if (logged || last.elapsed().toNanos() >= logIntervalNanos) {
-      log.log(System.Logger.Level.INFO, last.task() + ": failed after " + last.filesDone() + "/" + last.filesTotal()
-          + " files, " + bytes(last.bytesDone()) + "/" + bytes(last.bytesTotal()) + " in "
-          + String.format(java.util.Locale.ROOT, "%.1f s", last.elapsed().toMillis() / 1000.0));
+      log.log(
+          System.Logger.Level.INFO,
+          completed
+              ? last.toString()
+              : last.task() + ": failed after " + last.filesDone() + "/" + last.filesTotal() + " files, "
+                  + bytes(last.bytesDone()) + "/" + bytes(last.bytesTotal()) + " in "
+                  + String.format(java.util.Locale.ROOT, "%.1f s", last.elapsed().toMillis() / 1000.0));
     }
+    return last;
   }
 
   /** The current reading. */
