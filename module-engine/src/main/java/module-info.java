@@ -5,7 +5,6 @@
  */
 module io.aloft.engine {
   requires transitive io.aloft.api;
-  requires com.github.benmanes.caffeine;
   requires com.github.luben.zstd_jni;
   requires org.lz4.java;
   requires java.management;

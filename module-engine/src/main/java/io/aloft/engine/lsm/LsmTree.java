@@ -81,7 +81,7 @@ public final class LsmTree implements Closeable {
       ManifestFile.State restored) {
     this.options = options;
     this.blockCache =
-        options.blockCacheBytes() > 0 ? BlockCache.caffeine(options.blockCacheBytes()) : BlockCache.none();
+        options.blockCacheBytes() > 0 ? BlockCache.clock(options.blockCacheBytes()) : BlockCache.none();
     this.tables = new TableCache(fileSystems, primaryDir, blockCache);
     this.versions = new VersionSet(options, fs, primaryDir, localDir, tables, files, restored);
     String id = versions.dbId();

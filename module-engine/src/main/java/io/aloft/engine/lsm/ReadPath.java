@@ -191,7 +191,9 @@ final class ReadPath {
 
   private byte[] get(SuperVersion sv, byte[] key) throws IOException {
     long tombstoneSeq = 0;
-    for (MemTable m : sv.memTables()) {
+    List<MemTable> memTables = sv.memTables();
+    for (int i = 0; i < memTables.size(); i++) { // no iterator per get
+      MemTable m = memTables.get(i);
       tombstoneSeq = Math.max(tombstoneSeq, coveringSeq(m.rangeTombstones(), key));
       Entry e = m.get(key);
       if (e != null || tombstoneSeq > 0) {
@@ -230,6 +232,9 @@ final class ReadPath {
 
   static long coveringSeq(Collection<RangeTombstone> tombstones, byte[] key) {
     long seq = 0;
+    if (tombstones.isEmpty()) {
+      return seq; // no iterator for the common case
+    }
     for (RangeTombstone t : tombstones) {
       if (t.seq() > seq
           && Arrays.compareUnsigned(t.start(), key) <= 0

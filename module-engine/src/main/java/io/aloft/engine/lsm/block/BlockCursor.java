@@ -209,7 +209,14 @@ public final class BlockCursor {
       nextRestart++;
     }
     if (trailerLength > 0) {
-      long trailer = trailer();
+      // Read from the block when the trailer is all in the unshared bytes (it almost always is): read
+      // back from the key buffer, 8 bytes that the copy above has just written in other-sized pieces
+      // cannot be forwarded from the pending stores, and that stall was a tenth of a get that misses
+      // the block cache.
+      long trailer =
+          unshared >= InternalKey.TRAILER_BYTES
+              ? Coding.readLong(data, valueOffset - InternalKey.TRAILER_BYTES)
+              : trailer();
       EntryKind kind = EntryKind.ofCode((int) (trailer & 0xFF));
       if (kind == null || (kind == EntryKind.DELETE && valueLength != 0)) {
         throw block.corrupt(

@@ -42,11 +42,11 @@ public interface BlockCache {
   }
 
   /**
-   * A Caffeine (W-TinyLFU) cache holding at most {@code capacityBytes} of uncompressed blocks.
+   * A sharded CLOCK cache holding at most {@code capacityBytes} of uncompressed blocks.
    *
    * @throws IllegalArgumentException if {@code capacityBytes} is negative
    */
-  static BlockCache caffeine(long capacityBytes) {
-    return new CaffeineBlockCache(capacityBytes);
+  static BlockCache clock(long capacityBytes) {
+    return new ClockBlockCache(capacityBytes);
   }
 }

@@ -20,8 +20,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
-/** The Caffeine block cache: hits, misses, weight, eviction, failed and concurrent loads. */
+/** The CLOCK block cache: hits, misses, weight, eviction, failed and concurrent loads. */
 class BlockCacheTest {
+
 
   private static Block block(int entries) throws SstCorruptionException {
     BlockBuilder builder = new BlockBuilder(16, 256);
@@ -35,7 +36,7 @@ class BlockCacheTest {
 
   @Test
   void secondLookupIsAHitAndWeighsTheBlocksBytes() throws IOException {
-    BlockCache cache = BlockCache.caffeine(1 << 20);
+    BlockCache cache = BlockCache.clock(1 << 20);
     Block block = block(10);
     AtomicInteger loads = new AtomicInteger();
 
@@ -49,7 +50,7 @@ class BlockCacheTest {
   @Test
   void blocksBeyondCapacityAreEvicted() throws IOException {
     Block block = block(10);
-    BlockCache cache = BlockCache.caffeine(block.sizeInBytes() * 5L);
+    BlockCache cache = BlockCache.clock(block.sizeInBytes() * 5L);
     for (int i = 0; i < 50; i++) {
       cache.get(1, i, () -> block);
     }
@@ -61,7 +62,7 @@ class BlockCacheTest {
 
   @Test
   void evictFileDropsOnlyThatFilesBlocks() throws IOException {
-    BlockCache cache = BlockCache.caffeine(1 << 20);
+    BlockCache cache = BlockCache.clock(1 << 20);
     Block block = block(3);
     cache.get(1, 0, () -> block);
     cache.get(1, 100, () -> block);
@@ -79,7 +80,7 @@ class BlockCacheTest {
 
   @Test
   void failedLoadCachesNothingAndRethrowsTheLoadersException() throws IOException {
-    BlockCache cache = BlockCache.caffeine(1 << 20);
+    BlockCache cache = BlockCache.clock(1 << 20);
     IOException failure = new SstCorruptionException(null, 7, "bad");
 
     assertThatThrownBy(() -> cache.get(1, 7, () -> { throw failure; })).isSameAs(failure);
@@ -89,7 +90,7 @@ class BlockCacheTest {
 
   @Test
   void concurrentLookupsOfOneBlockLoadItOnce() throws Exception {
-    BlockCache cache = BlockCache.caffeine(1 << 20);
+    BlockCache cache = BlockCache.clock(1 << 20);
     Block block = block(5);
     AtomicInteger loads = new AtomicInteger();
     CountDownLatch loading = new CountDownLatch(1);
@@ -141,14 +142,14 @@ class BlockCacheTest {
 
   @Test
   void negativeCapacityIsRejected() {
-    assertThatThrownBy(() -> BlockCache.caffeine(-1)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> BlockCache.clock(-1)).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test
   void failedLoadsAreThrownToTheirCallersAndNotLogged() {
     List<java.util.logging.LogRecord> records;
     try (io.aloft.engine.testkit.LogRecords log = new io.aloft.engine.testkit.LogRecords()) {
-      BlockCache cache = BlockCache.caffeine(1 << 20);
+      BlockCache cache = BlockCache.clock(1 << 20);
       for (int i = 0; i < 100; i++) {
         long offset = i;
         assertThatThrownBy(() -> cache.get(7, offset, () -> { throw new IOException("boom " + offset); }))
@@ -157,5 +158,106 @@ class BlockCacheTest {
       records = log.all();
     }
     assertThat(records).filteredOn(r -> r.getLevel().intValue() >= java.util.logging.Level.WARNING.intValue()).isEmpty();
+  }
+
+  @Test
+  void aBlockReadAgainSurvivesTheSweepThatEvictsColdOnes() throws IOException {
+    Block block = block(10);
+    BlockCache cache = BlockCache.clock(block.sizeInBytes() * 4L);
+    cache.get(1, 0, () -> block); // the hot block
+    for (int i = 1; i <= 40; i++) {
+      cache.get(1, 0, () -> block); // read again before each new block comes in: its bit is set
+      cache.get(1, i * 4096L, () -> block);
+    }
+    AtomicInteger loads = new AtomicInteger();
+    cache.get(1, 0, () -> { loads.incrementAndGet(); return block; });
+    assertThat(loads).hasValue(0);
+    assertThat(cache.stats().weightBytes()).isLessThanOrEqualTo(block.sizeInBytes() * 4L);
+  }
+
+  @Test
+  void aBlockLargerThanTheCacheIsReturnedButNotKept() throws IOException {
+    Block block = block(10);
+    BlockCache cache = BlockCache.clock(block.sizeInBytes() - 1);
+    AtomicInteger loads = new AtomicInteger();
+    assertThat(cache.get(1, 0, () -> { loads.incrementAndGet(); return block; })).isSameAs(block);
+    assertThat(cache.get(1, 0, () -> { loads.incrementAndGet(); return block; })).isSameAs(block);
+    assertThat(loads).hasValue(2);
+    assertThat(cache.stats().weightBytes()).isZero();
+  }
+
+  @Test
+  void aFileEvictedWhileOneOfItsBlocksLoadsDoesNotGetItBack() throws Exception {
+    BlockCache cache = BlockCache.clock(1 << 20);
+    Block block = block(3);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newSingleThreadExecutor();
+    try {
+      Future<Block> load =
+          pool.submit(
+              () ->
+                  cache.get(5, 0, () -> {
+                    loading.countDown();
+                    try {
+                      release.await();
+                    } catch (InterruptedException e) {
+                      throw new java.io.InterruptedIOException();
+                    }
+                    return block;
+                  }));
+      assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+      cache.evictFile(5); // the file was deleted while its block was being read
+      release.countDown();
+      assertThat(load.get(10, TimeUnit.SECONDS)).isSameAs(block);
+      assertThat(cache.getIfLoaded(5, 0)).isNull();
+      assertThat(cache.stats().weightBytes()).isZero();
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void manyThreadsOverManyBlocksAlwaysGetTheirOwnBlockAndStayWithinCapacity() throws Exception {
+    Block[] blocks = new Block[64];
+    for (int i = 0; i < blocks.length; i++) {
+      blocks[i] = block(1 + i % 7);
+    }
+    long capacity = 8L * blocks[6].sizeInBytes();
+    BlockCache cache = BlockCache.clock(capacity);
+    ExecutorService pool = Executors.newFixedThreadPool(4);
+    try {
+      List<Future<Integer>> workers = new ArrayList<>();
+      for (int t = 0; t < 4; t++) {
+        long seed = t;
+        workers.add(
+            pool.submit(
+                () -> {
+                  java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                  int wrong = 0;
+                  for (int n = 0; n < 20_000; n++) {
+                    int b = random.nextInt(blocks.length);
+                    long file = b % 4;
+                    if (random.nextInt(500) == 0) {
+                      cache.evictFile(file);
+                    }
+                    Block got = cache.get(file, b * 4096L, () -> blocks[b]);
+                    Block loaded = cache.getIfLoaded(file, b * 4096L);
+                    if (got != blocks[b] || (loaded != null && loaded != blocks[b])) {
+                      wrong++;
+                    }
+                  }
+                  return wrong;
+                }));
+      }
+      for (Future<Integer> w : workers) {
+        assertThat(w.get(60, TimeUnit.SECONDS)).isZero();
+      }
+    } finally {
+      pool.shutdownNow();
+    }
+    BlockCacheStats stats = cache.stats();
+    assertThat(stats.weightBytes()).isBetween(0L, capacity);
+    assertThat(stats.hits() + stats.misses()).isBetween(80_000L, 160_000L); // every get, and the getIfLoaded hits
   }
 }

@@ -51,7 +51,7 @@ class SstGoldenFileTest {
     Golden golden = parse(Files.readString(resource("sst/" + name + ".txt"), UTF_8));
 
     try (SstReader reader = SstReader.open(SstFiles.LOCAL.newInputFile(Location.of(sst.toString())), 1,
-        BlockCache.caffeine(1 << 20))) {
+        BlockCache.clock(1 << 20))) {
       assertThat(SstFiles.readAll(reader)).containsExactlyElementsOf(golden.entries());
       assertThat(reader.rangeTombstones()).containsExactlyElementsOf(golden.tombstones());
       for (Entry newest : SstFiles.newestPerKey(golden.entries())) {

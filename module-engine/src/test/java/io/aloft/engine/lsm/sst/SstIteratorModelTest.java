@@ -54,7 +54,7 @@ class SstIteratorModelTest {
     SstOptions options =
         new SstOptions(1 + random.nextInt(600), 1 + random.nextInt(20), random.nextInt(2) * 10, compression);
     Written written = files.write(options, model);
-    BlockCache cache = random.nextBoolean() ? BlockCache.none() : BlockCache.caffeine(1 << 16);
+    BlockCache cache = random.nextBoolean() ? BlockCache.none() : BlockCache.clock(1 << 16);
 
     try (SstReader reader = SstFiles.open(written.location(), cache);
         SstIterator it = reader.iterator()) {

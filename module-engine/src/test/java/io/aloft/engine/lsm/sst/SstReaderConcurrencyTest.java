@@ -30,7 +30,7 @@ class SstReaderConcurrencyTest {
     List<Entry> newest = SstFiles.newestPerKey(model);
     Written written = new SstFiles(dir).write(new SstOptions(512, 8, 10, Compression.LZ4), model);
     // A cache far smaller than the file: blocks are evicted and loaded again while others read them.
-    BlockCache cache = BlockCache.caffeine(8 * 1024);
+    BlockCache cache = BlockCache.clock(8 * 1024);
     ExecutorService pool = Executors.newFixedThreadPool(6);
     try (SstReader reader = SstFiles.open(written.location(), cache)) {
       List<Future<?>> tasks = new ArrayList<>();

@@ -109,7 +109,7 @@ class SstReaderIoTest {
   void presentKeyCostsOneBlockReadAndNoneWhenCached() throws IOException {
     Written written = files.write(SstOptions.defaults(), sequentialEntries(1000, 10));
     CountingInputFile file = SstFiles.counting(written.location());
-    BlockCache cache = BlockCache.caffeine(1 << 20);
+    BlockCache cache = BlockCache.clock(1 << 20);
 
     try (SstReader reader = SstReader.open(file, 1, cache)) {
       int readsAfterOpen = file.reads();
@@ -140,7 +140,7 @@ class SstReaderIoTest {
   @Test
   void secondReaderOfSameFileIdIsServedByTheSharedCache() throws IOException {
     Written written = files.write(SstOptions.defaults(), sequentialEntries(1000, 10));
-    BlockCache cache = BlockCache.caffeine(1 << 20);
+    BlockCache cache = BlockCache.clock(1 << 20);
     try (SstReader first = SstReader.open(SstFiles.counting(written.location()), 42, cache)) {
       SstFiles.readAll(first);
     }
