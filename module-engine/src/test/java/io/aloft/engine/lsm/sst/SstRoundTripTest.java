@@ -125,7 +125,7 @@ class SstRoundTripTest {
     Random random = new Random(19);
     byte[] alphabet = {0, 1, (byte) 0x7F, (byte) 0x80, (byte) 0xFF};
     TreeSet<byte[]> keys = new TreeSet<>(Arrays::compareUnsigned);
-    while (keys.size() < 600) {
+    while (keys.size() < 3000) {
       byte[] k = new byte[random.nextInt(13)];
       for (int i = 0; i < k.length; i++) {
         k[i] = alphabet[random.nextInt(alphabet.length)];
