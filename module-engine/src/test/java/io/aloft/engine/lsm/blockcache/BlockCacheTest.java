@@ -34,6 +34,18 @@ class BlockCacheTest {
     return Block.parse(content.toByteArray(), content.size(), Block.Type.DATA, null, 0);
   }
 
+  /** A load that says it started ({@code loading}) and returns {@code block} once {@code release} opens. */
+  private static Block loadHeldUntil(CountDownLatch loading, CountDownLatch release, Block block)
+      throws IOException {
+    loading.countDown();
+    try {
+      release.await();
+    } catch (InterruptedException e) {
+      throw new java.io.InterruptedIOException();
+    }
+    return block;
+  }
+
   @Test
   void secondLookupIsAHitAndWeighsTheBlocksBytes() throws IOException {
     BlockCache cache = BlockCache.clock(1 << 20);
@@ -102,13 +114,7 @@ class BlockCacheTest {
               () ->
                   cache.get(3, 0, () -> {
                     loads.incrementAndGet();
-                    loading.countDown();
-                    try {
-                      release.await();
-                    } catch (InterruptedException e) {
-                      throw new java.io.InterruptedIOException();
-                    }
-                    return block;
+                    return loadHeldUntil(loading, release, block);
                   }));
       assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
       List<Future<Block>> waiters = new ArrayList<>();
@@ -197,15 +203,7 @@ class BlockCacheTest {
       Future<Block> load =
           pool.submit(
               () ->
-                  cache.get(5, 0, () -> {
-                    loading.countDown();
-                    try {
-                      release.await();
-                    } catch (InterruptedException e) {
-                      throw new java.io.InterruptedIOException();
-                    }
-                    return block;
-                  }));
+                  cache.get(5, 0, () -> loadHeldUntil(loading, release, block)));
       assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
       cache.evictFile(5); // the file was deleted while its block was being read
       release.countDown();
