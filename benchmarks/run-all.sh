@@ -7,6 +7,7 @@
 #                                              default: the Temurin 25 JDK's)
 set -u
 out=${1:?output directory}
+mkdir -p "$out" && out=$(cd "$out" && pwd)   # absolute: the script runs from the repository root
 J=${JAVA21:-/usr/lib/jvm/temurin-25-jdk-amd64/bin/java}
 cd "$(dirname "$0")/.." || exit 2
 B=benchmarks/target/benchmarks.jar
