@@ -3,6 +3,7 @@ package io.aloft.engine.lsm.blockcache;
 import io.aloft.engine.lsm.block.Block;
 
 import java.io.IOException;
+import java.util.Objects;
 import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -97,6 +98,10 @@ final class ClockBlockCache implements BlockCache {
     } catch (CompletionException | CancellationException e) {
       // The other thread's load failed: load without caching, so this thread gets its own exception
       // (of the loader's type, with its own stack trace) or, if the failure was transient, the block.
+      synchronized (shard) { // a lookup that loads is a miss
+        shard.hits--;
+        shard.misses++;
+      }
       return loader.get();
     }
   }
@@ -104,8 +109,8 @@ final class ClockBlockCache implements BlockCache {
   private static Block load(Shard shard, Entry pending, IOSupplier<Block> loader) throws IOException {
     Block block;
     try {
-      block = loader.get();
-    } catch (IOException | RuntimeException | Error e) {
+      block = Objects.requireNonNull(loader.get(), "the block loader returned null");
+    } catch (Throwable e) { // anything, even a checked exception thrown sneakily: never leave it pending
       CompletableFuture<Block> waiting;
       synchronized (shard) {
         shard.unlink(pending);
@@ -120,7 +125,11 @@ final class ClockBlockCache implements BlockCache {
     synchronized (shard) {
       waiting = pending.loaded;
       pending.loaded = null;
-      if (pending.inTable) { // not dropped by evictFile while loading
+      if (!pending.inTable) {
+        // dropped by evictFile while loading: the file is gone, so is its block
+      } else if (block.sizeInBytes() > shard.capacity) {
+        shard.unlink(pending); // kept, it would only sweep out every other block of the shard first
+      } else {
         shard.admit(pending, block);
       }
     }

@@ -121,6 +121,11 @@ class BlockCacheTest {
       for (int i = 0; i < 3; i++) {
         waiters.add(pool.submit(() -> cache.get(3, 0, () -> { loads.incrementAndGet(); return block; })));
       }
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (cache.stats().hits() < 3 && System.nanoTime() < deadline) {
+        Thread.sleep(1); // until all three wait on the load in flight, not on a cached block
+      }
+      assertThat(cache.stats().hits()).isEqualTo(3);
       // A lookup of another block is not held up by the load in flight.
       assertThat(pool.submit(() -> cache.get(3, 4096, () -> block)).get(10, TimeUnit.SECONDS)).isSameAs(block);
       release.countDown();
@@ -182,14 +187,62 @@ class BlockCacheTest {
   }
 
   @Test
-  void aBlockLargerThanTheCacheIsReturnedButNotKept() throws IOException {
-    Block block = block(10);
-    BlockCache cache = BlockCache.clock(block.sizeInBytes() - 1);
+  void aBlockLargerThanTheCacheIsReturnedButNotKeptAndEvictsNothing() throws IOException {
+    Block small = block(1);
+    BlockCache cache = BlockCache.clock(small.sizeInBytes() * 4L);
+    Block big = block(100);
+    assertThat(big.sizeInBytes()).isGreaterThan(small.sizeInBytes() * 4);
+    for (int i = 0; i < 3; i++) {
+      cache.get(1, i, () -> small);
+    }
     AtomicInteger loads = new AtomicInteger();
-    assertThat(cache.get(1, 0, () -> { loads.incrementAndGet(); return block; })).isSameAs(block);
-    assertThat(cache.get(1, 0, () -> { loads.incrementAndGet(); return block; })).isSameAs(block);
+    assertThat(cache.get(2, 0, () -> { loads.incrementAndGet(); return big; })).isSameAs(big);
+    assertThat(cache.get(2, 0, () -> { loads.incrementAndGet(); return big; })).isSameAs(big);
     assertThat(loads).hasValue(2);
-    assertThat(cache.stats().weightBytes()).isZero();
+    for (int i = 0; i < 3; i++) {
+      assertThat(cache.getIfLoaded(1, i)).as("small block %d", i).isSameAs(small);
+    }
+    assertThat(cache.stats().weightBytes()).isEqualTo(3L * small.sizeInBytes());
+  }
+
+  @Test
+  void aFailedLoadWakesItsWaitersWhoLoadForThemselves() throws Exception {
+    BlockCache cache = BlockCache.clock(1 << 20);
+    Block block = block(2);
+    CountDownLatch loading = new CountDownLatch(1);
+    CountDownLatch release = new CountDownLatch(1);
+    ExecutorService pool = Executors.newFixedThreadPool(2);
+    try {
+      Future<Block> failing =
+          pool.submit(
+              () ->
+                  cache.get(9, 0, () -> {
+                    loadHeldUntil(loading, release, block);
+                    throw new IOException("remote read failed");
+                  }));
+      assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
+      Future<Block> waiter = pool.submit(() -> cache.get(9, 0, () -> block));
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+      while (cache.stats().hits() < 1 && System.nanoTime() < deadline) {
+        Thread.sleep(1);
+      }
+      release.countDown();
+      assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("remote read failed");
+      assertThat(waiter.get(10, TimeUnit.SECONDS)).isSameAs(block);
+      assertThat(cache.stats().misses()).isEqualTo(2); // both loaded; neither counts as a hit
+      assertThat(cache.stats().hits()).isZero();
+      assertThat(cache.getIfLoaded(9, 0)).isNull(); // the waiter's own load is not cached
+    } finally {
+      pool.shutdownNow();
+    }
+  }
+
+  @Test
+  void aLoaderThatReturnsNullFailsAndLeavesNothingPending() throws IOException {
+    BlockCache cache = BlockCache.clock(1 << 20);
+    assertThatThrownBy(() -> cache.get(4, 0, () -> null)).isInstanceOf(NullPointerException.class);
+    Block block = block(1);
+    assertThat(cache.get(4, 0, () -> block)).isSameAs(block);
   }
 
   @Test
