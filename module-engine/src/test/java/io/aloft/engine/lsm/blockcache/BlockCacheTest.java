@@ -46,6 +46,15 @@ class BlockCacheTest {
     return block;
   }
 
+  /** Waits (10 s at most) until the cache has counted {@code hits} hits: lookups waiting on a load count. */
+  private static void awaitHits(BlockCache cache, long hits) throws InterruptedException {
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (cache.stats().hits() < hits && System.nanoTime() < deadline) {
+      Thread.sleep(1);
+    }
+    assertThat(cache.stats().hits()).isEqualTo(hits);
+  }
+
   @Test
   void secondLookupIsAHitAndWeighsTheBlocksBytes() throws IOException {
     BlockCache cache = BlockCache.clock(1 << 20);
@@ -121,11 +130,7 @@ class BlockCacheTest {
       for (int i = 0; i < 3; i++) {
         waiters.add(pool.submit(() -> cache.get(3, 0, () -> { loads.incrementAndGet(); return block; })));
       }
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (cache.stats().hits() < 3 && System.nanoTime() < deadline) {
-        Thread.sleep(1); // until all three wait on the load in flight, not on a cached block
-      }
-      assertThat(cache.stats().hits()).isEqualTo(3);
+      awaitHits(cache, 3); // all three wait on the load in flight, not on a cached block
       // A lookup of another block is not held up by the load in flight.
       assertThat(pool.submit(() -> cache.get(3, 4096, () -> block)).get(10, TimeUnit.SECONDS)).isSameAs(block);
       release.countDown();
@@ -222,10 +227,7 @@ class BlockCacheTest {
                   }));
       assertThat(loading.await(10, TimeUnit.SECONDS)).isTrue();
       Future<Block> waiter = pool.submit(() -> cache.get(9, 0, () -> block));
-      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
-      while (cache.stats().hits() < 1 && System.nanoTime() < deadline) {
-        Thread.sleep(1);
-      }
+      awaitHits(cache, 1);
       release.countDown();
       assertThatThrownBy(() -> failing.get(10, TimeUnit.SECONDS)).hasRootCauseMessage("remote read failed");
       assertThat(waiter.get(10, TimeUnit.SECONDS)).isSameAs(block);
