@@ -31,10 +31,10 @@ final class ClockBlockCache implements BlockCache {
   /** Shards hold at least this much, so a small cache is not split into shards too small for a block. */
   private static final long MIN_SHARD_BYTES = 512 * 1024;
 
+  /** At most 2^6 shards: a shard is picked by the hash's top 6 bits. */
   private static final int MAX_SHARDS = 64;
 
   private final Shard[] shards;
-  private final int shardShift;
   private final long capacityBytes;
 
   ClockBlockCache(long capacityBytes) {
@@ -51,7 +51,6 @@ final class ClockBlockCache implements BlockCache {
     for (int i = 0; i < count; i++) {
       shards[i] = new Shard(i == count - 1 ? capacityBytes - share * (count - 1) : share);
     }
-    this.shardShift = 64 - Integer.numberOfTrailingZeros(count);
   }
 
   /** A 64-bit mix of both parts of the key (murmur3's finalizer): high bits pick the shard, low the bucket. */
@@ -65,7 +64,7 @@ final class ClockBlockCache implements BlockCache {
   }
 
   private Shard shard(long hash) {
-    return shardShift == 64 ? shards[0] : shards[(int) (hash >>> shardShift)];
+    return shards[(int) (hash >>> 58) & (shards.length - 1)];
   }
 
   @Override
@@ -191,7 +190,6 @@ final class ClockBlockCache implements BlockCache {
     final long fileId;
     final long offset;
     Block block;
-    int weight;
     boolean referenced;
     boolean inTable = true;
     /** Completed when a pending entry's load ends; created only when a second thread waits for it. */
@@ -231,8 +229,12 @@ final class ClockBlockCache implements BlockCache {
       this.capacity = capacity;
     }
 
+    private int bucket(long hash) {
+      return (int) hash & (table.length - 1);
+    }
+
     Entry find(long hash, long fileId, long offset) {
-      for (Entry e = table[(int) hash & (table.length - 1)]; e != null; e = e.chain) {
+      for (Entry e = table[bucket(hash)]; e != null; e = e.chain) {
         if (e.offset == offset && e.fileId == fileId) {
           return e;
         }
@@ -245,7 +247,7 @@ final class ClockBlockCache implements BlockCache {
         grow();
       }
       Entry entry = new Entry(hash, fileId, offset);
-      int bucket = (int) hash & (table.length - 1);
+      int bucket = bucket(hash);
       entry.chain = table[bucket];
       table[bucket] = entry;
       size++;
@@ -270,7 +272,6 @@ final class ClockBlockCache implements BlockCache {
     /** Makes a pending entry a cached block, then sweeps until the shard is within its capacity. */
     void admit(Entry entry, Block block) {
       entry.block = block;
-      entry.weight = block.sizeInBytes();
       if (hand == null) {
         entry.ringNext = entry;
         entry.ringPrev = entry;
@@ -281,10 +282,12 @@ final class ClockBlockCache implements BlockCache {
         hand.ringPrev.ringNext = entry;
         hand.ringPrev = entry;
       }
-      usedBytes += entry.weight;
+      usedBytes += block.sizeInBytes();
+      // The new entry is unreferenced and no larger than the shard (load() drops larger blocks), so the
+      // sweep ends before it reaches it.
       while (usedBytes > capacity) {
         Entry victim = hand;
-        if (victim.referenced && victim != entry) {
+        if (victim.referenced) {
           victim.referenced = false;
           hand = victim.ringNext;
         } else {
@@ -300,7 +303,7 @@ final class ClockBlockCache implements BlockCache {
         return;
       }
       entry.inTable = false;
-      int bucket = (int) entry.hash & (table.length - 1);
+      int bucket = bucket(entry.hash);
       if (table[bucket] == entry) {
         table[bucket] = entry.chain;
       } else {
@@ -312,7 +315,7 @@ final class ClockBlockCache implements BlockCache {
       }
       size--;
       if (entry.block != null) {
-        usedBytes -= entry.weight;
+        usedBytes -= entry.block.sizeInBytes();
         if (entry.ringNext == entry) {
           hand = null;
         } else {
