@@ -83,8 +83,8 @@ final class BatchRunner {
     }
     // Per conflict key, the groups of the last phase that touches it (reads of one key may fall into
     // two neighbouring read runs): a later request of the key waits for all of them.
-    Map<ByteKey, List<Group>> lastGroups = new HashMap<>();
-    Map<ByteKey, Integer> lastPhase = new HashMap<>();
+    Map<ByteKey, List<Group>> lastGroups = sizedFor(batch.size());
+    Map<ByteKey, Integer> lastPhase = sizedFor(batch.size());
     for (int p = 0; p < phases.size(); p++) {
       Phase phase = phases.get(p);
       List<Group> phaseGroups = new ArrayList<>(phase.reads());
@@ -223,7 +223,7 @@ final class BatchRunner {
   static List<List<StateRequest<?>>> phases(List<StateRequest<?>> batch) {
     List<List<StateRequest<?>>> phases = new ArrayList<>();
     List<Map<ByteKey, RequestKind>> kinds = new ArrayList<>();
-    Map<ByteKey, Integer> lastPhase = new HashMap<>();
+    Map<ByteKey, Integer> lastPhase = sizedFor(batch.size());
     for (StateRequest<?> r : batch) {
       Integer last = lastPhase.get(r.conflictKey);
       int phase;
@@ -238,12 +238,20 @@ final class BatchRunner {
       }
       while (phases.size() <= phase) {
         phases.add(new ArrayList<>());
-        kinds.add(new HashMap<>());
+        kinds.add(sizedFor(batch.size()));
       }
       phases.get(phase).add(r);
       kinds.get(phase).put(r.conflictKey, r.kind);
       lastPhase.put(r.conflictKey, phase);
     }
     return phases;
+  }
+
+  /**
+   * A map that holds {@code keys} entries without growing: a batch's maps otherwise rehash several
+   * times per batch (hundreds of keys), a cost the sync job does not pay.
+   */
+  private static <K, V> Map<K, V> sizedFor(int keys) {
+    return new HashMap<>((int) (keys / 0.75f) + 1);
   }
 }
