@@ -52,7 +52,8 @@ final class ScratchDir implements AutoCloseable {
     }
     try (Stream<Path> files = Files.walk(path)) {
       for (Path p : (Iterable<Path>) files.sorted(Comparator.reverseOrder())::iterator) {
-        Files.delete(p);
+        // deleteIfExists: a file cache's load-back may still remove its own temporary file meanwhile
+        Files.deleteIfExists(p);
       }
     }
   }

@@ -14,6 +14,7 @@ import io.aloft.spi.fs.OutputFile;
 import io.aloft.spi.fs.StateFileSystem;
 import java.io.IOException;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Collection;
 import java.util.List;
 import java.util.Map;
@@ -52,6 +53,7 @@ import java.util.function.Predicate;
  * caching and closes local files; it does not close the remote file system, which is shared.
  */
 public final class CachingFileSystem implements StateFileSystem {
+  private static final System.Logger LOG = System.getLogger(CachingFileSystem.class.getName());
 
   /** Remote reads of an uncached file after which it is loaded back into the cache. */
   public static final int DEFAULT_LOAD_BACK_AFTER = 3;
@@ -258,10 +260,15 @@ public final class CachingFileSystem implements StateFileSystem {
     }
   }
 
-  /** Stops caching and closes local files; copies stay on disk. The remote file system stays open. */
+  /**
+   * Stops caching and closes local files; copies stay on disk. The remote file system stays open.
+   * Returns once no load-back writes to the cache directory any more (waiting at most {@link
+   * #LOAD_BACKS_ON_CLOSE} for their current remote reads), so the directory can be deleted or reopened.
+   */
   @Override
   public void close() {
     cache.close();
+    awaitLoadBacks();
   }
 
   /**
@@ -269,7 +276,25 @@ public final class CachingFileSystem implements StateFileSystem {
    * good. The remote files stay.
    */
   public void destroy() throws IOException {
+    cache.close();
+    awaitLoadBacks();
     cache.destroy();
+  }
+
+  /** How long closing waits for load-backs in progress to notice and stop. */
+  static final Duration LOAD_BACKS_ON_CLOSE = Duration.ofSeconds(30);
+
+  private void awaitLoadBacks() {
+    try {
+      if (!loadBack.awaitIdle(LOAD_BACKS_ON_CLOSE)) {
+        LOG.log(
+            System.Logger.Level.WARNING,
+            "file cache " + cache.directory() + " closed while a load-back is still reading from the remote store"
+                + " (over " + LOAD_BACKS_ON_CLOSE.toSeconds() + " s); it deletes its temporary file when the read ends");
+      }
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt(); // closing goes on; the load-back still cleans up after itself
+    }
   }
 
   private void forget(Location location) {

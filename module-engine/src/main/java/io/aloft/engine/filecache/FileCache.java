@@ -646,6 +646,11 @@ final class FileCache implements Closeable {
     }
   }
 
+  /** The cache's directory (its copies and temporary files are below it). */
+  Path directory() {
+    return dir;
+  }
+
   /** Stops caching: reads go remote from now on; the copies stay on disk for the next open. */
   @Override
   public void close() {

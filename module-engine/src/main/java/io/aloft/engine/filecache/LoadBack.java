@@ -3,6 +3,7 @@ package io.aloft.engine.filecache;
 import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.InputFile;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -29,6 +30,8 @@ final class LoadBack {
   /** Remote reads of each uncached file since it was last cached or loaded back. */
   private final Map<String, Integer> remoteReads = new ConcurrentHashMap<>();
   private final Set<String> loading = ConcurrentHashMap.newKeySet();
+  /** Copies scheduled and not yet ended (queued or running). Guarded by {@code this}. */
+  private int pending;
 
   LoadBack(FileCache cache, int after, Executor executor) {
     this.cache = cache;
@@ -59,6 +62,9 @@ final class LoadBack {
     if (cache.isCached(key) || !loading.add(key)) {
       return;
     }
+    synchronized (this) {
+      pending++;
+    }
     try {
       executor.execute(
           () -> {
@@ -66,11 +72,37 @@ final class LoadBack {
               copy(file, key, knownLength);
             } finally {
               loading.remove(key);
+              ended();
             }
           });
     } catch (RejectedExecutionException e) {
       loading.remove(key);
+      ended();
     }
+  }
+
+  private synchronized void ended() {
+    if (--pending == 0) {
+      notifyAll();
+    }
+  }
+
+  /**
+   * Waits at most {@code timeout} for every copy scheduled so far to end; whether they did. Once the
+   * cache is closed, a running copy stops at its next chunk (after at most one remote read of
+   * {@value #READ_BYTES} bytes) and deletes its temporary file, and a queued one does not start: so
+   * after this returns true nothing writes to the cache's directory any more.
+   */
+  synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    while (pending > 0) {
+      long left = deadline - System.nanoTime();
+      if (left <= 0) {
+        return false;
+      }
+      TimeUnit.NANOSECONDS.timedWait(this, left);
+    }
+    return true;
   }
 
   private void copy(InputFile source, String key, long knownLength) {

@@ -10,16 +10,24 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.aloft.config.Config;
 import io.aloft.config.MissingPluginException;
+import io.aloft.engine.fs.LocalFileSystemProvider;
 import io.aloft.engine.plugins.Plugins;
+import io.aloft.engine.testkit.RemoteShapedFileSystem;
 import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.FileSystems;
 import io.aloft.spi.fs.Location;
 import java.io.IOException;
 import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Stream;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -320,6 +328,46 @@ class CachingFileSystemTest {
     assertThat(readAll(fs, fx.file("a.sst"))).isEqualTo(data);
     assertThat(fx.remote.readRequests()).isEqualTo(remoteReads + 1);
     assertThat(fx.copyOf(fx.file("a.sst"))).isPresent();
+  }
+
+  @Test
+  void closeReturnsOnlyOnceALoadBackInProgressHasStoppedAndDeletedItsTemporaryFile() throws Exception {
+    RemoteShapedFileSystem slow =
+        new RemoteShapedFileSystem(new LocalFileSystemProvider().create("file", Config.empty()), Duration.ofMillis(200));
+    byte[] data = bytes(3 << 20, 40); // three 1 MiB reads for the load-back, 200 ms each
+    writeExclusive(fx.remote, fx.file("a.sst"), data); // straight to the store: not cached
+    ExecutorService loadBacks = Executors.newSingleThreadExecutor();
+    try {
+      CachingFileSystem fs =
+          CachingFileSystem.builder(slow, fx.cacheDir, new RecencyPolicy())
+              .loadBackAfter(1)
+              .loadBackExecutor(loadBacks)
+              .build();
+      assertThat(read(fs, fx.file("a.sst"), 0, 100)).isEqualTo(Arrays.copyOf(data, 100)); // starts it
+      long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+      while (partFiles().isEmpty() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertThat(partFiles()).as("the load-back's first MiB, written while it reads the next").isNotEmpty();
+
+      fs.close();
+
+      // Nothing is left writing to the directory: it could be deleted or reopened now.
+      assertThat(partFiles()).isEmpty();
+      assertThat(fx.copyOf(fx.file("a.sst"))).isEmpty();
+      assertThat(fs.metrics().loadBacks()).isZero();
+    } finally {
+      loadBacks.shutdownNow();
+    }
+  }
+
+  private List<Path> partFiles() throws IOException {
+    if (!Files.exists(fx.cacheDir)) {
+      return List.of();
+    }
+    try (Stream<Path> files = Files.walk(fx.cacheDir)) {
+      return files.filter(f -> f.getFileName().toString().endsWith(".part")).toList();
+    }
   }
 
   @Test
