@@ -238,7 +238,8 @@ final class BatchRunner {
       }
       while (phases.size() <= phase) {
         phases.add(new ArrayList<>());
-        kinds.add(sizedFor(batch.size()));
+        // The first phase holds most of a batch's keys; later ones (a key read, then written) few.
+        kinds.add(kinds.isEmpty() ? sizedFor(batch.size()) : new HashMap<>());
       }
       phases.get(phase).add(r);
       kinds.get(phase).put(r.conflictKey, r.kind);
