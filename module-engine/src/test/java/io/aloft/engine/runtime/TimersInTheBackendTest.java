@@ -73,9 +73,10 @@ class TimersInTheBackendTest {
   }
 
   /**
-   * The heap in use after full collections: the least of five readings 100 ms apart, so that garbage
-   * another thread of this JVM still holds for a moment (an earlier test class's background work, which
-   * once made a single reading 200 MiB larger in the full suite) does not count as this test's.
+   * The heap in use after full collections: the least of five readings 100 ms apart. A single reading
+   * once came out 200 MiB larger in the full suite (never when this class runs alone, nor in earlier
+   * full runs; the cause was not found): memory another thread of this JVM holds for a moment should
+   * not count as the timers'.
    */
   private static long usedHeapAfterGc() throws InterruptedException {
     Runtime runtime = Runtime.getRuntime();
