@@ -133,18 +133,20 @@ public class AsyncStateBenchmark {
   @TearDown(Level.Iteration)
   public void drain() {
     processor.drain();
-    long reads = RemoteSchemeFileSystemProvider.readRequests() - remoteReadsAtStart;
+    long readsNow = RemoteSchemeFileSystemProvider.readRequests();
+    long cpuNow = processCpuNanos();
+    long reads = readsNow - remoteReadsAtStart;
     long recs = records - recordsAtStart;
-    long cpuNanos = processCpuNanos() - cpuNanosAtStart;
+    long cpuNanos = cpuNow - cpuNanosAtStart;
     System.out.printf(
         "%n  [%s, %s] %,d records, %,d remote reads (%.2f per record), most in flight %d,"
             + " process CPU %.2f us per record%n",
         calls, readLatency, recs, reads, recs == 0 ? 0.0 : (double) reads / recs,
         ((KeyedProcessorImpl<?, ?, ?>) processor).maxInFlightRecords(),
         recs == 0 ? 0.0 : cpuNanos / 1e3 / recs);
-    remoteReadsAtStart = RemoteSchemeFileSystemProvider.readRequests();
+    remoteReadsAtStart = readsNow;
     recordsAtStart = records;
-    cpuNanosAtStart = processCpuNanos();
+    cpuNanosAtStart = cpuNow;
   }
 
   /**

@@ -276,8 +276,7 @@ public final class CachingFileSystem implements StateFileSystem {
    * good. The remote files stay.
    */
   public void destroy() throws IOException {
-    cache.close();
-    awaitLoadBacks();
+    close(); // and wait for load-backs, which would otherwise write below the directory being deleted
     cache.destroy();
   }
 

@@ -29,9 +29,8 @@ final class LoadBack {
   private final Executor executor;
   /** Remote reads of each uncached file since it was last cached or loaded back. */
   private final Map<String, Integer> remoteReads = new ConcurrentHashMap<>();
+  /** Files whose copy is scheduled and not yet ended (queued or running); waited on through {@code this}. */
   private final Set<String> loading = ConcurrentHashMap.newKeySet();
-  /** Copies scheduled and not yet ended (queued or running). Guarded by {@code this}. */
-  private int pending;
 
   LoadBack(FileCache cache, int after, Executor executor) {
     this.cache = cache;
@@ -62,27 +61,23 @@ final class LoadBack {
     if (cache.isCached(key) || !loading.add(key)) {
       return;
     }
-    synchronized (this) {
-      pending++;
-    }
     try {
       executor.execute(
           () -> {
             try {
               copy(file, key, knownLength);
             } finally {
-              loading.remove(key);
-              ended();
+              ended(key);
             }
           });
     } catch (RejectedExecutionException e) {
-      loading.remove(key);
-      ended();
+      ended(key);
     }
   }
 
-  private synchronized void ended() {
-    if (--pending == 0) {
+  private synchronized void ended(String key) {
+    loading.remove(key);
+    if (loading.isEmpty()) {
       notifyAll();
     }
   }
@@ -95,7 +90,7 @@ final class LoadBack {
    */
   synchronized boolean awaitIdle(Duration timeout) throws InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (pending > 0) {
+    while (!loading.isEmpty()) {
       long left = deadline - System.nanoTime();
       if (left <= 0) {
         return false;
