@@ -18,7 +18,18 @@ import java.util.Arrays;
  * SstCorruptionException} naming the file and block.
  */
 public final class BlockCursor {
+  /** A seek {@link #touch}es every line of a block of at most this many bytes before reading it. */
+  private static final int WHOLE_TOUCH_BYTES = 8 * 1024;
+
+  /** In a larger block, a seek touches the restart points' lines when there are at most this many. */
+  private static final int MAX_TOUCHED_RESTARTS = 16;
+
+  /** In a larger block, a seek touches at most this many bytes of the restart interval it scans. */
+  private static final int MAX_TOUCHED_BYTES = 4 * 1024;
+
   private final int trailerLength;
+  /** The sum of the bytes {@link #touch} loaded: written so that the compiler keeps those loads. */
+  private int touched;
   private Block block;
   private byte[] data;
   private int pos;
@@ -58,11 +69,23 @@ public final class BlockCursor {
 
   /** Positions at the first entry whose user key is at least {@code target}; invalid if none is. */
   public void seek(byte[] target) throws SstCorruptionException {
+    int restarts = block.restartCount;
+    boolean small = block.length <= WHOLE_TOUCH_BYTES;
+    if (small) {
+      touch(0, block.length);
+    } else if (restarts <= MAX_TOUCHED_RESTARTS) {
+      // The search compares the target with every restart point's key or nearly: start their lines.
+      int sum = 0;
+      for (int i = 0; i < restarts; i++) {
+        sum += data[block.restart(i)];
+      }
+      touched += sum;
+    }
     // The last restart point with a smaller user key: the versions of a key may span restart points,
     // so a restart point holding the target itself may not hold its newest version.
     int from = 0;
     int lo = 0;
-    int hi = block.restartCount - 1;
+    int hi = restarts - 1;
     while (lo <= hi) {
       int mid = (lo + hi) >>> 1;
       if (compareRestartKey(mid, target) < 0) {
@@ -73,10 +96,37 @@ public final class BlockCursor {
       }
     }
     startAt(from);
+    if (!small) {
+      int end = from + 1 < restarts ? block.restart(from + 1) : block.restartsOffset;
+      touch(nextEntry, Math.min(end, nextEntry + MAX_TOUCHED_BYTES));
+    }
     advance(false);
     while (valid && compareUserKey(target) < 0) {
       advance(false);
     }
+  }
+
+  /**
+   * Loads one byte of every cache line of {@code data[from..to)}, before a seek reads them: in a block
+   * of at most {@value #WHOLE_TOUCH_BYTES} bytes all of it, else the restart interval it will scan.
+   *
+   * <p>Why: with the block cache larger than the processor's caches, a seek waits on memory, and its
+   * reads depend on each other (the restart array gives the restart points, whose keys pick the
+   * interval, where each entry's start comes from the lengths decoded before it), so they wait one
+   * after another. These loads depend on nothing but the block, so the processor has all the lines in
+   * flight at once; the seek then finds them in its caches. Java has no prefetch instruction; this is
+   * one. Measured on 4 KiB blocks held in a 256 MiB cache (#19): gets 1.2 to 1.3 times as fast as with
+   * no touching, and the whole small block beat touching the restart points then the interval.
+   */
+  private void touch(int from, int to) {
+    if (from >= to) {
+      return;
+    }
+    int sum = data[to - 1];
+    for (int i = from; i < to; i += 64) {
+      sum += data[i];
+    }
+    touched += sum;
   }
 
   /** The current user key compared with {@code target}, unsigned. */

@@ -9,18 +9,23 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 
 /**
- * {@link BlockCache#clock(long)}: blocks in shards, each a chained hash table on (file id, offset) and a
- * CLOCK ring, weighed by uncompressed block bytes; the shape of RocksDB's sharded block cache.
+ * {@link BlockCache#clock(long)}: blocks in shards, each an open-addressing hash table on (file id,
+ * offset) swept by a CLOCK hand, weighed by uncompressed block bytes; the shape of RocksDB's sharded
+ * block cache (and of its HyperClockCache's table).
  *
  * <p>Why not a general-purpose cache: when the data is several times the cache, most gets miss, and a
  * miss in a Caffeine cache paid a key object, a probe of the cache, a probe and an insert and a removal
  * in a second map for loads in flight, then the cache's insert with its write buffer, frequency sketch,
  * admission and eviction bookkeeping: about a quarter of a get's time (#19's profiles). Here a lookup is
- * one hash of two longs and one chain walk under the shard's lock; a miss leaves a pending entry in the
- * same chain, so threads missing the same block find it there and wait for its load; and a hit only sets
- * the entry's reference bit. Frequency-based admission buys nothing for uniformly spread block reads,
- * and for skewed ones CLOCK keeps the hot blocks because their bits are set again before the hand comes
- * round.
+ * one hash of two longs and a linear probe under the shard's lock; a miss leaves a pending slot in the
+ * table, so threads missing the same block find it there and wait for its load; and a hit only sets the
+ * slot's reference bit. Frequency-based admission buys nothing for uniformly spread block reads, and for
+ * skewed ones CLOCK keeps the hot blocks because their bits are set again before the hand comes round.
+ *
+ * <p>Why flat arrays: with the blocks spread over more memory than the processor caches, each object a
+ * hit visits is a wait on memory. A slot's key, its block and its reference bit sit in parallel arrays
+ * at the index the hash gives, so a hit loads them at once and then the block, with no table entry
+ * object in between (a chained table's entry was a tenth of a cached get's time).
  *
  * <p>A miss loads the block in the calling thread with no lock held (a remote read can take a hundred
  * milliseconds). Each shard holds at most its share of the capacity; a block larger than a shard's share
@@ -53,7 +58,7 @@ final class ClockBlockCache implements BlockCache {
     }
   }
 
-  /** A 64-bit mix of both parts of the key (murmur3's finalizer): high bits pick the shard, low the bucket. */
+  /** A 64-bit mix of both parts of the key (murmur3's finalizer): high bits pick the shard, low the slot. */
   private static long hash(long fileId, long offset) {
     long h = fileId * 0x9E3779B97F4A7C15L + offset;
     h ^= h >>> 33;
@@ -71,22 +76,23 @@ final class ClockBlockCache implements BlockCache {
   public Block get(long fileId, long blockOffset, IOSupplier<Block> loader) throws IOException {
     long hash = hash(fileId, blockOffset);
     Shard shard = shard(hash);
-    Entry pending;
+    Pending pending;
     CompletableFuture<Block> theirs;
     synchronized (shard) {
-      Entry entry = shard.find(hash, fileId, blockOffset);
-      if (entry == null) {
+      int slot = shard.find(hash, fileId, blockOffset);
+      if (slot < 0) {
         shard.misses++;
         pending = shard.insertPending(hash, fileId, blockOffset);
         theirs = null;
       } else {
         shard.hits++;
-        if (entry.block != null) {
-          entry.referenced = true;
-          return entry.block;
+        Block block = shard.blocks[slot];
+        if (block != null) {
+          shard.referenced[slot] = true;
+          return block;
         }
         pending = null;
-        theirs = entry.loaded();
+        theirs = shard.loading[slot].loaded();
       }
     }
     if (pending != null) {
@@ -105,14 +111,14 @@ final class ClockBlockCache implements BlockCache {
     }
   }
 
-  private static Block load(Shard shard, Entry pending, IOSupplier<Block> loader) throws IOException {
+  private static Block load(Shard shard, Pending pending, IOSupplier<Block> loader) throws IOException {
     Block block;
     try {
       block = Objects.requireNonNull(loader.get(), "the block loader returned null");
     } catch (Throwable e) { // anything, even a checked exception thrown sneakily: never leave it pending
       CompletableFuture<Block> waiting;
       synchronized (shard) {
-        shard.unlink(pending);
+        shard.drop(pending);
         waiting = pending.loaded;
       }
       if (waiting != null) {
@@ -124,12 +130,10 @@ final class ClockBlockCache implements BlockCache {
     synchronized (shard) {
       waiting = pending.loaded;
       pending.loaded = null;
-      if (!pending.inTable) {
-        // dropped by evictFile while loading: the file is gone, so is its block
-      } else if (block.sizeInBytes() > shard.capacity) {
-        shard.unlink(pending); // kept, it would only sweep out every other block of the shard first
+      if (block.sizeInBytes() > shard.capacity) {
+        shard.drop(pending); // kept, it would only sweep out every other block of the shard first
       } else {
-        shard.admit(pending, block);
+        shard.admit(pending, block); // unless evictFile dropped it while loading: the file is gone
       }
     }
     if (waiting != null) {
@@ -143,13 +147,14 @@ final class ClockBlockCache implements BlockCache {
     long hash = hash(fileId, blockOffset);
     Shard shard = shard(hash);
     synchronized (shard) {
-      Entry entry = shard.find(hash, fileId, blockOffset);
-      if (entry == null || entry.block == null) {
+      int slot = shard.find(hash, fileId, blockOffset);
+      Block block = slot < 0 ? null : shard.blocks[slot];
+      if (block == null) {
         return null;
       }
       shard.hits++;
-      entry.referenced = true;
-      return entry.block;
+      shard.referenced[slot] = true;
+      return block;
     }
   }
 
@@ -184,22 +189,17 @@ final class ClockBlockCache implements BlockCache {
     return "BlockCache.clock(" + capacityBytes + " bytes, " + shards.length + " shards)";
   }
 
-  /** A cached block, or a block being loaded ({@code block == null}). Guarded by its shard's lock. */
-  private static final class Entry {
+  /** A block being loaded. Guarded by its shard's lock. */
+  private static final class Pending {
     final long hash;
     final long fileId;
     final long offset;
-    Block block;
-    boolean referenced;
+    /** Whether the table still holds it: evictFile may drop it while it loads. */
     boolean inTable = true;
-    /** Completed when a pending entry's load ends; created only when a second thread waits for it. */
+    /** Completed when the load ends; created only when a second thread waits for it. */
     CompletableFuture<Block> loaded;
 
-    Entry chain;
-    Entry ringNext;
-    Entry ringPrev;
-
-    Entry(long hash, long fileId, long offset) {
+    Pending(long hash, long fileId, long offset) {
       this.hash = hash;
       this.fileId = fileId;
       this.offset = offset;
@@ -213,13 +213,23 @@ final class ClockBlockCache implements BlockCache {
     }
   }
 
-  /** One shard: a chained hash table of every entry and a CLOCK ring of the loaded ones. */
+  /**
+   * One shard: a linear-probing table whose slot {@code i} is empty, loading ({@code loading[i]} set)
+   * or cached ({@code blocks[i]} set), keyed by {@code keys[2i]} (file id) and {@code keys[2i + 1]}
+   * (offset). The CLOCK hand sweeps the slots in table order, clearing set reference bits and evicting
+   * cached blocks whose bit is clear. Removal shifts later slots of the same probe run back, so the table
+   * needs no tombstones.
+   */
   private static final class Shard {
+    private static final int INITIAL_SLOTS = 64;
+
     private final long capacity;
-    private Entry[] table = new Entry[64];
-    private int size;
-    /** The CLOCK hand: the next entry the sweep looks at; new entries go just behind it. */
-    private Entry hand;
+    private long[] keys = new long[2 * INITIAL_SLOTS];
+    Block[] blocks = new Block[INITIAL_SLOTS];
+    Pending[] loading = new Pending[INITIAL_SLOTS];
+    boolean[] referenced = new boolean[INITIAL_SLOTS];
+    private int size; // occupied slots, loading or cached
+    private int hand;
     long usedBytes;
     long hits;
     long misses;
@@ -229,119 +239,166 @@ final class ClockBlockCache implements BlockCache {
       this.capacity = capacity;
     }
 
-    private int bucket(long hash) {
-      return (int) hash & (table.length - 1);
+    private int mask() {
+      return blocks.length - 1;
     }
 
-    Entry find(long hash, long fileId, long offset) {
-      for (Entry e = table[bucket(hash)]; e != null; e = e.chain) {
-        if (e.offset == offset && e.fileId == fileId) {
-          return e;
+    private boolean occupied(int slot) {
+      return blocks[slot] != null || loading[slot] != null;
+    }
+
+    private int home(int slot) {
+      return (int) hash(keys[2 * slot], keys[2 * slot + 1]) & mask();
+    }
+
+    /** The slot holding (fileId, offset), loading or cached, or -1. */
+    int find(long hash, long fileId, long offset) {
+      int mask = mask();
+      for (int slot = (int) hash & mask; ; slot = (slot + 1) & mask) {
+        if (keys[2 * slot] == fileId && keys[2 * slot + 1] == offset && occupied(slot)) {
+          return slot;
+        }
+        if (!occupied(slot)) {
+          return -1;
         }
       }
-      return null;
     }
 
-    Entry insertPending(long hash, long fileId, long offset) {
-      if (size >= table.length) {
-        grow();
+    Pending insertPending(long hash, long fileId, long offset) {
+      if (4 * (size + 1) > 3 * blocks.length) { // at most 3/4 full keeps probe runs short
+        resize(2 * blocks.length);
       }
-      Entry entry = new Entry(hash, fileId, offset);
-      int bucket = bucket(hash);
-      entry.chain = table[bucket];
-      table[bucket] = entry;
+      Pending pending = new Pending(hash, fileId, offset);
+      int mask = mask();
+      int slot = (int) hash & mask;
+      while (occupied(slot)) {
+        slot = (slot + 1) & mask;
+      }
+      keys[2 * slot] = fileId;
+      keys[2 * slot + 1] = offset;
+      loading[slot] = pending;
+      referenced[slot] = false;
       size++;
-      return entry;
+      return pending;
     }
 
-    private void grow() {
-      Entry[] old = table;
-      Entry[] grown = new Entry[old.length * 2];
-      for (Entry head : old) {
-        for (Entry e = head; e != null; ) {
-          Entry next = e.chain;
-          int bucket = (int) e.hash & (grown.length - 1);
-          e.chain = grown[bucket];
-          grown[bucket] = e;
-          e = next;
+    private void resize(int slots) {
+      long[] oldKeys = keys;
+      Block[] oldBlocks = blocks;
+      Pending[] oldLoading = loading;
+      boolean[] oldReferenced = referenced;
+      keys = new long[2 * slots];
+      blocks = new Block[slots];
+      loading = new Pending[slots];
+      referenced = new boolean[slots];
+      int mask = slots - 1;
+      for (int i = 0; i < oldBlocks.length; i++) {
+        if (oldBlocks[i] == null && oldLoading[i] == null) {
+          continue;
         }
-      }
-      table = grown;
-    }
-
-    /** Makes a pending entry a cached block, then sweeps until the shard is within its capacity. */
-    void admit(Entry entry, Block block) {
-      entry.block = block;
-      if (hand == null) {
-        entry.ringNext = entry;
-        entry.ringPrev = entry;
-        hand = entry;
-      } else { // just behind the hand: the last the sweep reaches
-        entry.ringNext = hand;
-        entry.ringPrev = hand.ringPrev;
-        hand.ringPrev.ringNext = entry;
-        hand.ringPrev = entry;
-      }
-      usedBytes += block.sizeInBytes();
-      // The new entry is unreferenced and no larger than the shard (load() drops larger blocks), so the
-      // sweep ends before it reaches it.
-      while (usedBytes > capacity) {
-        Entry victim = hand;
-        if (victim.referenced) {
-          victim.referenced = false;
-          hand = victim.ringNext;
-        } else {
-          evictions++;
-          unlink(victim);
+        int slot = (int) hash(oldKeys[2 * i], oldKeys[2 * i + 1]) & mask;
+        while (occupied(slot)) {
+          slot = (slot + 1) & mask;
         }
+        keys[2 * slot] = oldKeys[2 * i];
+        keys[2 * slot + 1] = oldKeys[2 * i + 1];
+        blocks[slot] = oldBlocks[i];
+        loading[slot] = oldLoading[i];
+        referenced[slot] = oldReferenced[i];
       }
+      hand = 0;
     }
 
-    /** Removes an entry from the table and, if loaded, from the ring. */
-    void unlink(Entry entry) {
-      if (!entry.inTable) {
+    /** The slot of a load in progress, or -1 if evictFile dropped it. */
+    private int slotOf(Pending pending) {
+      if (!pending.inTable) {
+        return -1;
+      }
+      int slot = find(pending.hash, pending.fileId, pending.offset);
+      if (slot < 0 || loading[slot] != pending) {
+        throw new IllegalStateException("a pending block is missing from its shard");
+      }
+      return slot;
+    }
+
+    /** Makes a loading slot a cached block, then sweeps until the shard is within its capacity. */
+    void admit(Pending pending, Block block) {
+      int slot = slotOf(pending);
+      if (slot < 0) {
         return;
       }
-      entry.inTable = false;
-      int bucket = bucket(entry.hash);
-      if (table[bucket] == entry) {
-        table[bucket] = entry.chain;
-      } else {
-        Entry e = table[bucket];
-        while (e.chain != entry) {
-          e = e.chain;
+      pending.inTable = false;
+      loading[slot] = null;
+      blocks[slot] = block;
+      referenced[slot] = false;
+      usedBytes += block.sizeInBytes();
+      // The new block is no larger than the shard (load() drops larger blocks), and the sweep passes over
+      // it: every other cached block is evicted within two turns of the hand if need be, so it ends.
+      while (usedBytes > capacity) {
+        int victim = hand;
+        hand = (hand + 1) & mask();
+        if (blocks[victim] == null
+            || (keys[2 * victim] == pending.fileId && keys[2 * victim + 1] == pending.offset)) {
+          continue;
         }
-        e.chain = entry.chain;
+        if (referenced[victim]) {
+          referenced[victim] = false;
+        } else {
+          evictions++;
+          removeAt(victim);
+          hand = victim; // a later slot of the run may have shifted into it
+        }
+      }
+    }
+
+    /** Removes a load in progress from the table, if still there. */
+    void drop(Pending pending) {
+      int slot = slotOf(pending);
+      if (slot >= 0) {
+        removeAt(slot);
+      }
+    }
+
+    /**
+     * Empties {@code slot}, then closes the gap: each later slot of the probe run whose home is not
+     * between the gap and itself moves into the gap, which moves on to where it was.
+     */
+    private void removeAt(int slot) {
+      Block removed = blocks[slot];
+      if (removed != null) {
+        usedBytes -= removed.sizeInBytes();
+      } else {
+        loading[slot].inTable = false;
       }
       size--;
-      if (entry.block != null) {
-        usedBytes -= entry.block.sizeInBytes();
-        if (entry.ringNext == entry) {
-          hand = null;
-        } else {
-          if (hand == entry) {
-            hand = entry.ringNext;
-          }
-          entry.ringPrev.ringNext = entry.ringNext;
-          entry.ringNext.ringPrev = entry.ringPrev;
+      int mask = mask();
+      int gap = slot;
+      for (int next = (gap + 1) & mask; occupied(next); next = (next + 1) & mask) {
+        int home = home(next);
+        // Movable when its home is cyclically outside (gap, next]: probing from home reaches gap first.
+        boolean movable = gap <= next ? (home <= gap || home > next) : (home <= gap && home > next);
+        if (movable) {
+          keys[2 * gap] = keys[2 * next];
+          keys[2 * gap + 1] = keys[2 * next + 1];
+          blocks[gap] = blocks[next];
+          loading[gap] = loading[next];
+          referenced[gap] = referenced[next];
+          gap = next;
         }
-        entry.ringNext = null;
-        entry.ringPrev = null;
-        entry.block = null; // let a deleted file's blocks be collected even if a caller holds the entry
       }
+      blocks[gap] = null;
+      loading[gap] = null;
+      referenced[gap] = false;
     }
 
     void removeFile(long fileId) {
       if (size == 0) {
         return;
       }
-      for (int i = 0; i < table.length; i++) {
-        for (Entry e = table[i]; e != null; ) {
-          Entry next = e.chain;
-          if (e.fileId == fileId) {
-            unlink(e);
-          }
-          e = next;
+      for (int slot = 0; slot < blocks.length; slot++) {
+        // A removal may shift another slot of the file into this one: look again until it does not.
+        while (occupied(slot) && keys[2 * slot] == fileId) {
+          removeAt(slot);
         }
       }
     }

@@ -313,4 +313,47 @@ class BlockCacheTest {
     assertThat(stats.weightBytes()).isBetween(0L, capacity);
     assertThat(stats.hits() + stats.misses()).isBetween(80_000L, 160_000L); // every get, and the getIfLoaded hits
   }
+
+  /**
+   * A seeded run of gets, file evictions and lookups over many small blocks, against a map of what was
+   * loaded: the table's probing, growing and back-shifting removals never lose or misplace a block.
+   */
+  @Test
+  void aRandomRunOfGetsAndEvictionsKeepsEveryBlockUnderItsOwnKey() throws IOException {
+    java.util.SplittableRandom random = new java.util.SplittableRandom(19);
+    Block[] sizes = {block(1), block(2), block(5)};
+    BlockCache cache = BlockCache.clock(60L * sizes[2].sizeInBytes()); // one shard, about 100 blocks
+    java.util.Map<Long, Block> loaded = new java.util.HashMap<>(); // key: file << 32 | block number
+    for (int n = 0; n < 50_000; n++) {
+      long file = random.nextInt(6);
+      long number = random.nextInt(200);
+      long key = file << 32 | number;
+      int op = random.nextInt(100);
+      if (op == 0) {
+        cache.evictFile(file);
+        loaded.keySet().removeIf(k -> k >>> 32 == file);
+      } else if (op < 30) {
+        Block got = cache.getIfLoaded(file, number * 4096);
+        if (got != null) {
+          assertThat(got).as("block %d of file %d", number, file).isSameAs(loaded.get(key));
+        }
+      } else {
+        Block fresh = block(1 + random.nextInt(5)); // a new object each load: identity shows whose it is
+        Block got = cache.get(file, number * 4096, () -> fresh);
+        Block expected = loaded.containsKey(key) && got != fresh ? loaded.get(key) : fresh;
+        assertThat(got).as("block %d of file %d", number, file).isSameAs(expected);
+        loaded.put(key, got);
+        assertThat(cache.getIfLoaded(file, number * 4096)).isSameAs(got); // just admitted: still there
+      }
+    }
+    long weight = 0;
+    for (var e : loaded.entrySet()) {
+      Block got = cache.getIfLoaded(e.getKey() >>> 32, (e.getKey() & 0xFFFF_FFFFL) * 4096);
+      if (got != null) {
+        assertThat(got).isSameAs(e.getValue());
+        weight += got.sizeInBytes();
+      }
+    }
+    assertThat(cache.stats().weightBytes()).isEqualTo(weight).isLessThanOrEqualTo(60L * sizes[2].sizeInBytes());
+  }
 }
