@@ -1,7 +1,7 @@
 #!/bin/bash
 # Runs every benchmark table of docs/benchmarks.md, one after another, at the checked-out commit, writing
 # each JMH log to OUTPUT_DIR and the load average before and after each step to OUTPUT_DIR/steps.txt.
-# About two hours on a 2-core machine. Build the jar first:
+# About 85 minutes on the 2-core machine of docs/benchmarks.md. Build the jar first:
 #   ./mvnw -B -pl benchmarks -am package -DskipTests
 # Usage: benchmarks/run-all.sh OUTPUT_DIR      (JAVA21 = a Java 21+ binary for the virtual-thread parts;
 #                                              default: the Temurin 25 JDK's)
@@ -19,9 +19,9 @@ step() { # NAME command...
   echo "$(date +%T) end   $name (rc $?): $(uptime)" >> "$out/steps.txt"
 }
 git rev-parse --short HEAD > "$out/commit.txt"
-# Part 1: the three engines, then the 8x-cache gets over two forks each
+# Part 1: the three engines, then the gets against ForSt over two forks each
 step p1 java -Daloft.bench.table="$out/p1-ratios.md" -jar $B 'FillBenchmark|CompactionBenchmark|PointGetBenchmark|PrefixScanBenchmark'
-step p1-paired java -jar $B 'PointGetBenchmark.getLargerThanCache' -p engine=aloft,forst -f 2
+step p1-paired java -jar $B 'PointGetBenchmark' -p engine=aloft,forst -f 2
 # Part 2: async execution
 step p2-async $J -jar $B AsyncStateBenchmark -jvm $J -p readLatency=10ms -p calls=async -p inFlight=200,400,1000
 step p2-batch10 $J -jar $B AsyncStateBenchmark -jvm $J -p readLatency=10ms -p calls=async -p inFlight=200,400,1000 -p batch=10
