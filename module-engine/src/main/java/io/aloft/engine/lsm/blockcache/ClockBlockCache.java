@@ -131,7 +131,7 @@ final class ClockBlockCache implements BlockCache {
       waiting = pending.loaded;
       pending.loaded = null;
       if (block.sizeInBytes() > shard.capacity) {
-        shard.drop(pending); // kept, it would only sweep out every other block of the shard first
+        shard.drop(pending); // not kept: it would only sweep out every other block of the shard first
       } else {
         shard.admit(pending, block); // unless evictFile dropped it while loading: the file is gone
       }
@@ -218,7 +218,9 @@ final class ClockBlockCache implements BlockCache {
    * or cached ({@code blocks[i]} set), keyed by {@code keys[2i]} (file id) and {@code keys[2i + 1]}
    * (offset). The CLOCK hand sweeps the slots in table order, clearing set reference bits and evicting
    * cached blocks whose bit is clear. Removal shifts later slots of the same probe run back, so the table
-   * needs no tombstones.
+   * needs no tombstones. A new block sits wherever its hash puts it, so the hand reaches it anywhere from
+   * at once to a full turn later (a ring put it a full turn away): a block read only once may go sooner,
+   * one read again keeps its bit set either way.
    */
   private static final class Shard {
     private static final int INITIAL_SLOTS = 64;

@@ -74,9 +74,10 @@ public final class BlockIndex {
   /** The first block whose separator is at least {@code userKey}, or {@link #count()} if none is. */
   int find(byte[] userKey) {
     long keyPrefix = prefix(userKey, 0, userKey.length);
-    // First the first block whose prefix is not below the key's: every block before it has a smaller
-    // separator. The halving has no branch on the comparison (the compiler makes the choice a
-    // conditional move), so the search pays no mispredicted branches, half of its steps otherwise.
+    // The first block whose prefix is not below the key's: every block before it has a smaller
+    // separator. The halving is written without a branch on the comparison, so that the compiler can
+    // make the choice a conditional move: for a random key each step goes either way at random, and a
+    // branch there would be mispredicted half the time.
     long[] p = prefixes;
     if (p.length == 0) {
       return 0;
