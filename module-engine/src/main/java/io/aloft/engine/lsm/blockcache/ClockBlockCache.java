@@ -271,17 +271,28 @@ final class ClockBlockCache implements BlockCache {
         resize(2 * blocks.length);
       }
       Pending pending = new Pending(hash, fileId, offset);
+      fill(freeSlot(hash), fileId, offset, null, pending, false);
+      size++;
+      return pending;
+    }
+
+    /** The first empty slot of the probe run starting at {@code hash}'s home. */
+    private int freeSlot(long hash) {
       int mask = mask();
       int slot = (int) hash & mask;
       while (occupied(slot)) {
         slot = (slot + 1) & mask;
       }
+      return slot;
+    }
+
+    /** Sets every array at {@code slot}: a slot is its key, its block or load, and its reference bit. */
+    private void fill(int slot, long fileId, long offset, Block block, Pending pending, boolean bit) {
       keys[2 * slot] = fileId;
       keys[2 * slot + 1] = offset;
+      blocks[slot] = block;
       loading[slot] = pending;
-      referenced[slot] = false;
-      size++;
-      return pending;
+      referenced[slot] = bit;
     }
 
     private void resize(int slots) {
@@ -293,20 +304,12 @@ final class ClockBlockCache implements BlockCache {
       blocks = new Block[slots];
       loading = new Pending[slots];
       referenced = new boolean[slots];
-      int mask = slots - 1;
       for (int i = 0; i < oldBlocks.length; i++) {
-        if (oldBlocks[i] == null && oldLoading[i] == null) {
-          continue;
+        if (oldBlocks[i] != null || oldLoading[i] != null) {
+          long fileId = oldKeys[2 * i];
+          long offset = oldKeys[2 * i + 1];
+          fill(freeSlot(hash(fileId, offset)), fileId, offset, oldBlocks[i], oldLoading[i], oldReferenced[i]);
         }
-        int slot = (int) hash(oldKeys[2 * i], oldKeys[2 * i + 1]) & mask;
-        while (occupied(slot)) {
-          slot = (slot + 1) & mask;
-        }
-        keys[2 * slot] = oldKeys[2 * i];
-        keys[2 * slot + 1] = oldKeys[2 * i + 1];
-        blocks[slot] = oldBlocks[i];
-        loading[slot] = oldLoading[i];
-        referenced[slot] = oldReferenced[i];
       }
       hand = 0;
     }
@@ -380,17 +383,11 @@ final class ClockBlockCache implements BlockCache {
         // Movable when its home is cyclically outside (gap, next]: probing from home reaches gap first.
         boolean movable = gap <= next ? (home <= gap || home > next) : (home <= gap && home > next);
         if (movable) {
-          keys[2 * gap] = keys[2 * next];
-          keys[2 * gap + 1] = keys[2 * next + 1];
-          blocks[gap] = blocks[next];
-          loading[gap] = loading[next];
-          referenced[gap] = referenced[next];
+          fill(gap, keys[2 * next], keys[2 * next + 1], blocks[next], loading[next], referenced[next]);
           gap = next;
         }
       }
-      blocks[gap] = null;
-      loading[gap] = null;
-      referenced[gap] = false;
+      fill(gap, 0, 0, null, null, false);
     }
 
     void removeFile(long fileId) {
