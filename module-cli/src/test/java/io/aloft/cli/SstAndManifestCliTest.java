@@ -119,7 +119,11 @@ class SstAndManifestCliTest {
           .contains("table.clicks-per-window = ", "table.total-clicks = ")
           .containsPattern("level \\d: \\d+ files?, ")
           .containsPattern("from group \\d+, (__aloft_timers__|clicks-per-window|total-clicks) \\(table \\d\\)");
-      assertThat(Cli.run("manifest", "show", manifest.getParent()).out()).isEqualTo(cli.out());
+      // A directory names the MANIFEST inside it. Only the header is compared: the tree is live, and a
+      // background flush or compaction may change its levels between the two reads.
+      Cli byDirectory = Cli.run("manifest", "show", manifest.getParent());
+      assertThat(byDirectory.exitCode()).as(byDirectory.toString()).isZero();
+      assertThat(byDirectory.out().lines().limit(2)).containsExactlyElementsOf(cli.out().lines().limit(2).toList());
     }
   }
 
