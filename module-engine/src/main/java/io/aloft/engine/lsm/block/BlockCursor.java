@@ -131,7 +131,7 @@ public final class BlockCursor {
 
   /** The current user key compared with {@code target}, unsigned. */
   public int compareUserKey(byte[] target) {
-    return Arrays.compareUnsigned(key, 0, keyLength - trailerLength, target, 0, target.length);
+    return UnsignedBytes.compare(key, 0, keyLength - trailerLength, target, 0, target.length);
   }
 
   /** The current key, trailer included: {@code keyBuffer()[0..keyLength())}. */
@@ -194,7 +194,7 @@ public final class BlockCursor {
     if (unshared < trailerLength || unshared > block.restartsOffset - pos) {
       throw block.corrupt("entry at " + block.restart(restart) + " has an impossible key length " + unshared);
     }
-    return Arrays.compareUnsigned(data, pos, pos + unshared - trailerLength, target, 0, target.length);
+    return UnsignedBytes.compare(data, pos, pos + unshared - trailerLength, target, 0, target.length);
   }
 
   /**

@@ -7,6 +7,7 @@ import io.aloft.engine.lsm.block.BlockCodec;
 import io.aloft.engine.lsm.block.Block;
 import io.aloft.engine.lsm.block.BlockCursor;
 import io.aloft.engine.lsm.block.BlockHandle;
+import io.aloft.engine.lsm.block.UnsignedBytes;
 import io.aloft.engine.lsm.block.ByteReader;
 import io.aloft.engine.lsm.block.ByteSink;
 
@@ -26,9 +27,13 @@ public final class BlockIndex {
   private final int[] starts;
   private final long[] offsets;
   private final int[] sizes;
-  // The first 8 bytes of each separator as an unsigned big-endian long (zero-padded): a search compares
-  // these in one flat array and reads a separator's bytes only when the prefixes are equal. Where
-  // prefixes differ, their order is the separators' order.
+  // The first 16 bytes of each separator as two unsigned big-endian longs (zero-padded), side by side:
+  // separator i's are prefixes[2i] and prefixes[2i + 1], on one cache line. A search compares these and
+  // reads a separator's bytes only when its 16-byte prefix equals the key's. Where the padded prefixes
+  // differ, their order is the separators' order (a separator that ends early is a prefix of the other
+  // and below it). 16 bytes, not 8: keys of one state share their first bytes, and blocks often split
+  // the keys of one prefix, so 8-byte prefixes sent many searches to the separators' bytes, a further
+  // cache miss in an index the processor's caches no longer hold (#19).
   private final long[] prefixes;
 
   private BlockIndex(byte[] separators, int[] starts, long[] offsets, int[] sizes) {
@@ -36,13 +41,15 @@ public final class BlockIndex {
     this.starts = starts;
     this.offsets = offsets;
     this.sizes = sizes;
-    this.prefixes = new long[offsets.length];
+    this.prefixes = new long[2 * offsets.length];
     for (int i = 0; i < offsets.length; i++) {
-      prefixes[i] = prefix(separators, starts[i], starts[i + 1] - starts[i]);
+      int length = starts[i + 1] - starts[i];
+      prefixes[2 * i] = prefix(separators, starts[i], length);
+      prefixes[2 * i + 1] = prefix(separators, starts[i] + 8, length - 8);
     }
   }
 
-  /** {@code b[off..off+len)}'s first 8 bytes, big-endian, zero-padded. */
+  /** {@code b[off..off+len)}'s first 8 bytes, big-endian, zero-padded (zero when {@code len <= 0}). */
   private static long prefix(byte[] b, int off, int len) {
     if (len >= 8) {
       return io.aloft.engine.lsm.block.Coding.readLong(b, off);
@@ -73,36 +80,37 @@ public final class BlockIndex {
 
   /** The first block whose separator is at least {@code userKey}, or {@link #count()} if none is. */
   int find(byte[] userKey) {
-    long keyPrefix = prefix(userKey, 0, userKey.length);
+    long key0 = prefix(userKey, 0, userKey.length);
+    long key1 = prefix(userKey, 8, userKey.length - 8);
     // The first block whose prefix is not below the key's: every block before it has a smaller
     // separator. The halving is written without a branch on the comparison, so that the compiler can
     // make the choice a conditional move: for a random key each step goes either way at random, and a
     // branch there would be mispredicted half the time.
     long[] p = prefixes;
-    if (p.length == 0) {
+    int count = offsets.length;
+    if (count == 0) {
       return 0;
     }
     int base = 0;
-    int n = p.length;
+    int n = count;
     while (n > 1) {
       int half = n >>> 1;
-      base = Long.compareUnsigned(p[base + half], keyPrefix) < 0 ? base + half : base;
+      base = below(p, base + half, key0, key1) ? base + half : base;
       n -= half;
     }
-    int lo = Long.compareUnsigned(p[base], keyPrefix) < 0 ? base + 1 : base;
-    if (lo == p.length || p[lo] != keyPrefix) {
+    int lo = below(p, base, key0, key1) ? base + 1 : base;
+    if (lo == count || p[2 * lo] != key0 || p[2 * lo + 1] != key1) {
       return lo;
     }
-    // Blocks from lo on whose prefix equals the key's: the first whose whole separator is at least the
-    // key. Keys of one state often share their first 8 bytes, so this run can be long.
-    int hi = p.length;
+    // Blocks from lo on whose 16-byte prefix equals the key's: the first whose whole separator is at
+    // least the key.
+    int hi = count;
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
-      long pm = p[mid];
       int c =
-          pm != keyPrefix
-              ? Long.compareUnsigned(pm, keyPrefix)
-              : Arrays.compareUnsigned(separators, starts[mid], starts[mid + 1], userKey, 0, userKey.length);
+          p[2 * mid] != key0 || p[2 * mid + 1] != key1
+              ? 1 // a larger prefix: the run of equal ones ended before mid
+              : UnsignedBytes.compare(separators, starts[mid], starts[mid + 1], userKey, 0, userKey.length);
       if (c < 0) {
         lo = mid + 1;
       } else {
@@ -110,6 +118,12 @@ public final class BlockIndex {
       }
     }
     return lo;
+  }
+
+  /** Whether separator {@code i}'s 16-byte prefix is below {@code (key0, key1)}; no branch. */
+  private static boolean below(long[] p, int i, long key0, long key1) {
+    long p0 = p[2 * i];
+    return Long.compareUnsigned(p0, key0) < 0 | (p0 == key0 & Long.compareUnsigned(p[2 * i + 1], key1) < 0);
   }
 
   /** The value of an index entry: the block's offset and stored size, as varints. */

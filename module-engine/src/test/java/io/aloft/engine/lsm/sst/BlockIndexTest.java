@@ -19,9 +19,9 @@ import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * {@link BlockIndex#find} is the first separator at least the key, whatever the separators share: the
- * search compares 8-byte prefixes first and whole separators only among equal prefixes, so separators
- * that share their first 8 bytes, are shorter than 8 bytes, or differ from a key only by trailing zero
- * bytes (equal zero-padded prefixes) must all still land where a plain comparison does.
+ * search compares 16-byte prefixes first and whole separators only among equal prefixes, so separators
+ * that share their first 8 or 16 bytes, are shorter than 8 or 16 bytes, or differ from a key only by
+ * trailing zero bytes (equal zero-padded prefixes) must all still land where a plain comparison does.
  */
 class BlockIndexTest {
 
@@ -61,14 +61,14 @@ class BlockIndexTest {
   }
 
   /**
-   * Keys of 0 to 20 bytes over a small alphabet with zero bytes, most of them sharing one of a few
-   * 8-byte prefixes, as the keys of one state do.
+   * Keys of 0 to 28 bytes over a small alphabet with zero bytes, most of them sharing one of a few
+   * 8-byte prefixes and many one of a few 16-byte prefixes, as the keys of one state do.
    */
   private static List<byte[]> randomSortedKeys(Random random, int count) {
     byte[][] prefixes = new byte[4][];
     for (int i = 0; i < prefixes.length; i++) {
-      prefixes[i] = new byte[8];
-      for (int j = 0; j < 8; j++) {
+      prefixes[i] = new byte[16];
+      for (int j = 0; j < 16; j++) {
         prefixes[i][j] = (byte) (random.nextInt(3) * 0x7F); // 0x00, 0x7F, 0xFE
       }
     }
@@ -82,9 +82,10 @@ class BlockIndexTest {
         }
       } else {
         byte[] prefix = prefixes[random.nextInt(prefixes.length)];
-        key = Arrays.copyOf(prefix, 8 + random.nextInt(13));
-        for (int j = 8; j < key.length; j++) {
-          key[j] = (byte) random.nextInt(256);
+        key = Arrays.copyOf(prefix, 8 + random.nextInt(21));
+        boolean sharesSixteen = random.nextBoolean();
+        for (int j = sharesSixteen ? 16 : 8; j < key.length; j++) {
+          key[j] = random.nextBoolean() ? (byte) random.nextInt(256) : (byte) (random.nextInt(3) * 0x7F);
         }
       }
       keys.add(key);
