@@ -43,6 +43,8 @@ import org.openjdk.jmh.annotations.Warmup;
  * On {@code forst} over {@code local} ({@code file://}, block cache 64 MB) or {@code remote} (the
  * {@code remote://} test store, every read waiting {@code 10 ms}; block cache and file cache off, and a
  * 256 KB memtable so that most reads go to SST files, as in Part 2), or on {@code rocksdb} (local only).
+ * The executor strategy is the default {@code threads} locally and {@code virtual} on the remote store
+ * ({@code strategy} chooses another).
  * Before measuring, twice as many rows as keys go through an async job, and the measured job restores
  * from its checkpoint (its state is in SST files). One operation reads {@code rows} source rows through the job (100,000 locally, 1,000 on the remote
  * store); records/s = rows / score. Each iteration prints the remote read requests per row.
@@ -74,6 +76,14 @@ public class SqlOperatorBenchmark {
   /** Auctions (and people): the keys; 0: 100,000 locally, 10,000 on the remote store. */
   @Param("0")
   public int auctions;
+
+  /**
+   * The executor strategy ({@code state.backend.forst.executor.strategy}); {@code auto}: the default
+   * {@code threads} locally, {@code virtual} (a virtual thread per read, for stores with latency) on the
+   * remote store.
+   */
+  @Param("auto")
+  public String strategy;
 
   private ScratchDir dir;
   private Aloft aloft;
@@ -133,7 +143,8 @@ public class SqlOperatorBenchmark {
             .with("state.backend.forst.cache.policy", remote ? "none" : "lru")
             .with("state.backend.forst.block.cache-size", remote ? "0" : "64mb")
             .with("state.backend.forst.writebuffer.size", remote ? "256kb" : "64mb")
-            .with("state.backend.forst.executor.strategy", "virtual")
+            .with("state.backend.forst.executor.strategy",
+                !strategy.equals("auto") ? strategy : remote ? "virtual" : "threads")
             .with(RemoteSchemeFileSystemProvider.READ_LATENCY.key(), remote ? "10 ms" : "0 ms")
             .with(SqlOptions.ASYNC_STATE_ENABLED, mode.equals("async"))
             .with(AloftSql.PARALLELISM, 1);
