@@ -34,4 +34,21 @@ public final class UnsignedBytes {
     }
     return aLength - bLength;
   }
+
+  /**
+   * The first 8 bytes of {@code b[off..off+len)} as a big-endian long, zero-padded past {@code len}
+   * (zero when {@code len <= 0}). Where two such longs of keys at the same position differ, their
+   * unsigned order is the keys' order: a key that ends early is a prefix of the other, and below it.
+   * The memtable and the block index compare keys by these first.
+   */
+  public static long paddedLong(byte[] b, int off, int len) {
+    if (len >= Long.BYTES) {
+      return Coding.readLong(b, off);
+    }
+    long p = 0;
+    for (int i = 0; i < Long.BYTES; i++) {
+      p = p << 8 | (i < len ? b[off + i] & 0xFF : 0);
+    }
+    return p;
+  }
 }

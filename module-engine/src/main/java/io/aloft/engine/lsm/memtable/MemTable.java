@@ -1,5 +1,6 @@
 package io.aloft.engine.lsm.memtable;
 
+import io.aloft.engine.lsm.block.UnsignedBytes;
 import io.aloft.engine.lsm.key.Entry;
 import io.aloft.engine.lsm.key.EntryKind;
 import io.aloft.engine.lsm.key.RangeTombstone;
@@ -264,11 +265,7 @@ public final class MemTable {
 
   /** Bytes {@code [from, from + 8)} of {@code key} as a big-endian long, zero past the key's end. */
   private static long prefix(byte[] key, int from) {
-    long v = 0;
-    for (int i = from; i < from + 8; i++) {
-      v = v << 8 | (i < key.length ? key[i] & 0xFF : 0);
-    }
-    return v;
+    return UnsignedBytes.paddedLong(key, from, key.length - from);
   }
 
   private static long longAt(int[] n, int at) {

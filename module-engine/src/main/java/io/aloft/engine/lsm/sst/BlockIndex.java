@@ -44,21 +44,9 @@ public final class BlockIndex {
     this.prefixes = new long[2 * offsets.length];
     for (int i = 0; i < offsets.length; i++) {
       int length = starts[i + 1] - starts[i];
-      prefixes[2 * i] = prefix(separators, starts[i], length);
-      prefixes[2 * i + 1] = prefix(separators, starts[i] + 8, length - 8);
+      prefixes[2 * i] = UnsignedBytes.paddedLong(separators, starts[i], length);
+      prefixes[2 * i + 1] = UnsignedBytes.paddedLong(separators, starts[i] + 8, length - 8);
     }
-  }
-
-  /** {@code b[off..off+len)}'s first 8 bytes, big-endian, zero-padded (zero when {@code len <= 0}). */
-  private static long prefix(byte[] b, int off, int len) {
-    if (len >= 8) {
-      return io.aloft.engine.lsm.block.Coding.readLong(b, off);
-    }
-    long p = 0;
-    for (int i = 0; i < 8; i++) {
-      p = p << 8 | (i < len ? b[off + i] & 0xFF : 0);
-    }
-    return p;
   }
 
   public int count() {
@@ -80,8 +68,8 @@ public final class BlockIndex {
 
   /** The first block whose separator is at least {@code userKey}, or {@link #count()} if none is. */
   int find(byte[] userKey) {
-    long key0 = prefix(userKey, 0, userKey.length);
-    long key1 = prefix(userKey, 8, userKey.length - 8);
+    long key0 = UnsignedBytes.paddedLong(userKey, 0, userKey.length);
+    long key1 = UnsignedBytes.paddedLong(userKey, 8, userKey.length - 8);
     // The first block whose prefix is not below the key's: every block before it has a smaller
     // separator. The halving is written without a branch on the comparison, so that the compiler can
     // make the choice a conditional move: for a random key each step goes either way at random, and a
@@ -99,7 +87,7 @@ public final class BlockIndex {
       n -= half;
     }
     int lo = below(p, base, key0, key1) ? base + 1 : base;
-    if (lo == count || p[2 * lo] != key0 || p[2 * lo + 1] != key1) {
+    if (lo == count || !samePrefix(p, lo, key0, key1)) {
       return lo;
     }
     // Blocks from lo on whose 16-byte prefix equals the key's: the first whose whole separator is at
@@ -108,7 +96,7 @@ public final class BlockIndex {
     while (lo < hi) {
       int mid = (lo + hi) >>> 1;
       int c =
-          p[2 * mid] != key0 || p[2 * mid + 1] != key1
+          !samePrefix(p, mid, key0, key1)
               ? 1 // a larger prefix: the run of equal ones ended before mid
               : UnsignedBytes.compare(separators, starts[mid], starts[mid + 1], userKey, 0, userKey.length);
       if (c < 0) {
@@ -118,6 +106,11 @@ public final class BlockIndex {
       }
     }
     return lo;
+  }
+
+  /** Whether separator {@code i}'s 16-byte prefix is {@code (key0, key1)}. */
+  private static boolean samePrefix(long[] p, int i, long key0, long key1) {
+    return p[2 * i] == key0 && p[2 * i + 1] == key1;
   }
 
   /** Whether separator {@code i}'s 16-byte prefix is below {@code (key0, key1)}; no branch. */
