@@ -8,6 +8,8 @@ module io.aloft.engine {
   requires com.github.luben.zstd_jni;
   requires org.lz4.java;
   requires java.management;
+  // sun.misc.Unsafe.invokeCleaner: unmapping a closed file's memory mapping at once (MappedFileInput).
+  requires jdk.unsupported;
 
   exports io.aloft.engine;
   exports io.aloft.engine.progress to

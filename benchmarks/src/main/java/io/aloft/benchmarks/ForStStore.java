@@ -69,6 +69,9 @@ final class ForStStore implements Store {
             .setMaxBackgroundJobs(2)
             .setMaxSubcompactions(1)
             .setStatsDumpPeriodSec(0)
+            // Off by default, as in the engine's defaults; -Daloft.bench.native-mmap-reads=true maps SST
+            // files for reading, as Aloft's file:// provider does (docs/benchmarks.md, Part 1).
+            .setAllowMmapReads(Boolean.getBoolean("aloft.bench.native-mmap-reads"))
             .setTableFormatConfig(table);
     WriteOptions writeOptions = track(natives, new WriteOptions()).setDisableWAL(true);
     try {

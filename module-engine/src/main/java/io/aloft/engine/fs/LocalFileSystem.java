@@ -23,6 +23,7 @@ import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
+import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -43,7 +44,7 @@ import java.util.regex.Pattern;
 
 /**
  * The {@code file://} {@link StateFileSystem} on {@code java.nio}; see {@link LocalFileSystemProvider}
- * for what it guarantees. Stateless, hence thread-safe.
+ * for what it guarantees. Immutable, hence thread-safe.
  */
 final class LocalFileSystem implements StateFileSystem {
 
@@ -55,6 +56,22 @@ final class LocalFileSystem implements StateFileSystem {
 
   private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
+  // Files are read through a memory mapping (MappedFileInput) on POSIX systems only: Windows cannot
+  // delete a file while a mapping of it exists, and a compaction deletes files gets may still read.
+  private static final boolean CAN_MAP_FOR_READS =
+      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
+
+  private final boolean mapForReads;
+
+  LocalFileSystem() {
+    this(true);
+  }
+
+  /** With {@code mapForReads} false every input uses positional reads, as on Windows. */
+  LocalFileSystem(boolean mapForReads) {
+    this.mapForReads = mapForReads && CAN_MAP_FOR_READS;
+  }
+
   // A rename is durable only once its directory is forced on POSIX systems; Windows cannot open a
   // directory as a channel and persists the rename with the file.
   private static final boolean SYNC_DIRECTORIES =
@@ -62,7 +79,7 @@ final class LocalFileSystem implements StateFileSystem {
 
   @Override
   public InputFile newInputFile(Location location) {
-    return new LocalInputFile(location, toPath(location));
+    return new LocalInputFile(location, toPath(location), mapForReads);
   }
 
   @Override
@@ -360,7 +377,7 @@ final class LocalFileSystem implements StateFileSystem {
 
   // --- files --------------------------------------------------------------------------------------
 
-  private record LocalInputFile(Location location, Path path) implements InputFile {
+  private record LocalInputFile(Location location, Path path, boolean mapForReads) implements InputFile {
 
     @Override
     public long length() throws IOException {
@@ -370,7 +387,20 @@ final class LocalFileSystem implements StateFileSystem {
     @Override
     public FileInput newInput() throws IOException {
       BasicFileAttributes attrs = regularFileAttributes(location, path);
-      return new LocalFileInput(location, path, openForRead(location, path), attrs);
+      FileChannel channel = openForRead(location, path);
+      if (mapForReads) {
+        long size = channel.size();
+        if (size > 0 && size <= MappedFileInput.MAX_MAPPED_BYTES) {
+          try {
+            MappedFileInput mapped = new MappedFileInput(location, channel.map(MapMode.READ_ONLY, 0, size));
+            channel.close(); // the mapping outlives the channel
+            return mapped;
+          } catch (IOException e) {
+            // Out of mappings or address space ("Map failed"): positional reads work all the same.
+          }
+        }
+      }
+      return new LocalFileInput(location, path, channel, attrs);
     }
 
     @Override

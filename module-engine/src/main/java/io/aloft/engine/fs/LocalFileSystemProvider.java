@@ -20,6 +20,12 @@ import java.util.Set;
  *   <li>{@code copy} is a hard link when source and target share a file system (safe because files are
  *       immutable), and a byte copy otherwise.
  *   <li>Empty directories left behind by deletes are harmless: only regular files are listed.
+ *   <li>On POSIX systems a file opened for reading is mapped into memory (files up to 2 GiB), so a
+ *       positional read is a copy out of the page cache without a system call; the mapping is released
+ *       when the input closes and no read is inside it. On Windows, which cannot delete a mapped file,
+ *       and when mapping fails (out of mappings or address space), reads are {@code pread}s on a file
+ *       channel. Either way, a read past the end is an {@link java.io.EOFException} naming the file,
+ *       and a read after the input closed an {@link java.io.IOException} naming it.
  * </ul>
  */
 public final class LocalFileSystemProvider implements FileSystemProvider {

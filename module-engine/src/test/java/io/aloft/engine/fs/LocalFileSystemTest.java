@@ -2,6 +2,7 @@ package io.aloft.engine.fs;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.aloft.config.Config;
 import io.aloft.spi.fs.FileEntry;
@@ -10,11 +11,13 @@ import io.aloft.spi.fs.FileOutput;
 import io.aloft.spi.fs.FileSystemProvider;
 import io.aloft.spi.fs.Location;
 import io.aloft.spi.fs.StateFileSystem;
+import java.io.EOFException;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
+import java.nio.file.FileSystems;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
@@ -219,7 +222,8 @@ class LocalFileSystemTest {
   }
 
   @Test
-  void interruptedReaderDoesNotBreakOtherReaders() throws Exception {
+  void interruptedChannelReaderDoesNotBreakOtherReaders() throws Exception {
+    StateFileSystem fs = new LocalFileSystem(false); // positional reads, as on Windows
     Location file = location("a.sst");
     write(file, "0123456789");
 
@@ -244,6 +248,141 @@ class LocalFileSystemTest {
               })
           .get(10, TimeUnit.SECONDS);
       assertThat(new String(buffer, StandardCharsets.UTF_8)).isEqualTo("3456");
+    }
+  }
+
+  @Test
+  void mappedReadIgnoresAnInterruptAndLeavesItSet() throws IOException {
+    assumeTrue(FileSystems.getDefault().supportedFileAttributeViews().contains("posix"));
+    Location file = location("a.sst");
+    write(file, "0123456789");
+
+    try (FileInput in = fs.newInputFile(file).newInput()) {
+      assertThat(in).isInstanceOf(MappedFileInput.class);
+      byte[] buffer = new byte[4];
+      Thread.currentThread().interrupt();
+      try {
+        in.readFully(3, buffer, 0, 4);
+        assertThat(Thread.currentThread().isInterrupted()).isTrue();
+      } finally {
+        Thread.interrupted();
+      }
+      assertThat(new String(buffer, StandardCharsets.UTF_8)).isEqualTo("3456");
+    }
+  }
+
+  @Test
+  void emptyAndNonEmptyFilesReadTheSameWithAndWithoutMapping() throws IOException {
+    Location empty = location("empty.sst");
+    Location data = location("data.sst");
+    write(empty, "");
+    write(data, "0123456789");
+
+    for (StateFileSystem each : List.of(fs, new LocalFileSystem(false))) {
+      try (FileInput in = each.newInputFile(empty).newInput()) {
+        assertThat(in.readTail(new byte[8], 0, 8)).isZero();
+        assertThatThrownBy(() -> in.readFully(0, new byte[1], 0, 1))
+            .isInstanceOf(EOFException.class)
+            .hasMessageContaining(empty.toString());
+      }
+      try (FileInput in = each.newInputFile(data).newInput()) {
+        byte[] tail = new byte[16];
+        assertThat(in.readTail(tail, 2, 14)).isEqualTo(10);
+        assertThat(new String(tail, 2, 10, StandardCharsets.UTF_8)).isEqualTo("0123456789");
+        assertThatThrownBy(() -> in.readFully(8, new byte[4], 0, 3))
+            .isInstanceOf(EOFException.class)
+            .hasMessageContaining(data.toString())
+            .hasMessageContaining("position 8");
+        assertThatThrownBy(() -> in.readFully(-1, new byte[4], 0, 1))
+            .isInstanceOf(IllegalArgumentException.class);
+      }
+    }
+  }
+
+  /** A deleted file's disk space comes back when its last input closes, not at some later GC. */
+  @Test
+  void closingAMappedInputUnmapsTheFileAtOnce() throws IOException {
+    Path maps = Path.of("/proc/self/maps");
+    assumeTrue(Files.isReadable(maps));
+    Location file = location("mapped-" + System.nanoTime() + ".sst");
+    write(file, "0123456789");
+    String path = dir.resolve(file.toString().substring(file.toString().lastIndexOf('/') + 1)).toString();
+
+    FileInput in = fs.newInputFile(file).newInput();
+    in.readFully(0, new byte[4], 0, 4);
+    assertThat(Files.readString(maps)).contains(path);
+    in.close();
+
+    assertThat(Files.readString(maps)).doesNotContain(path);
+  }
+
+  @Test
+  void openInputKeepsReadingADeletedFile() throws IOException {
+    Location file = location("a.sst");
+    write(file, "0123456789");
+
+    try (FileInput in = fs.newInputFile(file).newInput()) {
+      fs.delete(file);
+      byte[] buffer = new byte[10];
+      in.readFully(0, buffer, 0, 10);
+      assertThat(new String(buffer, StandardCharsets.UTF_8)).isEqualTo("0123456789");
+    }
+  }
+
+  /**
+   * A compaction closes the readers of the files it replaced while gets may still be reading them: a
+   * read that began before the close completes with the right bytes, one that begins after it fails
+   * naming the file — never a read of unmapped memory.
+   */
+  @Test
+  void closingWhileOtherThreadsReadNeverCorruptsARead() throws Exception {
+    byte[] content = new byte[256 * 1024];
+    for (int i = 0; i < content.length; i++) {
+      content[i] = (byte) (i * 31 + (i >>> 8));
+    }
+    for (int round = 0; round < 20; round++) {
+      Location file = location("r" + round + ".sst");
+      try (FileOutput out = fs.newOutputFile(file).create()) {
+        out.write(content);
+      }
+      FileInput in = fs.newInputFile(file).newInput();
+      int readers = 3;
+      java.util.concurrent.CountDownLatch started = new java.util.concurrent.CountDownLatch(readers);
+      List<CompletableFuture<Integer>> reads = new java.util.ArrayList<>();
+      for (int t = 0; t < readers; t++) {
+        int seed = round * readers + t;
+        reads.add(
+            CompletableFuture.supplyAsync(
+                () -> {
+                  java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+                  byte[] buffer = new byte[4096];
+                  int done = 0;
+                  started.countDown();
+                  for (int i = 0; i < 200_000; i++) { // bounded: ends at the close long before
+                    int position = random.nextInt(content.length - buffer.length);
+                    try {
+                      in.readFully(position, buffer, 0, buffer.length);
+                    } catch (IOException e) {
+                      assertThat(e).hasMessageContaining(file.toString()).hasMessageContaining("closed");
+                      return done;
+                    }
+                    assertThat(java.util.Arrays.equals(
+                            buffer, 0, buffer.length, content, position, position + buffer.length))
+                        .as("bytes at %d", position)
+                        .isTrue();
+                    done++;
+                  }
+                  return done;
+                }));
+      }
+      started.await(10, TimeUnit.SECONDS);
+      in.close();
+      for (CompletableFuture<Integer> read : reads) {
+        assertThat(read.get(20, TimeUnit.SECONDS)).isGreaterThanOrEqualTo(0);
+      }
+      assertThatThrownBy(() -> in.readFully(0, new byte[1], 0, 1))
+          .isInstanceOf(IOException.class)
+          .hasMessageContaining(file.toString());
     }
   }
 
