@@ -23,7 +23,6 @@ import java.nio.channels.Channels;
 import java.nio.channels.ClosedByInterruptException;
 import java.nio.channels.ClosedChannelException;
 import java.nio.channels.FileChannel;
-import java.nio.channels.FileChannel.MapMode;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.FileSystemException;
@@ -392,7 +391,7 @@ final class LocalFileSystem implements StateFileSystem {
         long size = channel.size();
         if (size > 0 && size <= MappedFileInput.MAX_MAPPED_BYTES) {
           try {
-            MappedFileInput mapped = new MappedFileInput(location, channel.map(MapMode.READ_ONLY, 0, size));
+            MappedFileInput mapped = MappedFileInput.map(location, channel, size);
             channel.close(); // the mapping outlives the channel
             return mapped;
           } catch (IOException e) {
