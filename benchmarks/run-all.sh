@@ -19,9 +19,11 @@ step() { # NAME command...
   echo "$(date +%T) end   $name (rc $?): $(uptime)" >> "$out/steps.txt"
 }
 git rev-parse --short HEAD > "$out/commit.txt"
-# Part 1: the three engines, then the gets against ForSt over two forks each
+# Part 1: the three engines, then the gets against ForSt over two forks each ...
 step p1 java -Daloft.bench.table="$out/p1-ratios.md" -jar $B 'FillBenchmark|CompactionBenchmark|PointGetBenchmark|PrefixScanBenchmark'
 step p1-paired java -jar $B 'PointGetBenchmark' -p engine=aloft,forst -f 2
+# ... and gets with 8x data with RocksDB and ForSt mapping their files too, as Aloft's file:// provider does
+step p1-mmap java -jar $B 'PointGetBenchmark.getLargerThanCache' -p engine=aloft,rocksdb,forst -jvmArgsAppend '-Xms1g -Xmx1g -Daloft.bench.native-mmap-reads=true'
 # Part 2: async execution
 step p2-async $J -jar $B AsyncStateBenchmark -jvm $J -p readLatency=10ms -p calls=async -p inFlight=200,400,1000
 step p2-batch10 $J -jar $B AsyncStateBenchmark -jvm $J -p readLatency=10ms -p calls=async -p inFlight=200,400,1000 -p batch=10
