@@ -80,12 +80,16 @@ class CheckpointCliTest {
 
   @Test
   void verifyOfTheSampleCheckpointFindsNothingWrong() {
+    Path newest = SampleOutput.newest(SampleOutput.root());
     for (Path chk : SampleOutput.checkpoints(SampleOutput.root())) {
       Cli cli = Cli.run("checkpoint", "verify", chk);
 
+      // The sample's first run has two instances, the restored one three; which of their checkpoints
+      // are retained depends on how many the restored run completed before it ended.
+      String parts = chk.equals(newest) ? "3" : "[23]";
       assertThat(cli.exitCode()).as(cli.toString()).isZero();
       assertThat(cli.out())
-          .containsPattern("verifying checkpoint \\d+ at .*: 3 parts, \\d+ files")
+          .containsPattern("verifying checkpoint \\d+ at .*: " + parts + " parts, \\d+ files")
           .containsPattern("OK: \\d+ files, .* every file is there, every block's checksum holds, and the"
               + " checkpoint is complete")
           .doesNotContain("BAD");
