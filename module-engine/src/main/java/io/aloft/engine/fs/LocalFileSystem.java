@@ -55,9 +55,11 @@ final class LocalFileSystem implements StateFileSystem {
 
   private static final int WRITE_BUFFER_BYTES = 64 * 1024;
 
-  // Files are read through a memory mapping (MappedFileInput) on POSIX systems only: Windows cannot
-  // delete a file while a mapping of it exists, and a compaction deletes files gets may still read.
-  private static final boolean CAN_MAP_FOR_READS =
+  // On POSIX systems only: a rename is durable once its directory is forced (Windows cannot open a
+  // directory as a channel and persists the rename with the file), and files are read through a memory
+  // mapping (MappedFileInput; Windows cannot delete a file while a mapping of it exists, and a
+  // compaction deletes files gets may still read).
+  private static final boolean POSIX =
       FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   private final boolean mapForReads;
@@ -68,13 +70,8 @@ final class LocalFileSystem implements StateFileSystem {
 
   /** With {@code mapForReads} false every input uses positional reads, as on Windows. */
   LocalFileSystem(boolean mapForReads) {
-    this.mapForReads = mapForReads && CAN_MAP_FOR_READS;
+    this.mapForReads = mapForReads && POSIX;
   }
-
-  // A rename is durable only once its directory is forced on POSIX systems; Windows cannot open a
-  // directory as a channel and persists the rename with the file.
-  private static final boolean SYNC_DIRECTORIES =
-      FileSystems.getDefault().supportedFileAttributeViews().contains("posix");
 
   @Override
   public InputFile newInputFile(Location location) {
@@ -307,7 +304,7 @@ final class LocalFileSystem implements StateFileSystem {
   }
 
   private static void syncDirectory(Path dir) throws IOException {
-    if (SYNC_DIRECTORIES) {
+    if (POSIX) {
       try (FileChannel channel = FileChannel.open(dir, READ)) {
         channel.force(true);
       }
@@ -364,6 +361,19 @@ final class LocalFileSystem implements StateFileSystem {
       throw new NoSuchFileException(location.toString(), null, "not a regular file");
     }
     return attrs;
+  }
+
+  // What a positional read of either input (channel or mapping) refuses, in one wording.
+  static void checkReadPosition(Location location, long position) {
+    if (position < 0) {
+      throw new IllegalArgumentException(location + ": negative read position " + position);
+    }
+  }
+
+  static EOFException pastTheEnd(Location location, long position, int length, long fileLength) {
+    return new EOFException(
+        location + ": cannot read " + length + " bytes at position " + position + ", the file has "
+            + fileLength + " bytes");
   }
 
   private static FileChannel openForRead(Location location, Path path) throws IOException {
@@ -567,15 +577,11 @@ final class LocalFileSystem implements StateFileSystem {
     @Override
     public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
       Objects.checkFromIndexSize(offset, length, buffer.length);
-      if (position < 0) {
-        throw new IllegalArgumentException(location + ": negative read position " + position);
-      }
+      checkReadPosition(location, position);
       ByteBuffer target = ByteBuffer.wrap(buffer, offset, length);
       while (target.hasRemaining()) {
         if (read(target, position + target.position() - offset) < 0) {
-          throw new EOFException(
-              location + ": cannot read " + length + " bytes at position " + position
-                  + ", the file has " + this.length + " bytes");
+          throw pastTheEnd(location, position, length, this.length);
         }
       }
     }

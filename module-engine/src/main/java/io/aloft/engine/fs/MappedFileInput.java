@@ -2,7 +2,6 @@ package io.aloft.engine.fs;
 
 import io.aloft.spi.fs.FileInput;
 import io.aloft.spi.fs.Location;
-import java.io.EOFException;
 import java.io.IOException;
 import java.lang.invoke.MethodHandle;
 import java.lang.invoke.MethodHandles;
@@ -95,13 +94,9 @@ final class MappedFileInput implements FileInput {
   @Override
   public void readFully(long position, byte[] buffer, int offset, int length) throws IOException {
     Objects.checkFromIndexSize(offset, length, buffer.length);
-    if (position < 0) {
-      throw new IllegalArgumentException(location + ": negative read position " + position);
-    }
+    LocalFileSystem.checkReadPosition(location, position);
     if (position > this.length - length) {
-      throw new EOFException(
-          location + ": cannot read " + length + " bytes at position " + position
-              + ", the file has " + this.length + " bytes");
+      throw LocalFileSystem.pastTheEnd(location, position, length, this.length);
     }
     enter(position);
     try {
